@@ -1,0 +1,59 @@
+# pairbench front door. CMake is the build; these targets are what people run.
+#
+#   make bench   install missing packages, build, verify and time every case,
+#                write results/RESULTS.json and print the pair summary
+#   make test    install missing packages, build, run the tests; then again
+#                under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make compare pair naive with optimized in results/RESULTS.json using
+#                Google Benchmark's compare.py
+#
+# Variables: ALLOCATOR=glibc|jemalloc, REPETITIONS=K, FILTER=REGEX, JOBS=N.
+
+BUILD       ?= build
+SAN_BUILD   ?= build-san
+RESULTS     ?= results
+JOBS        ?= 2
+ALLOCATOR   ?= glibc
+REPETITIONS ?= 3
+FILTER      ?= .
+PAIRBENCH   := $(BUILD)/pairbench
+COMPARE_PY  := /usr/share/benchmark/compare.py
+
+.PHONY: all deps build build-san bench quick test compare clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-san: deps
+	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPB_SANITIZE=ON >/dev/null
+	@cmake --build $(SAN_BUILD) -j $(JOBS)
+
+bench: build
+	@mkdir -p $(RESULTS)
+	$(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $(ALLOCATOR) \
+	    --filter '$(FILTER)' --json $(RESULTS)/RESULTS.json
+
+quick: build
+	@mkdir -p $(RESULTS)
+	$(PAIRBENCH) run --quick --filter '$(FILTER)' --json $(RESULTS)/QUICK.json
+
+test: build build-san
+	@echo "== tests ($(BUILD)) =="
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@echo "== tests under ASan + UBSan ($(SAN_BUILD)) =="
+	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
+
+# compare.py imports scipy: run it with Debian's python3, not another one
+# that may come first on PATH.
+compare:
+	@test -f $(RESULTS)/RESULTS.json || { echo "no $(RESULTS)/RESULTS.json: run 'make bench' first" >&2; exit 2; }
+	/usr/bin/python3 $(COMPARE_PY) filters $(RESULTS)/RESULTS.json naive optimized
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD)

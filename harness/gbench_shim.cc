@@ -1,0 +1,234 @@
+// The thin C++ shim between the C harness and Google Benchmark 1.7.
+//
+// One gbench family per component/impl/scenario, one Arg per N, so case
+// names come out as component/impl/scenario/N. Each gbench run of a case
+// calls into C: pb_run_begin (set-up), then one pb_run_batch per
+// KeepRunningBatch(b) turn (the per-operation loop is C; gbench sees one
+// call per batch), then pb_run_end. Time is manual: the C side times only
+// the measured region of each batch. gbench marks manual-time runs with a
+// "/manual_time" name suffix; every run here is manual-time, so both
+// reporters clear it and names stay component/impl/scenario/N. The console
+// reporter also hands every run to the C summary.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "internal.h"
+
+namespace {
+
+std::vector<std::unique_ptr<pb_case>> families;
+std::string last_case;
+bool json_requested;
+size_t error_count;
+
+void copy_str(char *dst, size_t cap, const std::string &src)
+{
+    std::snprintf(dst, cap, "%s", src.c_str());
+}
+
+void run_case(benchmark::State &st, const pb_case *family)
+{
+    pb_case c = *family;
+    c.n = st.range(0);
+    pb_case_name(c.name, sizeof c.name, c.component, c.impl, c.scenario, c.n);
+    if (last_case != c.name) {          // gbench calls us several times a case
+        last_case = c.name;
+        pb_progress(&c);
+    }
+
+    const char *err = "set-up failed";
+    pb_ctx *ctx = pb_run_begin(&c, &err);
+    if (!ctx) {
+        st.SkipWithError(err);
+        return;
+    }
+    const int64_t batch = c.scenario->batch(c.n);
+    while (st.KeepRunningBatch(batch))
+        st.SetIterationTime(pb_run_batch(ctx, batch));
+    st.SetComplexityN(c.n);
+    pb_run_result r;
+    pb_run_collect(ctx, &r);
+    pb_latency lat;
+    int sampled = c.scenario->latency &&
+                  pb_run_sample(ctx, std::min<int64_t>(st.iterations(), 10000), &lat) == 0;
+    pb_run_end(ctx);
+
+    using benchmark::Counter;
+    if (pb_alloc_tracking_available()) {
+        st.counters["allocs_per_op"] = Counter(r.allocs, Counter::kAvgIterations);
+        st.counters["bytes_per_op"] = Counter(r.bytes, Counter::kAvgIterations);
+        st.counters["peak_heap_bytes"] =
+            Counter(double(r.peak_heap_bytes), Counter::kDefaults, Counter::kIs1024);
+    }
+    if (r.peak_rss_bytes >= 0)
+        st.counters["peak_rss_bytes"] =
+            Counter(double(r.peak_rss_bytes), Counter::kDefaults, Counter::kIs1024);
+    if (sampled) {
+        st.counters["p50_ns"] = lat.p50_ns;
+        st.counters["p90_ns"] = lat.p90_ns;
+        st.counters["p99_ns"] = lat.p99_ns;
+        st.counters["p999_ns"] = lat.p999_ns;
+        st.counters["max_ns"] = lat.max_ns;
+    }
+    if (c.scenario->counters)
+        for (int k = 0; k < PB_MAX_COUNTERS && c.scenario->counters[k]; k++)
+            st.counters[std::string(c.scenario->counters[k]) + "_per_op"] =
+                Counter(r.counters[k], Counter::kAvgIterations);
+}
+
+const char *big_o_name(benchmark::BigO b)
+{
+    switch (b) {
+    case benchmark::o1: return "(1)";
+    case benchmark::oN: return "N";
+    case benchmark::oNSquared: return "N^2";
+    case benchmark::oNCubed: return "N^3";
+    case benchmark::oLogN: return "lgN";
+    case benchmark::oNLogN: return "NlgN";
+    case benchmark::oLambda: return "f(N)";
+    default: return "?";
+    }
+}
+
+double counter(const benchmark::BenchmarkReporter::Run &run, const char *name)
+{
+    auto it = run.counters.find(name);
+    return it == run.counters.end() ? -1.0 : it->second.value;
+}
+
+using Runs = std::vector<benchmark::BenchmarkReporter::Run>;
+
+Runs plain_names(const Runs &runs)
+{
+    Runs out(runs);
+    for (auto &run : out)
+        run.run_name.time_type.clear();
+    return out;
+}
+
+class JSONFileReporter : public benchmark::JSONReporter {
+  public:
+    void ReportRuns(const Runs &runs) override
+    {
+        JSONReporter::ReportRuns(plain_names(runs));
+    }
+};
+
+class CaptureReporter : public benchmark::ConsoleReporter {
+  public:
+    explicit CaptureReporter(OutputOptions o) : ConsoleReporter(o) {}
+
+    void ReportRuns(const Runs &in) override
+    {
+        Runs runs = plain_names(in);
+        for (const Run &run : runs) {
+            pb_result r;
+            pb_result_init(&r);
+            copy_str(r.name, sizeof r.name, run.benchmark_name());
+            copy_str(r.case_name, sizeof r.case_name, run.run_name.str());
+            if (run.run_type == Run::RT_Aggregate)
+                copy_str(r.aggregate, sizeof r.aggregate, run.aggregate_name);
+            r.error = run.error_occurred;
+            if (run.error_occurred) {
+                copy_str(r.error_message, sizeof r.error_message, run.error_message);
+                error_count++;
+            }
+            r.iterations = run.iterations;
+            if (run.report_big_o) {
+                copy_str(r.big_o, sizeof r.big_o, big_o_name(run.complexity));
+            } else if (run.report_rms) {
+                r.rms = run.GetAdjustedRealTime();
+            } else if (run.aggregate_unit == benchmark::kPercentage) {
+                r.cv = run.real_accumulated_time;
+            } else {
+                r.ns_per_op = run.GetAdjustedRealTime();   // time unit is ns
+            }
+            r.allocs_per_op = counter(run, "allocs_per_op");
+            r.bytes_per_op = counter(run, "bytes_per_op");
+            r.peak_heap_bytes = counter(run, "peak_heap_bytes");
+            r.peak_rss_bytes = counter(run, "peak_rss_bytes");
+            r.p50_ns = counter(run, "p50_ns");
+            r.p90_ns = counter(run, "p90_ns");
+            r.p99_ns = counter(run, "p99_ns");
+            r.p999_ns = counter(run, "p999_ns");
+            r.max_ns = counter(run, "max_ns");
+            pb_results_add(&r);
+        }
+        ConsoleReporter::ReportRuns(runs);
+    }
+};
+
+}  // namespace
+
+extern "C" int pb_gb_init(const char *argv0, const pb_gb_options *o)
+{
+    static std::vector<std::string> args;
+    args.clear();
+    args.push_back(argv0);
+    if (o->min_time_s > 0)
+        args.push_back("--benchmark_min_time=" + std::to_string(o->min_time_s));
+    args.push_back("--benchmark_repetitions=" + std::to_string(o->repetitions));
+    if (o->repetitions > 1)
+        args.push_back("--benchmark_display_aggregates_only=true");
+    json_requested = o->json_path != nullptr;
+    if (o->json_path) {
+        args.push_back(std::string("--benchmark_out=") + o->json_path);
+        args.push_back("--benchmark_out_format=json");
+    }
+    for (int i = 0; i < o->extra_argc; i++)
+        args.push_back(o->extra_argv[i]);
+
+    static std::vector<char *> argv;
+    argv.clear();
+    for (auto &a : args)
+        argv.push_back(&a[0]);
+    argv.push_back(nullptr);
+    int argc = int(args.size());
+    benchmark::Initialize(&argc, argv.data());
+    if (argc > 1) {
+        std::fprintf(stderr, "pairbench: Google Benchmark does not know '%s'\n",
+                     argv[1]);
+        return -1;
+    }
+    return 0;
+}
+
+extern "C" void pb_gb_add_context(const char *key, const char *value)
+{
+    benchmark::AddCustomContext(key, value);
+}
+
+extern "C" void pb_gb_register(const pb_case *family, const int64_t *sizes,
+                               size_t n_sizes)
+{
+    families.push_back(std::make_unique<pb_case>(*family));
+    const pb_case *f = families.back().get();
+    std::string name = std::string(f->component->name) + "/" + f->impl->name +
+                       "/" + f->scenario->name;
+    auto *b = benchmark::RegisterBenchmark(name.c_str(), run_case, f);
+    for (size_t i = 0; i < n_sizes; i++)
+        b->Arg(sizes[i]);
+    b->UseManualTime();
+    if (n_sizes >= 2)           // a fit needs two points: BigO and RMS rows
+        b->Complexity(benchmark::oAuto);
+}
+
+extern "C" size_t pb_gb_run(void)
+{
+    CaptureReporter display(benchmark::ConsoleReporter::OO_Tabular);
+    JSONFileReporter file;
+    error_count = 0;
+    last_case.clear();
+    if (json_requested)
+        benchmark::RunSpecifiedBenchmarks(&display, &file);
+    else
+        benchmark::RunSpecifiedBenchmarks(&display);
+    benchmark::Shutdown();
+    return error_count;
+}

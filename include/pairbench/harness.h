@@ -1,0 +1,149 @@
+/*
+ * pairbench harness: the C API scenarios and the CLI use.
+ *
+ * A *case* is component x implementation x scenario x N and is named
+ * "component/impl/scenario/N". Google Benchmark drives iteration control,
+ * repetitions and output; it is reached only through harness/gbench_shim.cc.
+ * The per-operation loop runs in C: the harness calls a scenario's run()
+ * with a whole batch of operations and times the batch with
+ * CLOCK_MONOTONIC, so the harness adds one clock pair per batch, not per op.
+ *
+ * Components know nothing of this header. Scenarios know the harness only
+ * through pb_pause/pb_resume (to keep set-up work out of the measured region)
+ * and pb_count (component counters such as syscalls or SQL statements).
+ */
+#ifndef PAIRBENCH_HARNESS_H
+#define PAIRBENCH_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pb_ctx pb_ctx;            /* one run of one case; opaque */
+
+#define PB_MAX_COUNTERS 8
+
+typedef struct pb_scenario {
+    const char *name;                    /* "get_hit": [a-z0-9_]+ */
+    const char *description;             /* one sentence a reader can check */
+    const int64_t *sizes;                /* the N sweep, terminated by 0 */
+    /* Names of component counters this scenario reports through pb_count,
+     * NULL-terminated (or NULL for none). Reported per operation. */
+    const char *const *counters;
+
+    /* Operations per timed batch at size n (>= 1). The harness always asks
+     * run() for whole batches. */
+    int64_t (*batch)(int64_t n);
+    /* Builds the fixture for one implementation (impl_ops is that
+     * implementation's ops table) at size n, with a deterministic seed.
+     * Runs outside the measured region. NULL on failure. A setup that
+     * prepares data of its own (keys, permutations) calls pb_heap_baseline
+     * once that is done, before it builds the component. */
+    void *(*setup)(const void *impl_ops, int64_t n, uint64_t seed, pb_ctx *ctx);
+    /* Performs exactly `ops` operations on the fixture and returns a digest
+     * of every result it observed: the same seed, n and op count must give
+     * the same digest for every implementation of the component. */
+    uint64_t (*run)(void *fixture, int64_t ops, pb_ctx *ctx);
+    /* Frees the fixture. Runs outside the measured region. */
+    void (*teardown)(void *fixture);
+    /* 1 when one operation is a meaningful unit (a get, an update): the
+     * harness then also times single operations one by one after the timed
+     * run and reports p50_ns, p90_ns, p99_ns, p999_ns and max_ns. */
+    int latency;
+} pb_scenario;
+
+/* A measurable claim of a seed document, checked against the results. */
+typedef enum pb_claim_kind {
+    /* min over scenarios x sizes of naive time / optimized time >= threshold */
+    PB_CLAIM_SPEEDUP,
+    /* 1 - optimized/naive of `metric`, min over scenarios x sizes, >= threshold */
+    PB_CLAIM_REDUCTION,
+    /* max over scenarios x sizes of the optimized p99 latency < threshold ns */
+    PB_CLAIM_P99_BELOW,
+    /* the optimized fitted complexity of every scenario is one of
+     * `complexities` (space-separated gbench names: "(1)" "lgN" "N" ...) */
+    PB_CLAIM_COMPLEXITY
+} pb_claim_kind;
+
+typedef enum pb_metric {
+    PB_METRIC_TIME,                      /* time per op */
+    PB_METRIC_ALLOCS,                    /* allocations per op */
+    PB_METRIC_HEAP                       /* peak heap bytes */
+} pb_metric;
+
+typedef struct pb_claim {
+    const char     *id;                  /* "S-1", as in shared/CLAIMS.md */
+    const char     *seed;                /* "000_89e791349a415ca7.txt" */
+    const char     *words;               /* the claim, in the seed's words */
+    const char     *metric_text;         /* how it is measured, one line */
+    pb_claim_kind   kind;
+    pb_metric       metric;              /* for PB_CLAIM_REDUCTION */
+    const char     *scenarios;           /* space-separated scenario names */
+    const int64_t  *sizes;               /* the N judged at, 0-terminated;
+                                            NULL = every N (complexity) */
+    double          threshold;
+    const char     *complexities;        /* for PB_CLAIM_COMPLEXITY */
+} pb_claim;
+
+typedef struct pb_impl {
+    const char *name;                    /* "naive" | "optimized" | ... */
+    const void *ops;                     /* the component's ops table */
+    const char *source;                  /* "impl_naive/task_store.c" */
+    int64_t     max_n;                   /* largest N run, 0 = no cap */
+    const char *cap_reason;              /* why, printed when capped */
+} pb_impl;
+
+typedef struct pb_component {
+    const char *name;                    /* "task_store" */
+    const char *summary;                 /* anti-pattern and fix, one line */
+    const pb_impl *impls;
+    size_t n_impls;
+    const pb_scenario *scenarios;
+    size_t n_scenarios;
+    const pb_claim *claims;              /* the seeds' claims about it */
+    size_t n_claims;
+} pb_component;
+
+/* --- for scenarios ------------------------------------------------------ */
+
+/* Stops the clock and the allocation counters (for set-up inside a batch,
+ * e.g. rebuilding a store before removing from it). Must be paired. */
+void pb_pause(pb_ctx *ctx);
+void pb_resume(pb_ctx *ctx);
+/* Marks everything live on the heap now as the scenario's own:
+ * peak_heap_bytes counts from here (default: from before setup). */
+void pb_heap_baseline(pb_ctx *ctx);
+/* Adds `value` to counter `index` of the scenario's counters list. */
+void pb_count(pb_ctx *ctx, int index, double value);
+
+/* Keeps a value alive so the compiler cannot delete the work producing it. */
+static inline void pb_do_not_optimize(uint64_t v)
+{
+    __asm__ __volatile__("" : : "r"(v) : "memory");
+}
+
+/* splitmix64: the deterministic generator every scenario uses. */
+static inline uint64_t pb_rand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+/* Uniform in [0, bound), bound > 0. */
+static inline uint64_t pb_rand_below(uint64_t *state, uint64_t bound)
+{
+    return (uint64_t)(((unsigned __int128)pb_rand(state) * bound) >> 64);
+}
+/* Folds a value into a digest (order-sensitive). */
+static inline uint64_t pb_digest(uint64_t d, uint64_t v)
+{
+    return (d ^ v) * 0x100000001b3ULL + 0x9e3779b97f4a7c15ULL;
+}
+
+/* --- for the CLI -------------------------------------------------------- */
+
+/* Runs the pairbench command line over the given components (NULL-terminated
+ * array). Returns the process exit status: 0, 1 (a run failed), 2 (usage). */
+int pb_main(int argc, char **argv, const pb_component *const *components);
+
+#endif

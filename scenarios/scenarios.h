@@ -1,0 +1,21 @@
+/*
+ * The registry of components, as one X-macro list (libuv's test-list.h
+ * pattern): adding a pair means adding one line here and its scenarios file.
+ */
+#ifndef PAIRBENCH_SCENARIOS_H
+#define PAIRBENCH_SCENARIOS_H
+
+#include "pairbench/harness.h"
+
+#define PB_COMPONENT_LIST(X) \
+    X(harness)               \
+    X(task_store)
+
+#define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
+PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
+#undef PB_DECLARE_COMPONENT
+
+/* Every component, in list order, NULL-terminated. */
+extern const pb_component *const pb_all_components[];
+
+#endif

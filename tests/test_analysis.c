@@ -1,0 +1,260 @@
+/*
+ * The analysis answers correctly on results whose answers are known:
+ * synthetic rows for a fake component go through pb_report_json, and the
+ * crossover, complexity and claim verdicts it writes are checked.
+ *
+ *   scenario "from"      naive faster at 10, optimized faster at 100, 1000
+ *                        -> crossover from N = 100
+ *   scenario "wobble"    optimized faster at 10, slower at 100, faster at
+ *                        1000 -> from 1000 (it must *stay* faster)
+ *   scenario "never"     optimized slower at the largest N -> never
+ *   scenario "always"    optimized faster everywhere -> always (from 10)
+ *   scenario "repeated"  single runs and median rows: the median is used
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "../harness/internal.h"
+
+static const int64_t sizes[] = { 10, 100, 1000, 0 };
+static const int64_t at_1000[] = { 1000, 0 };
+
+#define SCENARIO(n) { .name = n, .description = n, .sizes = sizes }
+static const pb_scenario scenarios[] = {
+    SCENARIO("from"), SCENARIO("wobble"), SCENARIO("never"),
+    SCENARIO("always"), SCENARIO("repeated"),
+};
+static const pb_impl impls[] = { { .name = "naive" }, { .name = "optimized" } };
+
+static const pb_claim claims[] = {
+    { .id = "T-1", .seed = "s", .words = "10x faster", .metric_text = "m",
+      .kind = PB_CLAIM_SPEEDUP, .scenarios = "from always", .sizes = at_1000,
+      .threshold = 10 },                     /* min(20, 4) = 4: fails */
+    { .id = "T-2", .seed = "s", .words = "3x faster", .metric_text = "m",
+      .kind = PB_CLAIM_SPEEDUP, .scenarios = "from always", .sizes = at_1000,
+      .threshold = 3 },                      /* holds at 4 */
+    { .id = "T-3", .seed = "s", .words = "30% less heap", .metric_text = "m",
+      .kind = PB_CLAIM_REDUCTION, .metric = PB_METRIC_HEAP,
+      .scenarios = "from", .sizes = at_1000, .threshold = 0.30 },  /* 50% more */
+    { .id = "T-4", .seed = "s", .words = "70% fewer allocations", .metric_text = "m",
+      .kind = PB_CLAIM_REDUCTION, .metric = PB_METRIC_ALLOCS,
+      .scenarios = "from", .sizes = at_1000, .threshold = 0.70 },  /* 2 -> 0.1 */
+    { .id = "T-5", .seed = "s", .words = "p99 < 1 us", .metric_text = "m",
+      .kind = PB_CLAIM_P99_BELOW, .scenarios = "from always", .sizes = at_1000,
+      .threshold = 1000 },                   /* max p99 1500: fails */
+    { .id = "T-6", .seed = "s", .words = "O(1)", .metric_text = "m",
+      .kind = PB_CLAIM_COMPLEXITY, .scenarios = "from",
+      .complexities = "(1) lgN" },           /* optimized lgN: holds */
+    { .id = "T-7", .seed = "s", .words = "O(1) too", .metric_text = "m",
+      .kind = PB_CLAIM_COMPLEXITY, .scenarios = "never",
+      .complexities = "(1)" },               /* optimized N: fails */
+    { .id = "T-8", .seed = "s", .words = "unmeasured", .metric_text = "m",
+      .kind = PB_CLAIM_SPEEDUP, .scenarios = "no_such", .sizes = at_1000,
+      .threshold = 1 },
+};
+
+static const pb_component fake = {
+    .name = "fake", .summary = "synthetic", .impls = impls, .n_impls = 2,
+    .scenarios = scenarios, .n_scenarios = 5,
+    .claims = claims, .n_claims = sizeof claims / sizeof claims[0],
+};
+static const pb_component *const comps[] = { &fake, NULL };
+
+static void row(const char *impl, const char *scen, long n, const char *agg,
+                double ns, double allocs, double heap, double p99)
+{
+    pb_result r;
+    pb_result_init(&r);
+    snprintf(r.case_name, sizeof r.case_name, "fake/%s/%s/%ld", impl, scen, n);
+    snprintf(r.name, sizeof r.name, "%s%s%s", r.case_name, *agg ? "_" : "", agg);
+    snprintf(r.aggregate, sizeof r.aggregate, "%s", agg);
+    r.ns_per_op = ns;
+    r.allocs_per_op = allocs;
+    r.peak_heap_bytes = heap;
+    r.p99_ns = p99;
+    pb_results_add(&r);
+}
+
+static void fit(const char *impl, const char *scen, const char *big_o)
+{
+    pb_result r;
+    pb_result_init(&r);
+    snprintf(r.case_name, sizeof r.case_name, "fake/%s/%s", impl, scen);
+    snprintf(r.name, sizeof r.name, "%s_BigO", r.case_name);
+    snprintf(r.aggregate, sizeof r.aggregate, "BigO");
+    snprintf(r.big_o, sizeof r.big_o, "%s", big_o);
+    pb_results_add(&r);
+}
+
+static cJSON *analyse(void)
+{
+    pb_results_clear();
+    /* from: naive faster at 10 only */
+    row("naive", "from", 10, "", 5, 2, 100, 10);
+    row("optimized", "from", 10, "", 8, 0.1, 150, 10);
+    row("naive", "from", 100, "", 50, 2, 1000, 60);
+    row("optimized", "from", 100, "", 10, 0.1, 1500, 12);
+    row("naive", "from", 1000, "", 400, 2, 10000, 500);
+    row("optimized", "from", 1000, "", 20, 0.1, 15000, 30);
+    /* wobble */
+    row("naive", "wobble", 10, "", 10, 0, 0, -1);
+    row("optimized", "wobble", 10, "", 5, 0, 0, -1);
+    row("naive", "wobble", 100, "", 10, 0, 0, -1);
+    row("optimized", "wobble", 100, "", 12, 0, 0, -1);
+    row("naive", "wobble", 1000, "", 10, 0, 0, -1);
+    row("optimized", "wobble", 1000, "", 9, 0, 0, -1);
+    /* never */
+    row("naive", "never", 10, "", 10, 0, 0, -1);
+    row("optimized", "never", 10, "", 5, 0, 0, -1);
+    row("naive", "never", 100, "", 10, 0, 0, -1);
+    row("optimized", "never", 100, "", 11, 0, 0, -1);
+    /* always: naive capped after 100 */
+    row("naive", "always", 10, "", 8, 0, 0, -1);
+    row("optimized", "always", 10, "", 2, 0, 0, -1);
+    row("naive", "always", 1000, "", 800, 0, 0, 2000);
+    row("optimized", "always", 1000, "", 200, 0, 0, 1500);
+    row("optimized", "always", 100000, "", 300, 0, 0, 1500);
+    /* repeated: the single rows say naive faster, the medians the opposite */
+    row("naive", "repeated", 10, "", 1, 0, 0, -1);
+    row("naive", "repeated", 10, "median", 100, 0, 0, -1);
+    row("optimized", "repeated", 10, "", 50, 0, 0, -1);
+    row("optimized", "repeated", 10, "median", 5, 0, 0, -1);
+    fit("naive", "from", "N");
+    fit("optimized", "from", "lgN");
+    fit("naive", "never", "N");
+    fit("optimized", "never", "N");
+
+    char path[] = "/tmp/pb_analysis_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char base[] = "{\"context\": {}, \"benchmarks\": []}\n";
+    assert_int_equal(write(fd, base, sizeof base - 1), (ssize_t)(sizeof base - 1));
+    close(fd);
+    assert_int_equal(pb_report_json(path, comps), 0);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[1 << 16];
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    unlink(path);
+    text[len] = '\0';
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    return root;
+}
+
+static const cJSON *by_key(const cJSON *array, const char *key, const char *value)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, array) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, key);
+        if (cJSON_IsString(v) && strcmp(v->valuestring, value) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+static const char *s_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "(none)";
+}
+
+static double n_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static void test_crossovers(void **state)
+{
+    (void)state;
+    cJSON *root = analyse();
+    const cJSON *cross = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "pairbench"), "crossovers");
+    const cJSON *c;
+
+    c = by_key(cross, "scenario", "from");
+    assert_string_equal(s_of(c, "verdict"), "from");
+    assert_true(n_of(c, "crossover_n") == 100);
+
+    c = by_key(cross, "scenario", "wobble");
+    assert_string_equal(s_of(c, "verdict"), "from");
+    assert_true(n_of(c, "crossover_n") == 1000);
+
+    c = by_key(cross, "scenario", "never");
+    assert_string_equal(s_of(c, "verdict"), "never");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(c, "crossover_n")));
+
+    c = by_key(cross, "scenario", "always");
+    assert_string_equal(s_of(c, "verdict"), "always");
+    assert_true(n_of(c, "crossover_n") == 10);
+    assert_true(n_of(c, "largest_n") == 1000);   /* 100000: naive did not run */
+
+    c = by_key(cross, "scenario", "repeated");
+    assert_string_equal(s_of(c, "verdict"), "always");   /* medians, not singles */
+    cJSON_Delete(root);
+}
+
+static void test_claims(void **state)
+{
+    (void)state;
+    cJSON *root = analyse();
+    const cJSON *claims = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "pairbench"), "claims");
+    static const struct { const char *id, *verdict; double value; } want[] = {
+        { "T-1", "DOES NOT HOLD", 4 },
+        { "T-2", "holds", 4 },
+        { "T-3", "DOES NOT HOLD", -0.5 },
+        { "T-4", "holds", 0.95 },
+        { "T-5", "DOES NOT HOLD", 1500 },
+        { "T-6", "holds", 1 },
+        { "T-7", "DOES NOT HOLD", 0 },
+        { "T-8", "not measured", -1 },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const cJSON *c = by_key(claims, "id", want[i].id);
+        assert_non_null(c);
+        if (strcmp(s_of(c, "verdict"), want[i].verdict) != 0)
+            fail_msg("%s: verdict %s, want %s (%s)", want[i].id, s_of(c, "verdict"),
+                     want[i].verdict, s_of(c, "measured"));
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "value");
+        if (want[i].value == -1)
+            assert_true(cJSON_IsNull(v));
+        else if (!cJSON_IsNumber(v) || v->valuedouble < want[i].value - 1e-9 ||
+                 v->valuedouble > want[i].value + 1e-9)
+            fail_msg("%s: value %g, want %g", want[i].id,
+                     cJSON_IsNumber(v) ? v->valuedouble : -1, want[i].value);
+    }
+    cJSON_Delete(root);
+}
+
+static void test_sanitize(void **state)
+{
+    (void)state;
+    char *s = pb_json_sanitize("{\"a\": NaN, \"b\": -nan,\n\"c\": inf}\n"
+                               "{\"name\": \"nan\", \"x\": 1}");
+    assert_string_equal(s, "{\"a\": null, \"b\": null,\n\"c\": null}\n"
+                           "{\"name\": \"nan\", \"x\": 1}");
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crossovers),
+        cmocka_unit_test(test_claims),
+        cmocka_unit_test(test_sanitize),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The pairbench command line as a user meets it: bad input gets one clear
+# line and exit status 2 and leaves no file behind; a good run writes
+# Google Benchmark JSON, atomically, that compare.py pairs naive with
+# optimized in. Usage: test_cli.sh PATH/TO/pairbench
+set -u
+PB=$1
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_usage_error DESCRIPTION ARGS...: exit 2, exactly one stderr line
+# starting "pairbench:", nothing on stdout.
+expect_usage_error() {
+    local what=$1; shift
+    "$PB" "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    local lines; lines=$(wc -l <"$tmp/err")
+    if [ $rc -ne 2 ]; then bad "$what: exit $rc, want 2"; return; fi
+    if [ "$lines" -ne 1 ] || ! grep -q '^pairbench: ' "$tmp/err"; then
+        bad "$what: want one 'pairbench:' line on stderr, got:"; cat "$tmp/err"; return
+    fi
+    if [ -s "$tmp/out" ]; then bad "$what: wrote to stdout"; return; fi
+    ok
+}
+
+expect_usage_error "no command"
+expect_usage_error "unknown command"     frobnicate
+expect_usage_error "unknown flag"        run --bogus
+expect_usage_error "unknown list flag"   list --quick
+expect_usage_error "unknown component"   run --component no_such_thing
+expect_usage_error "unknown scenario"    run --scenario no_such_scenario
+expect_usage_error "filter matches none" run --filter 'no_such_case_xyz'
+expect_usage_error "bad regex"           run --filter '('
+expect_usage_error "bad allocator"       run --allocator tcmalloc
+expect_usage_error "bad repetitions"     run --repetitions 0
+expect_usage_error "bad min-time"        run --min-time -1
+expect_usage_error "missing value"       run --json
+expect_usage_error "unknown gbench flag" run --filter noop -- --benchmark_nonsense=1
+expect_usage_error "unwritable json"     run --filter noop --json "$tmp/no/such/dir/r.json"
+[ ! -e "$tmp/no" ] && ok || bad "unwritable json: created something"
+
+"$PB" help >"$tmp/out" 2>&1 && grep -q 'usage: pairbench' "$tmp/out" && ok || bad "help"
+
+# list: names are component/impl/scenario/N, and --filter selects.
+"$PB" list >"$tmp/list" 2>&1 || bad "list failed"
+if grep -qvE '^[a-z0-9_]+/[a-z0-9_]+/[a-z0-9_]+/[0-9]+$' "$tmp/list"; then
+    bad "list: a name is not component/impl/scenario/N"; else ok; fi
+grep -qx 'task_store/naive/get_hit/1000' "$tmp/list" && ok || bad "list lacks task_store/naive/get_hit/1000"
+grep -qx 'task_store/optimized/get_hit/100000' "$tmp/list" && ok || bad "list lacks optimized at 100000"
+grep -qx 'task_store/naive/get_hit/100000' "$tmp/list" && bad "naive at 100000 is listed, should be capped" || ok
+n=$("$PB" list --component task_store --scenario metrics | wc -l)
+[ "$n" -eq 9 ] && ok || bad "list --component task_store --scenario metrics: $n cases, want 9"
+
+# A failed run leaves an existing results file untouched.
+echo '{"keep": true}' >"$tmp/keep.json"
+"$PB" run --component no_such_thing --json "$tmp/keep.json" 2>/dev/null
+grep -q '"keep": true' "$tmp/keep.json" && ok || bad "failed run touched the existing JSON"
+
+# A good run: valid JSON, our context, pair names, nothing temporary left.
+sel='task_store/.*/(get_hit|update)/(16|256)$'
+if "$PB" run --min-time 0.01 --repetitions 2 --filter "$sel" --json "$tmp/r.json" \
+        >"$tmp/out" 2>"$tmp/err"; then ok; else bad "good run failed:"; cat "$tmp/err"; fi
+ls "$tmp" | grep -q '\.tmp\.' && bad "temporary JSON left behind" || ok
+grep -q 'pair summary' "$tmp/out" && ok || bad "no pair summary on stdout"
+grep -q '^task_store/get_hit/256 ' "$tmp/out" && ok || bad "pair summary lacks task_store/get_hit/256"
+grep -q 'verified: ' "$tmp/err" && ok || bad "no verification line on stderr"
+grep -q '\[1/8\] task_store/' "$tmp/err" && ok || bad "no progress lines on stderr"
+"$PY" - "$tmp/r.json" <<'PYEOF' && ok || bad "JSON content"
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+ctx = d["context"]
+for k in ("allocator", "allocator_version", "compiler", "build_type", "git_revision", "alloc_tracking"):
+    assert ctx.get(k), f"context lacks {k}"
+fits = {"BigO", "RMS"}
+names = {b["run_name"] for b in d["benchmarks"] if b.get("aggregate_name") not in fits}
+want = {f"task_store/{i}/{s}/{n}" for i in ("naive", "optimized") for s in ("get_hit", "update") for n in (16, 256)}
+assert names == want, names ^ want
+families = {b["run_name"] for b in d["benchmarks"] if b.get("aggregate_name") == "BigO"}
+assert families == {f"task_store/{i}/{s}" for i in ("naive", "optimized") for s in ("get_hit", "update")}, families
+for b in d["benchmarks"]:
+    assert re.fullmatch(r"[a-z_]+/(naive|optimized)/[a-z_]+(/\d+(_(mean|median|stddev|cv))?|_BigO|_RMS)", b["name"]), b["name"]
+    if b["run_type"] == "iteration":
+        assert b["repetitions"] == 2
+        for k in ("peak_rss_bytes", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns"):
+            assert k in b, f"{b['name']} lacks {k}"
+        if ctx["alloc_tracking"] == "on":
+            for k in ("allocs_per_op", "bytes_per_op", "peak_heap_bytes"):
+                assert k in b, f"{b['name']} lacks {k}"
+PYEOF
+
+# The analysis block: crossovers, complexity fits, claims.
+"$PY" - "$tmp/r.json" <<'PYEOF' && ok || bad "JSON pairbench block"
+import json, sys
+d = json.load(open(sys.argv[1]))["pairbench"]
+cross = {(c["component"], c["scenario"]): c for c in d["crossovers"]}
+assert set(cross) == {("task_store", "get_hit"), ("task_store", "update")}, cross
+for c in cross.values():
+    assert c["verdict"] in ("always", "from", "never"), c
+fits = {(f["impl"], f["scenario"]) for f in d["complexity"]}
+assert ("naive", "get_hit") in fits and ("optimized", "update") in fits, fits
+claims = {c["id"]: c for c in d["claims"]}
+assert {"S-1", "S-2", "S-3", "S-4", "S-5", "S-6"} <= set(claims), claims.keys()
+for c in claims.values():
+    assert c["verdict"] in ("holds", "DOES NOT HOLD", "not measured"), c
+# every task_store claim is judged at N = 1000 or 10000, which this run skipped
+assert all(c["verdict"] == "not measured" for c in claims.values()), claims
+PYEOF
+
+# claims and summary read a results file; a bad one is one line, exit 2.
+"$PB" claims "$tmp/r.json" >"$tmp/claims" 2>&1 && grep -q '^S-1 ' "$tmp/claims" && ok || bad "claims FILE"
+"$PB" summary "$tmp/r.json" >"$tmp/sum" 2>&1 && grep -q 'crossover' "$tmp/sum" && ok || bad "summary FILE"
+head -c 300 "$tmp/r.json" >"$tmp/trunc.json"
+expect_usage_error "truncated results"  claims "$tmp/trunc.json"
+expect_usage_error "missing results"    claims "$tmp/none.json"
+expect_usage_error "claims without file" claims
+
+# compare.py (libbenchmark-tools) pairs every naive case with its twin.
+if "$PY" /usr/share/benchmark/compare.py filters "$tmp/r.json" naive optimized >"$tmp/cmp" 2>&1; then
+    for c in get_hit/16 get_hit/256 update/16 update/256; do
+        grep -q "task_store/\[naive vs. optimized\]/$c " "$tmp/cmp" && ok || { bad "compare.py lacks $c"; cat "$tmp/cmp"; }
+    done
+else
+    bad "compare.py failed:"; cat "$tmp/cmp"
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
