@@ -407,10 +407,24 @@ static const char *verdict_name(claim_verdict v)
                                                           : "not measured";
 }
 
+/* Did any case of this component report a result? */
+static int component_ran(const pb_component *c)
+{
+    size_t len = strlen(c->name);
+    for (size_t i = 0; i < pb_results_count(); i++) {
+        const char *name = pb_results_at(i)->case_name;
+        if (strncmp(name, c->name, len) == 0 && name[len] == '/')
+            return 1;
+    }
+    return 0;
+}
+
 size_t pb_claims_print(FILE *out, const pb_component *const *comps)
 {
     size_t n = 0;
     for (size_t c = 0; comps[c]; c++) {
+        if (!component_ran(comps[c]))
+            continue;               /* not selected: its claims are not news */
         for (size_t k = 0; k < comps[c]->n_claims; k++) {
             const pb_claim *cl = &comps[c]->claims[k];
             claim_result r = eval_claim(comps[c], cl);
@@ -541,7 +555,7 @@ static cJSON *json_report(const pb_component *const *comps)
 
     for (size_t c = 0; comps[c]; c++) {
         const pb_component *comp = comps[c];
-        if (!is_pair(comp))
+        if (!is_pair(comp) || !component_ran(comp))
             continue;
         for (size_t s = 0; s < comp->n_scenarios; s++) {
             const pb_scenario *sc = &comp->scenarios[s];
