@@ -9,7 +9,8 @@
 
 #define PB_COMPONENT_LIST(X) \
     X(harness)               \
-    X(task_store)
+    X(task_store)            \
+    X(state_history)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
