@@ -201,7 +201,7 @@ typedef enum { CLAIM_NOT_MEASURED, CLAIM_HOLDS, CLAIM_FAILS } claim_verdict;
 typedef struct claim_result {
     claim_verdict verdict;
     double        value;          /* the number compared to the threshold */
-    char          measured[200];  /* what was measured, in words */
+    char          measured[320];  /* what was measured, in words */
     char          threshold[48];
 } claim_result;
 
@@ -372,6 +372,7 @@ static claim_result eval_claim(const pb_component *c, const pb_claim *cl)
             const pb_scenario *s = find_scenario(c, p, len);
             const pb_result *fo = s ? fit_of(c, "optimized", s, "BigO") : NULL;
             const pb_result *fn = s ? fit_of(c, "naive", s, "BigO") : NULL;
+            const pb_result *ro = s ? fit_of(c, "optimized", s, "RMS") : NULL;
             if (fo) {
                 any = 1;
                 char want[64];
@@ -379,11 +380,14 @@ static claim_result eval_claim(const pb_component *c, const pb_claim *cl)
                 char tok[16];
                 snprintf(tok, sizeof tok, " %s ", fo->big_o);
                 all &= strstr(want, tok) != NULL;
+                char rms[24] = "";
+                if (ro && ro->rms >= 0)     /* a poor fit says so */
+                    snprintf(rms, sizeof rms, " (rms %.0f%%)", ro->rms * 100);
                 used += (size_t)snprintf(r.measured + used,
                                          used < sizeof r.measured ? sizeof r.measured - used : 0,
-                                         "%s%s: naive %s, optimized %s",
+                                         "%s%s: naive %s, optimized %s%s",
                                          used ? "; " : "", s->name,
-                                         fn ? fn->big_o : "-", fo->big_o);
+                                         fn ? fn->big_o : "-", fo->big_o, rms);
             }
             p += len;
             while (*p == ' ')
