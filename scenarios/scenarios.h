@@ -10,6 +10,7 @@
 #define PB_COMPONENT_LIST(X) \
     X(harness)               \
     X(task_store)            \
+    X(priority_queue)        \
     X(state_history)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;

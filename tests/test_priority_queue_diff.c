@@ -1,0 +1,622 @@
+/*
+ * Differential test of priority_queue: the naive implementation is the
+ * oracle of the optimized one.
+ *
+ * Random operation sequences (fixed seeds, splitmix64) run through both
+ * implementations; every return value and every output must be identical.
+ * A sequence has a target size (queued tasks) from 0 to 2000, log-uniform by
+ * octaves so that most are small and many reach the top (see target_size),
+ * plus fixed sizes 0, 1, 64 and 2000 (twice); one of five priority patterns (few distinct: 0..9
+ * as in the seed; many distinct: 0..100000 with a few INT32_MIN/INT32_MAX;
+ * all equal; monotone increasing with repeats; monotone decreasing with
+ * repeats) and one of three id patterns (sequential "task-000123", random
+ * alphanumeric of 1..39 characters, clustered "tenant-01/queue-02/job-0000042").
+ * The operations: enqueue (fresh ids, duplicates of queued ids, re-enqueues of
+ * dequeued or removed ids, invalid ids: "", NULL task, 40 bytes without a
+ * NUL), dequeue and peek (also on an empty queue, with either output NULL),
+ * remove (queued, gone, never-seen and invalid ids), contains and size.
+ * Every output is compared, and on error it must be untouched. At the end of
+ * each sequence both queues are drained and the full orders compared.
+ *
+ * On a mismatch the test prints the sequence's seed, number, operation index
+ * and what differed, then fails.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pairbench/priority_queue.h"
+
+/* Sequences per priority pattern: 10,001 in all. The patterns with many
+ * distinct priorities get fewer, as the oracle sorts every distinct
+ * priority on each dequeue and peek (O(n log n) per call). */
+static const unsigned seqs_per_pattern[] = { 2500, 1667, 2500, 1667, 1667 };
+#define SIZE_MAX_TARGET   2000
+#define GONE_RING         512
+
+static const priority_queue_ops *const A = &priority_queue_naive;      /* oracle */
+static const priority_queue_ops *const B = &priority_queue_optimized;
+
+enum prio_pattern { PP_FEW, PP_MANY, PP_EQUAL, PP_INCREASING, PP_DECREASING, PP_COUNT };
+static const char *const prio_name[PP_COUNT] = {
+    "few (0..9)", "many (0..100000)", "all equal", "increasing", "decreasing" };
+
+enum id_pattern { ID_SEQUENTIAL, ID_RANDOM, ID_CLUSTERED, ID_COUNT };
+static const char *const id_name[ID_COUNT] = { "sequential", "random", "clustered" };
+
+/* ---- deterministic PRNG (splitmix64) ------------------------------------- */
+
+typedef struct rng { uint64_t s; } rng;
+
+static uint64_t rng_next(rng *r)
+{
+    uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n), n > 0 (the modulo bias is irrelevant here). */
+static size_t rng_below(rng *r, size_t n)
+{
+    return (size_t)(rng_next(r) % n);
+}
+
+/* ---- sequence context and mismatch reporting ----------------------------- */
+
+/* One enqueue attempt's id. A task carries its record number in
+ * created_at_ms, so a dequeued task leads back to its record in O(1). */
+typedef struct record {
+    char   id[TASK_ID_MAX];
+    size_t live_at;            /* position in live[] while queued */
+} record;
+
+typedef struct ctx {
+    rng         r;
+    uint64_t    seed;
+    unsigned    seq;
+    size_t      op_index;
+    const char *op_name;
+    const char *op_id;
+    int         prio_pattern, id_pattern;
+    size_t      target;
+
+    priority_queue *a, *b;
+    record     *rec;           /* every enqueue attempt of the sequence */
+    size_t      n_rec, rec_cap;
+    size_t     *live;          /* record numbers of the queued tasks */
+    size_t      n_live, live_cap;
+    char        gone[GONE_RING][TASK_ID_MAX];   /* recently dequeued or removed */
+    size_t      n_gone;
+    uint64_t    next_serial;
+    int32_t     prio_base;     /* equal: the value; monotone: the start */
+    int64_t     prio_step;     /* monotone: the distance walked so far */
+    char       *id40;          /* 40 bytes, no NUL, own heap block */
+    unsigned long long ops_done, drained;
+} ctx;
+
+static void mismatch(const ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "priority_queue_diff MISMATCH: priorities=%s ids=%s seed=0x%016llx "
+                    "seq=%u target=%zu op_index=%zu op=%s id=\"%s\"\n  ",
+            prio_name[c->prio_pattern], id_name[c->id_pattern],
+            (unsigned long long)c->seed, c->seq, c->target, c->op_index,
+            c->op_name ? c->op_name : "-", c->op_id ? c->op_id : "(null)");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fail_msg("naive and optimized differ (see the line above)");
+}
+
+/* NULL when equal, else the name of the first differing field. */
+static const char *task_diff(const task *x, const task *y)
+{
+    if (strncmp(x->id, y->id, TASK_ID_MAX) != 0)
+        return "id";
+    if (x->status != y->status)
+        return "status";
+    if (x->priority != y->priority)
+        return "priority";
+    if (x->created_at_ms != y->created_at_ms)
+        return "created_at_ms";
+    if (x->updated_at_ms != y->updated_at_ms)
+        return "updated_at_ms";
+    if (x->attempts != y->attempts)
+        return "attempts";
+    return NULL;
+}
+
+static void check_rc(const ctx *c, int ra, int rb)
+{
+    if (ra != rb)
+        mismatch(c, "return code: naive %d, optimized %d", ra, rb);
+}
+
+static void check_size(const ctx *c)
+{
+    size_t na = priority_queue_size(A, c->a), nb = priority_queue_size(B, c->b);
+    if (na != nb)
+        mismatch(c, "size: naive %zu, optimized %zu", na, nb);
+    if (na != c->n_live)
+        mismatch(c, "size %zu, but the test tracked %zu queued ids", na, c->n_live);
+}
+
+/* ---- ids, priorities and tasks ------------------------------------------------ */
+
+static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/* A new id of the sequence's pattern into buf (TASK_ID_MAX bytes). It may
+ * equal a queued one (short random ids, clustered ranges): then the oracle
+ * says EEXIST and so must the other. */
+static void fresh_id(ctx *c, char *buf)
+{
+    switch (c->id_pattern) {
+    case ID_SEQUENTIAL:
+        snprintf(buf, TASK_ID_MAX, "task-%06llu", (unsigned long long)c->next_serial++);
+        break;
+    case ID_RANDOM: {
+        size_t len = rng_below(&c->r, 4) == 0 ? 1 + rng_below(&c->r, 3)
+                                              : 1 + rng_below(&c->r, TASK_ID_MAX - 1);
+        for (size_t i = 0; i < len; i++)
+            buf[i] = alnum[rng_below(&c->r, sizeof alnum - 1)];
+        buf[len] = '\0';
+        break;
+    }
+    default:
+        snprintf(buf, TASK_ID_MAX, "tenant-%02u/queue-%02u/job-%07u",
+                 (unsigned)rng_below(&c->r, 3), (unsigned)rng_below(&c->r, 4),
+                 (unsigned)rng_below(&c->r, 4 * c->target + 64));
+        break;
+    }
+}
+
+/* The next priority of the sequence's pattern. Monotone patterns repeat a
+ * value about a third of the time, so FIFO among equals is exercised. */
+static int32_t next_priority(ctx *c)
+{
+    switch (c->prio_pattern) {
+    case PP_FEW:
+        return (int32_t)rng_below(&c->r, 10);
+    case PP_MANY: {
+        size_t r = rng_below(&c->r, 200);
+        if (r == 0)
+            return INT32_MIN;
+        if (r == 1)
+            return INT32_MAX;
+        return (int32_t)rng_below(&c->r, 100001);
+    }
+    case PP_EQUAL:
+        return c->prio_base;
+    case PP_INCREASING:
+        c->prio_step += (int64_t)rng_below(&c->r, 3);
+        return (int32_t)(c->prio_base + c->prio_step);
+    default:
+        c->prio_step += (int64_t)rng_below(&c->r, 3);
+        return (int32_t)(c->prio_base - c->prio_step);
+    }
+}
+
+/* A task with id, record number rec and random payload; the bytes after the
+ * id's NUL are random too (they are not part of the id). */
+static void make_task(ctx *c, task *t, const char *id, size_t rec)
+{
+    for (size_t i = 0; i < sizeof t->id; i++)
+        t->id[i] = (char)rng_next(&c->r);
+    memcpy(t->id, id, strlen(id) + 1);
+    t->status = (task_status)rng_below(&c->r, TASK_STATUS_COUNT + 2);   /* payload */
+    t->priority = (int32_t)(uint32_t)rng_next(&c->r);
+    t->created_at_ms = (int64_t)rec;
+    t->updated_at_ms = (int64_t)(rng_next(&c->r) % 100000);
+    t->attempts = (uint32_t)rng_next(&c->r);
+}
+
+static size_t new_record(ctx *c, const char *id)
+{
+    if (c->n_rec == c->rec_cap) {
+        c->rec_cap = c->rec_cap ? 2 * c->rec_cap : 1024;
+        c->rec = realloc(c->rec, c->rec_cap * sizeof *c->rec);
+        assert_non_null(c->rec);
+    }
+    memcpy(c->rec[c->n_rec].id, id, strlen(id) + 1);
+    c->rec[c->n_rec].live_at = SIZE_MAX;
+    return c->n_rec++;
+}
+
+static void track_enqueue(ctx *c, size_t rec)
+{
+    if (c->n_live == c->live_cap) {
+        c->live_cap = c->live_cap ? 2 * c->live_cap : 256;
+        c->live = realloc(c->live, c->live_cap * sizeof *c->live);
+        assert_non_null(c->live);
+    }
+    c->rec[rec].live_at = c->n_live;
+    c->live[c->n_live++] = rec;
+}
+
+/* Record rec left the queue: moves its id to the ring of gone ids. */
+static void track_leave(ctx *c, size_t rec)
+{
+    size_t at = c->rec[rec].live_at;
+    if (at >= c->n_live || c->live[at] != rec)
+        mismatch(c, "a task left the queue that the test did not track as queued");
+    memcpy(c->gone[c->n_gone++ % GONE_RING], c->rec[rec].id, TASK_ID_MAX);
+    size_t moved = c->live[--c->n_live];
+    c->live[at] = moved;
+    c->rec[moved].live_at = at;
+    c->rec[rec].live_at = SIZE_MAX;
+}
+
+/* The queued record whose id is id; linear, for the rare removal of an id
+ * not picked from live[] (a gone id enqueued again, a colliding fresh id). */
+static size_t find_live(ctx *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_live; i++)
+        if (strcmp(c->rec[c->live[i]].id, id) == 0)
+            return c->live[i];
+    mismatch(c, "removed an id the test did not track as queued");
+    return SIZE_MAX;
+}
+
+static const char *gone_id(ctx *c)
+{
+    size_t n = c->n_gone < GONE_RING ? c->n_gone : GONE_RING;
+    return c->gone[rng_below(&c->r, n)];
+}
+
+/* An id for remove/contains: a queued one, a gone one, a new one or an
+ * invalid one (NULL, "", 40 bytes without NUL). Sets *rec to the record
+ * when picked from the queued ones, else SIZE_MAX. */
+static const char *pick_id(ctx *c, char *buf, size_t *rec)
+{
+    size_t r = rng_below(&c->r, 100);
+    *rec = SIZE_MAX;
+    if (r < 70 && c->n_live > 0) {
+        *rec = c->live[rng_below(&c->r, c->n_live)];
+        memcpy(buf, c->rec[*rec].id, TASK_ID_MAX);
+        return buf;
+    }
+    if (r < 82 && c->n_gone > 0) {
+        memcpy(buf, gone_id(c), TASK_ID_MAX);
+        return buf;
+    }
+    if (r < 94) {
+        fresh_id(c, buf);
+        return buf;
+    }
+    switch (rng_below(&c->r, 3)) {
+    case 0:  return NULL;
+    case 1:  return "";
+    default: return c->id40;
+    }
+}
+
+static const char *shown_id(const ctx *c, const char *id)
+{
+    return id == c->id40 ? "<40 bytes, no NUL>" : id;
+}
+
+/* ---- operations ----------------------------------------------------------- */
+
+static void op_enqueue(ctx *c)
+{
+    char id[TASK_ID_MAX];
+    task t, *tp = &t;
+    int invalid = 0;
+    size_t r = rng_below(&c->r, 100);
+    if (r < 80 || c->n_live == 0) {
+        c->op_name = "enqueue(fresh)";
+        fresh_id(c, id);
+    } else if (r < 88) {
+        c->op_name = "enqueue(duplicate)";
+        memcpy(id, c->rec[c->live[rng_below(&c->r, c->n_live)]].id, TASK_ID_MAX);
+    } else if (r < 96 && c->n_gone > 0) {
+        c->op_name = "enqueue(again)";
+        memcpy(id, gone_id(c), TASK_ID_MAX);
+    } else {
+        c->op_name = "enqueue(invalid id)";
+        id[0] = '\0';
+        invalid = 1 + (int)rng_below(&c->r, 3);
+    }
+    size_t rec = invalid ? SIZE_MAX : new_record(c, id);
+    make_task(c, &t, id, rec);
+    int32_t prio = next_priority(c);
+    c->op_id = id;
+    if (invalid == 2) {
+        memset(t.id, 'x', TASK_ID_MAX);
+        c->op_id = "<40 bytes, no NUL>";
+    } else if (invalid == 3) {
+        tp = NULL;
+        c->op_id = "(NULL task)";
+    }
+    int ra = priority_queue_enqueue(A, c->a, tp, prio);
+    int rb = priority_queue_enqueue(B, c->b, tp, prio);
+    check_rc(c, ra, rb);
+    if (ra == PQ_OK)
+        track_enqueue(c, rec);
+}
+
+/* Dequeue (or peek) with a random choice of NULL outputs; both outputs are
+ * compared, and must be untouched on error. A dequeue without a task output
+ * is preceded by a peek of both queues, which tells the test what leaves. */
+static void op_take(ctx *c, int peek)
+{
+    task ta, tb, blank;
+    int32_t pa = 0x5a5a5a5a, pb = 0x5a5a5a5a;
+    memset(&blank, 0xc3, sizeof blank);
+    size_t r = rng_below(&c->r, 10);
+    int want_task = r != 0 && r != 1, want_prio = r != 0 && r != 2;
+    size_t leaving = SIZE_MAX;
+    c->op_id = NULL;
+    if (!peek && !want_task && c->n_live > 0) {
+        c->op_name = "peek before dequeue(NULL task)";
+        ta = blank;
+        tb = blank;
+        int ra = priority_queue_peek(A, c->a, &ta, NULL);
+        int rb = priority_queue_peek(B, c->b, &tb, NULL);
+        check_rc(c, ra, rb);
+        const char *f = ra == PQ_OK ? task_diff(&ta, &tb) : "return code";
+        if (f != NULL)
+            mismatch(c, "peek: %d, tasks differ in %s", ra, f);
+        leaving = (size_t)ta.created_at_ms;
+    }
+    ta = blank;
+    tb = blank;
+    c->op_name = peek ? "peek" : "dequeue";
+    int ra, rb;
+    if (peek) {
+        ra = priority_queue_peek(A, c->a, want_task ? &ta : NULL, want_prio ? &pa : NULL);
+        rb = priority_queue_peek(B, c->b, want_task ? &tb : NULL, want_prio ? &pb : NULL);
+    } else {
+        ra = priority_queue_dequeue(A, c->a, want_task ? &ta : NULL, want_prio ? &pa : NULL);
+        rb = priority_queue_dequeue(B, c->b, want_task ? &tb : NULL, want_prio ? &pb : NULL);
+    }
+    check_rc(c, ra, rb);
+    if (ra != PQ_OK) {
+        if (ra != PQ_ENOENT)
+            mismatch(c, "%s returned %d", c->op_name, ra);
+        if (c->n_live != 0)
+            mismatch(c, "%s: ENOENT with %zu queued", c->op_name, c->n_live);
+        if (memcmp(&ta, &blank, sizeof blank) != 0 || memcmp(&tb, &blank, sizeof blank) != 0 ||
+            pa != 0x5a5a5a5a || pb != 0x5a5a5a5a)
+            mismatch(c, "%s: an output was written on error", c->op_name);
+        return;
+    }
+    if (c->n_live == 0)
+        mismatch(c, "%s succeeded on a queue the test tracked as empty", c->op_name);
+    if (want_prio && pa != pb)
+        mismatch(c, "%s: priority naive %d, optimized %d", c->op_name, (int)pa, (int)pb);
+    if (want_task) {
+        const char *f = task_diff(&ta, &tb);
+        if (f != NULL)
+            mismatch(c, "%s: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
+                     c->op_name, f, ta.id, tb.id);
+        leaving = (size_t)ta.created_at_ms;
+    } else if (memcmp(&ta, &blank, sizeof blank) != 0 || memcmp(&tb, &blank, sizeof blank) != 0) {
+        mismatch(c, "%s: wrote a task through a NULL output?", c->op_name);
+    }
+    if (!want_prio && (pa != 0x5a5a5a5a || pb != 0x5a5a5a5a))
+        mismatch(c, "%s: wrote a priority through a NULL output?", c->op_name);
+    if (peek)
+        return;
+    if (leaving >= c->n_rec)
+        mismatch(c, "dequeue: the task's record number %zu is unknown", leaving);
+    int ca = priority_queue_contains(A, c->a, c->rec[leaving].id);
+    int cb = priority_queue_contains(B, c->b, c->rec[leaving].id);
+    if (ca != 0 || cb != 0)
+        mismatch(c, "dequeued \"%s\" is still contained: naive %d, optimized %d",
+                 c->rec[leaving].id, ca, cb);
+    track_leave(c, leaving);
+}
+
+static void op_remove(ctx *c)
+{
+    char buf[TASK_ID_MAX];
+    size_t rec;
+    const char *id = pick_id(c, buf, &rec);
+    c->op_name = rec != SIZE_MAX ? "remove(queued)" : "remove";
+    c->op_id = shown_id(c, id);
+    int ra = priority_queue_remove(A, c->a, id);
+    int rb = priority_queue_remove(B, c->b, id);
+    check_rc(c, ra, rb);
+    if (rec != SIZE_MAX && ra != PQ_OK)
+        mismatch(c, "remove of a queued id returned %d", ra);
+    if (ra == PQ_OK)
+        track_leave(c, rec != SIZE_MAX ? rec : find_live(c, id));
+}
+
+static void op_contains(ctx *c)
+{
+    char buf[TASK_ID_MAX];
+    size_t rec;
+    const char *id = pick_id(c, buf, &rec);
+    c->op_name = "contains";
+    c->op_id = shown_id(c, id);
+    int ra = priority_queue_contains(A, c->a, id);
+    int rb = priority_queue_contains(B, c->b, id);
+    if (ra != rb)
+        mismatch(c, "contains: naive %d, optimized %d", ra, rb);
+    if (rec != SIZE_MAX && ra != 1)
+        mismatch(c, "contains of a queued id returned %d", ra);
+}
+
+/* Dequeues both queues to the end, comparing every task and priority. */
+static void drain_and_compare(ctx *c)
+{
+    c->op_name = "final drain";
+    c->op_id = NULL;
+    size_t n = c->n_live;
+    for (size_t i = 0; i < n; i++) {
+        task ta, tb;
+        int32_t pa, pb;
+        int ra = priority_queue_dequeue(A, c->a, &ta, &pa);
+        int rb = priority_queue_dequeue(B, c->b, &tb, &pb);
+        if (ra != PQ_OK || rb != PQ_OK)
+            mismatch(c, "drain %zu of %zu: naive %d, optimized %d", i, n, ra, rb);
+        const char *f = task_diff(&ta, &tb);
+        if (f != NULL)
+            mismatch(c, "drain %zu of %zu: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
+                     i, n, f, ta.id, tb.id);
+        if (pa != pb)
+            mismatch(c, "drain %zu of %zu: priority naive %d, optimized %d", i, n, (int)pa, (int)pb);
+        track_leave(c, (size_t)ta.created_at_ms);
+    }
+    check_size(c);
+    int ra = priority_queue_dequeue(A, c->a, NULL, NULL);
+    int rb = priority_queue_dequeue(B, c->b, NULL, NULL);
+    if (ra != PQ_ENOENT || rb != PQ_ENOENT)
+        mismatch(c, "dequeue after the drain: naive %d, optimized %d", ra, rb);
+    c->drained += n;
+}
+
+/* ---- sequences ------------------------------------------------------------- */
+
+/* Target size of sequence i: a few fixed extremes, else log-uniform on
+ * [0, 2000] by octaves: pick one of 11 octaves [2^k - 1, 2^(k+1) - 1), the
+ * top one (cut at 2000) with half the weight of the others, then a size
+ * uniformly inside it. So about 5% of the sequences (some 480) have a
+ * target of 1023..2000 and 15% one of 511..2000; the top octave has half
+ * weight because the oracle's cost grows as n^2 log n there. */
+static size_t target_size(ctx *c, unsigned i)
+{
+    switch (i) {
+    case 0: return 0;
+    case 1: return SIZE_MAX_TARGET;
+    case 2: return 1;
+    case 3: return 64;
+    case 4: return SIZE_MAX_TARGET;
+    default: break;
+    }
+    size_t k = rng_below(&c->r, 21) / 2;
+    size_t lo = ((size_t)1 << k) - 1, hi = ((size_t)2 << k) - 1;
+    if (hi > SIZE_MAX_TARGET + 1)
+        hi = SIZE_MAX_TARGET + 1;
+    return lo + rng_below(&c->r, hi - lo);
+}
+
+static void run_sequence(ctx *c, int prio_pattern, unsigned i)
+{
+    c->seed = (UINT64_C(0x9a1e5eed00000000) + (uint64_t)prio_pattern * UINT64_C(0x100000000)) ^ i;
+    c->r.s = c->seed;
+    c->seq = i;
+    c->prio_pattern = prio_pattern;
+    c->id_pattern = (int)(i % ID_COUNT);
+    c->op_name = "create";
+    c->op_id = NULL;
+    c->op_index = 0;
+    c->target = target_size(c, i);
+    c->n_rec = 0;
+    c->n_live = 0;
+    c->n_gone = 0;
+    c->next_serial = rng_below(&c->r, 1000);
+    c->prio_step = 0;
+    switch (rng_below(&c->r, 4)) {
+    case 0:  c->prio_base = 0; break;
+    case 1:  c->prio_base = -1000; break;
+    case 2:  c->prio_base = prio_pattern == PP_INCREASING ? INT32_MAX - 20000 : INT32_MAX; break;
+    default: c->prio_base = prio_pattern == PP_DECREASING ? INT32_MIN + 20000 : INT32_MIN; break;
+    }
+
+    /* Phases, by the queued count against the current goal: grow to the
+     * target (enqueues dominate), churn around it; half of the sequences
+     * then drain to a low goal (dequeues and removals dominate) and churn
+     * there. */
+    size_t goal = c->target;
+    int drains = rng_below(&c->r, 3) != 0;
+    size_t low_goal = rng_below(&c->r, c->target / 4 + 1);
+    size_t drain_at = 17 * c->target / 10;
+    size_t n_ops = drain_at + (drains ? c->target : 0) + 24 + rng_below(&c->r, 40);
+    c->a = priority_queue_create(A);
+    c->b = priority_queue_create(B);
+    assert_non_null(c->a);
+    assert_non_null(c->b);
+
+    for (c->op_index = 0; c->op_index < n_ops; c->op_index++) {
+        if (drains && c->op_index == drain_at)
+            goal = low_goal;
+        /*                         enq deq remove peek contains (rest: size) */
+        static const size_t mix[3][5] = { { 84,  5,  3, 3,  3 },   /* grow  */
+                                          { 34, 26, 16, 8, 10 },   /* churn */
+                                          {  8, 30, 48, 4,  6 } }; /* drain */
+        int phase = c->n_live < goal ? 0 : c->n_live <= goal + goal / 8 + 2 ? 1 : 2;
+        size_t r = rng_below(&c->r, 100);
+        size_t p_enq = mix[phase][0];
+        size_t p_deq = p_enq + mix[phase][1];
+        size_t p_rem = p_deq + mix[phase][2];
+        size_t p_peek = p_rem + mix[phase][3];
+        size_t p_cont = p_peek + mix[phase][4];
+        if (r < p_enq)
+            op_enqueue(c);
+        else if (r < p_deq)
+            op_take(c, 0);
+        else if (r < p_rem)
+            op_remove(c);
+        else if (r < p_peek)
+            op_take(c, 1);
+        else if (r < p_cont)
+            op_contains(c);
+        else {
+            c->op_name = "size";
+            check_size(c);
+        }
+        c->ops_done++;
+    }
+    check_size(c);
+    drain_and_compare(c);
+    priority_queue_destroy(A, c->a);
+    priority_queue_destroy(B, c->b);
+}
+
+static unsigned long long total_seqs, total_ops, total_drained;
+
+static void run_pattern(int prio_pattern)
+{
+    ctx *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->id40 = malloc(TASK_ID_MAX);
+    assert_non_null(c->id40);
+    memset(c->id40, 'y', TASK_ID_MAX);
+    unsigned n_seqs = seqs_per_pattern[prio_pattern];
+    for (unsigned i = 0; i < n_seqs; i++)
+        run_sequence(c, prio_pattern, i);
+    printf("priority_queue_diff: priorities %s: %u sequences, %llu operations,"
+           " %llu tasks drained and compared\n",
+           prio_name[prio_pattern], n_seqs, c->ops_done, c->drained);
+    fflush(stdout);
+    total_seqs += n_seqs;
+    total_ops += c->ops_done;
+    total_drained += c->drained;
+    free(c->rec);
+    free(c->live);
+    free(c->id40);
+    free(c);
+}
+
+static void test_diff_few_priorities(void **state) { (void)state; run_pattern(PP_FEW); }
+static void test_diff_many_priorities(void **state) { (void)state; run_pattern(PP_MANY); }
+static void test_diff_equal_priorities(void **state) { (void)state; run_pattern(PP_EQUAL); }
+static void test_diff_increasing_priorities(void **state) { (void)state; run_pattern(PP_INCREASING); }
+static void test_diff_decreasing_priorities(void **state) { (void)state; run_pattern(PP_DECREASING); }
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_diff_few_priorities),
+        cmocka_unit_test(test_diff_many_priorities),
+        cmocka_unit_test(test_diff_equal_priorities),
+        cmocka_unit_test(test_diff_increasing_priorities),
+        cmocka_unit_test(test_diff_decreasing_priorities),
+    };
+    int failed = cmocka_run_group_tests_name("priority_queue naive vs optimized", tests, NULL, NULL);
+    printf("priority_queue_diff: checked %llu sequences, %llu operations,"
+           " %llu tasks drained and compared\n", total_seqs, total_ops, total_drained);
+    fflush(stdout);
+    return failed != 0;
+}
