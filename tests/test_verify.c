@@ -1,0 +1,128 @@
+/*
+ * `pairbench run` verifies before it times: implementations of a pair that
+ * observe different results stop the run with exit status 1, a line naming
+ * the case, and no results file; implementations that agree run normally.
+ *
+ * A fake component has scenario "op" whose digest is the value its
+ * implementation's ops table points to: "agree" gives both implementations
+ * the same value, "disagree" gives them different values at N = 20 only.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pairbench/harness.h"
+
+static const int64_t sizes[] = { 10, 20, 0 };
+static const uint64_t value_a = 1, value_b = 2;
+
+typedef struct fixture { uint64_t v; } fixture;
+static fixture the_fixture;
+
+static int64_t batch(int64_t n) { (void)n; return 16; }
+static void *setup_agree(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
+{
+    (void)ops; (void)n; (void)seed; (void)ctx;
+    the_fixture.v = 7;
+    return &the_fixture;
+}
+static void *setup_disagree(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
+{
+    (void)seed; (void)ctx;
+    the_fixture.v = n == 20 ? *(const uint64_t *)ops : 7;
+    return &the_fixture;
+}
+static uint64_t run(void *f, int64_t ops, pb_ctx *ctx)
+{
+    (void)ctx;
+    uint64_t d = 0;
+    for (int64_t i = 0; i < ops; i++)
+        d = pb_digest(d, ((fixture *)f)->v);
+    return d;
+}
+static void teardown(void *f) { (void)f; }
+
+static const pb_scenario scenarios[] = {
+    { .name = "agree", .description = "same results", .sizes = sizes,
+      .batch = batch, .setup = setup_agree, .run = run, .teardown = teardown },
+    { .name = "disagree", .description = "different results at N = 20",
+      .sizes = sizes, .batch = batch, .setup = setup_disagree, .run = run,
+      .teardown = teardown },
+};
+static const pb_impl impls[] = {
+    { .name = "naive", .ops = &value_a }, { .name = "optimized", .ops = &value_b },
+};
+static const pb_component fake = {
+    .name = "fake", .summary = "verification self-test", .impls = impls,
+    .n_impls = 2, .scenarios = scenarios, .n_scenarios = 2,
+};
+static const pb_component *const comps[] = { &fake, NULL };
+
+/* Runs `pairbench run --scenario S --json PATH` in a child; its exit status,
+ * with its stderr in err. */
+static int run_child(const char *scenario, const char *json, char *err, size_t cap)
+{
+    char errpath[] = "/tmp/pb_verify_err_XXXXXX";
+    int fd = mkstemp(errpath);
+    assert_true(fd >= 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd, 2);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        char *argv[] = { "pairbench", "run", "--scenario", (char *)scenario,
+                         "--min-time", "0.001", "--repetitions", "1", "--json",
+                         (char *)json, NULL };
+        _exit(pb_main(10, argv, comps));
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    ssize_t len = pread(fd, err, cap - 1, 0);
+    err[len > 0 ? len : 0] = '\0';
+    close(fd);
+    unlink(errpath);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_disagreeing_pair_stops_the_run(void **state)
+{
+    (void)state;
+    char err[8192];
+    const char *json = "/tmp/pb_verify_disagree.json";
+    unlink(json);
+    assert_int_equal(run_child("disagree", json, err, sizeof err), 1);
+    assert_non_null(strstr(err, "verify FAILED: fake/*/disagree/20"));
+    assert_null(strstr(err, "disagree/10:"));   /* N = 10 agrees */
+    assert_int_equal(access(json, F_OK), -1);    /* no results file */
+}
+
+static void test_agreeing_pair_runs(void **state)
+{
+    (void)state;
+    char err[8192];
+    const char *json = "/tmp/pb_verify_agree.json";
+    unlink(json);
+    assert_int_equal(run_child("agree", json, err, sizeof err), 0);
+    assert_non_null(strstr(err, "verified: 2 implementation pairs agree"));
+    assert_int_equal(access(json, F_OK), 0);
+    unlink(json);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_disagreeing_pair_stops_the_run),
+        cmocka_unit_test(test_agreeing_pair_runs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
