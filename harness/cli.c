@@ -372,6 +372,7 @@ static int verify_one(const options *o, const pb_component *c,
         pb_case pc = { c, &c->impls[i], s, n, "" };
         pb_case_name(pc.name, sizeof pc.name, c, &c->impls[i], s, n);
         const char *err = NULL;
+        pb_run_release();              /* every implementation starts fresh */
         pb_ctx *ctx = pb_run_begin(&pc, &err);
         if (!ctx) {
             fprintf(stderr, "pairbench: verify %s: %s\n", pc.name, err);
@@ -381,6 +382,7 @@ static int verify_one(const options *o, const pb_component *c,
         pb_run_result r;
         pb_run_collect(ctx, &r);
         pb_run_end(ctx);
+        pb_run_release();
         if (!first_impl) {
             first_impl = &c->impls[i];
             first = r.digest;

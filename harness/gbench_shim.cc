@@ -2,9 +2,11 @@
 //
 // One gbench family per component/impl/scenario, one Arg per N, so case
 // names come out as component/impl/scenario/N. Each gbench run of a case
-// calls into C: pb_run_begin (set-up), then one pb_run_batch per
-// KeepRunningBatch(b) turn (the per-operation loop is C; gbench sees one
-// call per batch), then pb_run_end. Time is manual: the C side times only
+// calls into C: pb_run_begin (set-up, or the fixture kept from the case's
+// previous run), one pb_run_batch per KeepRunningBatch(b) turn (the
+// per-operation loop is C; gbench sees one call per batch), then
+// pb_run_collect, pb_run_sample for latency scenarios, and pb_run_end.
+// Time is manual: the C side times only
 // the measured region of each batch. gbench marks manual-time runs with a
 // "/manual_time" name suffix; every run here is manual-time, so both
 // reporters clear it and names stay component/impl/scenario/N. The console
@@ -75,6 +77,7 @@ void run_case(benchmark::State &st, const pb_case *family)
         st.counters["p99_ns"] = lat.p99_ns;
         st.counters["p999_ns"] = lat.p999_ns;
         st.counters["max_ns"] = lat.max_ns;
+        st.counters["latency_samples"] = double(lat.samples);
     }
     if (c.scenario->counters)
         for (int k = 0; k < PB_MAX_COUNTERS && c.scenario->counters[k]; k++)
@@ -229,6 +232,7 @@ extern "C" size_t pb_gb_run(void)
         benchmark::RunSpecifiedBenchmarks(&display, &file);
     else
         benchmark::RunSpecifiedBenchmarks(&display);
+    pb_run_release();
     benchmark::Shutdown();
     return error_count;
 }

@@ -78,12 +78,16 @@ pb_ctx  *pb_run_begin(const pb_case *c, const char **err);
 double   pb_run_batch(pb_ctx *ctx, int64_t ops);
 /* Reads what the measured region did: allocations, peaks, counters. */
 void     pb_run_collect(pb_ctx *ctx, pb_run_result *out);
-/* Times `samples` single operations one by one (outside the measured
- * region, after pb_run_collect) and fills *out with their percentiles.
- * 0, or -1 when out of memory. */
+/* Times up to `samples` single operations one by one (outside the measured
+ * region, after pb_run_collect) and fills *out with their percentiles;
+ * stops early, with at least 1000 samples, after 50 ms. 0, or -1 when out
+ * of memory. */
 int      pb_run_sample(pb_ctx *ctx, int64_t samples, pb_latency *out);
-/* Tears the fixture down. */
+/* Ends the run. The fixture is kept for the same case's next run. */
 void     pb_run_end(pb_ctx *ctx);
+/* Tears down the kept fixture: before a case must start fresh, and at the
+ * end. */
+void     pb_run_release(void);
 /* The median cost of one latency sample's own clock pair, in ns. */
 double   pb_timer_overhead_ns(void);
 

@@ -1,17 +1,33 @@
 /*
  * Runner: the life of one gbench run of one case, on the C side.
  *
- *   pb_run_begin   release retained heap, reset peak RSS and heap peak,
- *                  build the fixture (not measured)
+ *   pb_run_begin   reset peak RSS and the heap counters; build the fixture
+ *                  (not measured) unless the case's fixture is kept from its
+ *                  previous run
  *   pb_run_batch   arm the allocation counters, read the clock, call the
  *                  scenario's run() for a whole batch, read the clock, disarm
  *   pb_run_collect read the allocation counters, peaks and counters
  *   pb_run_sample  for latency scenarios: time single operations one by one
  *                  (a clock pair each, its cost is pb_timer_overhead_ns)
- *   pb_run_end     tear the fixture down
+ *   pb_run_end     end the run; the fixture is kept for the case's next run
+ *   pb_run_release tear the kept fixture down
  *
- * One run is active at a time (gbench runs cases one after another), so the
- * context is static: the harness allocates nothing while a case runs.
+ * gbench runs a case several times (probe runs to size the iteration count,
+ * then each repetition). Building a fixture can cost far more than the runs
+ * (a naive store of 10,000 tasks is O(N^2) to build), so a case's fixture is
+ * built once and carried across its runs: a scenario's operations keep its
+ * fixture in a steady state (those that need a fresh structure per batch,
+ * like remove_half, rebuild it themselves outside the measured region).
+ *
+ * peak_heap_bytes is the component's heap at its highest during the
+ * measured region: its live bytes when the run started (at set-up: live
+ * bytes minus the baseline, carried from run to run since) plus the rise of
+ * the process's live bytes above their value at the start of the run.
+ * Between runs gbench allocates and frees; within a run only the fixture
+ * does, so the difference is the component's.
+ *
+ * One run is active at a time, so the context is static: the harness
+ * allocates nothing while a case runs.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -28,12 +44,26 @@ struct pb_ctx {
     int64_t        segment_start_ns;
     int64_t        batch_ns;
     int64_t        ops;
-    int64_t        heap_base;
+    int64_t        heap_base;    /* live bytes not the component's, at set-up */
+    int64_t        live_start;   /* live bytes when the run started */
+    int64_t        comp_start;   /* the component's live bytes then */
     uint64_t       digest;
     double         counters[PB_MAX_COUNTERS];
 };
 
 static pb_ctx the_ctx;
+
+/* The fixture of the case that ran last, kept for its next run. */
+static struct {
+    char               name[160];
+    const pb_scenario *scenario;
+    void              *fixture;
+    int64_t            comp_bytes;   /* the component's live bytes */
+} kept;
+
+/* Latency sampling stops after this long once it has MIN samples. */
+#define SAMPLE_BUDGET_NS (50 * 1000 * 1000)
+#define SAMPLE_MIN       1000
 
 static inline int64_t now_ns(void)
 {
@@ -74,15 +104,32 @@ void pb_count(pb_ctx *x, int index, double value)
         x->counters[index] += value;
 }
 
+void pb_run_release(void)
+{
+    if (kept.fixture)
+        kept.scenario->teardown(kept.fixture);
+    memset(&kept, 0, sizeof kept);
+}
+
 pb_ctx *pb_run_begin(const pb_case *c, const char **err)
 {
     pb_ctx *x = &the_ctx;
     memset(x, 0, sizeof *x);
     x->c = c;
+    pb_alloc_stats st;
+    if (kept.fixture && strcmp(kept.name, c->name) == 0) {
+        x->fixture = kept.fixture;
+        x->comp_start = kept.comp_bytes;
+        pb_rss_reset_peak();
+        pb_alloc_reset();
+        pb_alloc_read(&st);
+        x->live_start = st.live_bytes;
+        return x;
+    }
+    pb_run_release();
     pb_heap_release();
     pb_rss_reset_peak();
     pb_alloc_reset();
-    pb_alloc_stats st;
     pb_alloc_read(&st);
     x->heap_base = st.live_bytes;
     x->fixture = c->scenario->setup(c->impl->ops, c->n, pb_case_seed(c), x);
@@ -90,7 +137,13 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
         *err = "scenario set-up failed (out of memory?)";
         return NULL;
     }
+    snprintf(kept.name, sizeof kept.name, "%s", c->name);
+    kept.scenario = c->scenario;
+    kept.fixture = x->fixture;
     pb_alloc_reset();                  /* count only the measured region */
+    pb_alloc_read(&st);
+    x->live_start = st.live_bytes;
+    x->comp_start = st.live_bytes - x->heap_base;
     return x;
 }
 
@@ -118,7 +171,7 @@ void pb_run_collect(pb_ctx *x, pb_run_result *out)
     out->digest = x->digest;
     out->allocs = (double)st.allocs;
     out->bytes = (double)st.bytes;
-    out->peak_heap_bytes = st.peak_live_bytes - x->heap_base;
+    out->peak_heap_bytes = x->comp_start + (st.peak_live_bytes - x->live_start);
     out->peak_rss_bytes = pb_rss_peak_bytes();
     memcpy(out->counters, x->counters, sizeof out->counters);
 }
@@ -149,12 +202,15 @@ int pb_run_sample(pb_ctx *x, int64_t samples, pb_latency *out)
     int64_t *lat = malloc((size_t)samples * sizeof *lat);
     if (!lat)
         return -1;
+    int64_t start = now_ns();
     for (int64_t i = 0; i < samples; i++) {
         int64_t t0 = now_ns();
         uint64_t d = x->c->scenario->run(x->fixture, 1, x);
         int64_t t1 = now_ns();
         pb_do_not_optimize(d);
         lat[i] = t1 - t0;
+        if (i + 1 >= SAMPLE_MIN && t1 - start > SAMPLE_BUDGET_NS)
+            samples = i + 1;           /* slow operations: enough is enough */
     }
     qsort(lat, (size_t)samples, sizeof *lat, cmp_i64);
     out->samples = samples;
@@ -169,8 +225,10 @@ int pb_run_sample(pb_ctx *x, int64_t samples, pb_latency *out)
 
 void pb_run_end(pb_ctx *x)
 {
-    x->c->scenario->teardown(x->fixture);
-    x->fixture = NULL;
+    pb_alloc_stats st;
+    pb_alloc_read(&st);
+    kept.comp_bytes = x->comp_start + (st.live_bytes - x->live_start);
+    x->fixture = NULL;                 /* still kept for the next run */
 }
 
 double pb_timer_overhead_ns(void)
