@@ -4,6 +4,8 @@
 #                write results/RESULTS.json and print the pair summary
 #   make test    install missing packages, build, run the tests; then again
 #                under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make report  write results/report/index.html and summary.md from the
+#                last results (make bench does it at its end)
 #   make compare pair naive with optimized in results/RESULTS.json using
 #                Google Benchmark's compare.py
 #
@@ -19,7 +21,7 @@ FILTER      ?= .
 PAIRBENCH   := $(BUILD)/pairbench
 COMPARE_PY  := /usr/share/benchmark/compare.py
 
-.PHONY: all deps build build-san bench quick test compare clean
+.PHONY: all deps build build-san bench quick report test compare clean
 
 all: build
 
@@ -38,6 +40,16 @@ bench: build
 	@mkdir -p $(RESULTS)
 	$(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $(ALLOCATOR) \
 	    --filter '$(FILTER)' --json $(RESULTS)/RESULTS.json
+	@$(PAIRBENCH) report $(RESULTS)/RESULTS.json --out $(RESULTS)/report
+	@echo "report: $(RESULTS)/report/index.html (overview for CI: $(RESULTS)/report/summary.md)"
+
+# The HTML report (charts inlined) and its Markdown overview, from the
+# results of the last `make bench`; REPORT_IN="A.json B.json" for others.
+REPORT_IN ?= $(RESULTS)/RESULTS.json
+report: build
+	@for f in $(REPORT_IN); do test -f $$f || { echo "no $$f: run 'make bench' first" >&2; exit 2; }; done
+	@$(PAIRBENCH) report $(REPORT_IN) --out $(RESULTS)/report
+	@echo "report: $(RESULTS)/report/index.html"
 
 quick: build
 	@mkdir -p $(RESULTS)

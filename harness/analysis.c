@@ -99,7 +99,7 @@ static int has_impl(const pb_component *c, const char *name)
     return 0;
 }
 
-static int is_pair(const pb_component *c)
+int pb_is_pair(const pb_component *c)
 {
     return has_impl(c, "naive") && has_impl(c, "optimized");
 }
@@ -508,7 +508,7 @@ void pb_report_print(FILE *out, const pb_component *const *comps)
         const pb_component *comp = comps[c];
         for (size_t s = 0; s < comp->n_scenarios; s++) {
             const pb_scenario *sc = &comp->scenarios[s];
-            if (is_pair(comp)) {
+            if (pb_is_pair(comp)) {
                 int any = 0;
                 for (const int64_t *n = sc->sizes; *n; n++)
                     any |= pick(comp, "naive", sc, *n) || pick(comp, "optimized", sc, *n);
@@ -547,7 +547,7 @@ static cJSON *json_num_or_null(double v)
     return v >= 0 && isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
 }
 
-static cJSON *json_report(const pb_component *const *comps)
+static cJSON *pb_report_block(const pb_component *const *comps)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "cv_trust_limit", PB_CV_TRUST_LIMIT);
@@ -559,7 +559,7 @@ static cJSON *json_report(const pb_component *const *comps)
 
     for (size_t c = 0; comps[c]; c++) {
         const pb_component *comp = comps[c];
-        if (!is_pair(comp) || !component_ran(comp))
+        if (!pb_is_pair(comp) || !component_ran(comp))
             continue;
         for (size_t s = 0; s < comp->n_scenarios; s++) {
             const pb_scenario *sc = &comp->scenarios[s];
@@ -637,6 +637,11 @@ static cJSON *json_report(const pb_component *const *comps)
     return root;
 }
 
+void *pb_report_block_new(const pb_component *const *comps)
+{
+    return pb_report_block(comps);
+}
+
 int pb_report_json(const char *path, const pb_component *const *comps)
 {
     FILE *f = fopen(path, "rb");
@@ -673,7 +678,7 @@ int pb_report_json(const char *path, const pb_component *const *comps)
         return -1;
     }
     free(text);
-    cJSON_AddItemToObject(root, "pairbench", json_report(comps));
+    cJSON_AddItemToObject(root, "pairbench", pb_report_block(comps));
     char *out = cJSON_Print(root);
     cJSON_Delete(root);
     if (!out) {

@@ -26,6 +26,7 @@
 
 #include "internal.h"
 #include "pb_git_rev.h"
+#include "../reports/report.h"
 
 #ifndef PB_BUILD_TYPE
 #define PB_BUILD_TYPE "unknown"
@@ -69,6 +70,9 @@ static const char usage_text[] =
     "                      naive-vs-optimized pair summary and the claims\n"
     "  summary FILE        print the pair summary and claims of a results file\n"
     "  claims FILE         print the seeds' claims as measured in a results file\n"
+    "  report FILE... [--out DIR]\n"
+    "                      write DIR/index.html (self-contained, gnuplot charts)\n"
+    "                      and DIR/summary.md; DIR defaults to results/report\n"
     "  help                print this text\n"
     "\n"
     "selection (list and run); a case is named component/impl/scenario/N:\n"
@@ -594,6 +598,8 @@ int pb_main(int argc, char **argv, const pb_component *const *comps)
     }
     if (!strcmp(cmd, "claims") || !strcmp(cmd, "summary"))
         return cmd_read(argc, argv, comps);
+    if (!strcmp(cmd, "report"))
+        return pb_report_main(argc, argv, comps);
     int is_run = strcmp(cmd, "run") == 0;
     if (!is_run && strcmp(cmd, "list") != 0)
         return usage_error("unknown command '%s'", cmd);

@@ -152,6 +152,15 @@ void pb_report_print(FILE *out, const pb_component *const *components);
 int  pb_report_json(const char *path, const pb_component *const *components);
 /* Prints only the claims table; returns how many claims were evaluated. */
 size_t pb_claims_print(FILE *out, const pb_component *const *components);
+/* The "pairbench" object (crossovers, complexities, claims, pairs) of the
+ * loaded results, as pb_report_json adds it. Caller frees (cJSON_Delete);
+ * declared as void * so this header does not need cJSON. */
+void  *pb_report_block_new(const pb_component *const *components);
+/* 1 when the component has implementations named naive and optimized. */
+int    pb_is_pair(const pb_component *c);
+/* The whole file as a NUL-terminated string, or NULL with a one-line
+ * reason in err. Caller frees. */
+char  *pb_read_file(const char *path, char *err, size_t err_cap);
 
 /* --- the shim (gbench_shim.cc) ------------------------------------------ */
 

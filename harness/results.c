@@ -103,7 +103,7 @@ static double unit_to_ns(const char *unit)
     return -1;
 }
 
-static char *read_file(const char *path, char *err, size_t cap)
+char *pb_read_file(const char *path, char *err, size_t cap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -176,7 +176,7 @@ char *pb_json_sanitize(const char *text)
 
 int pb_results_load(const char *path, char *err, size_t err_cap)
 {
-    char *raw = read_file(path, err, err_cap);
+    char *raw = pb_read_file(path, err, err_cap);
     if (!raw)
         return -1;
     char *text = pb_json_sanitize(raw);

@@ -7,7 +7,8 @@ set -eu
 PACKAGES="build-essential cmake pkg-config git
 libbenchmark-dev libbenchmark-tools python3 python3-scipy
 libjemalloc-dev libjemalloc2 valgrind gnuplot-nox
-libsqlite3-dev libcjson-dev libcmocka-dev uthash-dev"
+libsqlite3-dev libcjson-dev libcmocka-dev uthash-dev
+chromium"
 
 missing=""
 for p in $PACKAGES; do
