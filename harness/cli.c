@@ -73,6 +73,10 @@ static const char usage_text[] =
     "  report FILE... [--out DIR]\n"
     "                      write DIR/index.html (self-contained, gnuplot charts)\n"
     "                      and DIR/summary.md; DIR defaults to results/report\n"
+    "  exec CASE [--ops K] [--warmup W]\n"
+    "                      run one case for K operations (whole batches) with no\n"
+    "                      Google Benchmark around it, for the profilers; only\n"
+    "                      the measured region is collected by callgrind\n"
     "  help                print this text\n"
     "\n"
     "selection (list and run); a case is named component/impl/scenario/N:\n"
@@ -600,6 +604,8 @@ int pb_main(int argc, char **argv, const pb_component *const *comps)
         return cmd_read(argc, argv, comps);
     if (!strcmp(cmd, "report"))
         return pb_report_main(argc, argv, comps);
+    if (!strcmp(cmd, "exec"))
+        return pb_exec_main(argc, argv, comps);
     int is_run = strcmp(cmd, "run") == 0;
     if (!is_run && strcmp(cmd, "list") != 0)
         return usage_error("unknown command '%s'", cmd);

@@ -88,6 +88,14 @@ void     pb_run_end(pb_ctx *ctx);
 /* Tears down the kept fixture: before a case must start fresh, and at the
  * end. */
 void     pb_run_release(void);
+/* 1: toggle callgrind's collection at the measured region's edges. */
+void     pb_run_collect_instructions(int on);
+/* `pairbench exec CASE [--ops K] [--warmup W]` (exec.c). */
+int      pb_exec_main(int argc, char **argv, const pb_component *const *components);
+/* Finds a case by its full name; 0, or -1 when there is none (or its
+ * implementation is capped below its N). */
+int      pb_case_find(const pb_component *const *components, const char *name,
+                      pb_case *out);
 /* The median cost of one latency sample's own clock pair, in ns. */
 double   pb_timer_overhead_ns(void);
 

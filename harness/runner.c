@@ -35,6 +35,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <valgrind/callgrind.h>
+
 #include "internal.h"
 
 struct pb_ctx {
@@ -52,6 +54,30 @@ struct pb_ctx {
 };
 
 static pb_ctx the_ctx;
+
+/* Set by `pairbench exec`: the measured region is also the region callgrind
+ * collects (run with --collect-atstart=no). Outside Valgrind the client
+ * request is a few no-op instructions. */
+static int toggle_collect;
+
+void pb_run_collect_instructions(int on)
+{
+    toggle_collect = on;
+}
+
+static inline void region_begin(void)
+{
+    pb_alloc_arm();
+    if (toggle_collect)
+        CALLGRIND_TOGGLE_COLLECT;
+}
+
+static inline void region_end(void)
+{
+    if (toggle_collect)
+        CALLGRIND_TOGGLE_COLLECT;
+    pb_alloc_disarm();
+}
 
 /* The fixture of the case that ran last, kept for its next run. */
 static struct {
@@ -77,7 +103,7 @@ void pb_pause(pb_ctx *x)
     if (x->paused)
         return;
     x->batch_ns += now_ns() - x->segment_start_ns;
-    pb_alloc_disarm();
+    region_end();
     x->paused = 1;
 }
 
@@ -86,7 +112,7 @@ void pb_resume(pb_ctx *x)
     if (!x->paused)
         return;
     x->paused = 0;
-    pb_alloc_arm();
+    region_begin();
     x->segment_start_ns = now_ns();
 }
 
@@ -151,12 +177,12 @@ double pb_run_batch(pb_ctx *x, int64_t ops)
 {
     x->batch_ns = 0;
     x->paused = 0;
-    pb_alloc_arm();
+    region_begin();
     x->segment_start_ns = now_ns();
     uint64_t d = x->c->scenario->run(x->fixture, ops, x);
     if (!x->paused)
         x->batch_ns += now_ns() - x->segment_start_ns;
-    pb_alloc_disarm();
+    region_end();
     x->digest = pb_digest(x->digest, d);
     x->ops += ops;
     return (double)x->batch_ns * 1e-9;

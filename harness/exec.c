@@ -1,0 +1,123 @@
+/*
+ * `pairbench exec CASE [--ops K] [--warmup W]`: one case, in this process,
+ * for a fixed number of operations, with no Google Benchmark around it.
+ *
+ * It is what the profilers run, one case per process: callgrind (with
+ * --collect-atstart=no: only the measured region is collected, through the
+ * same arm/disarm points that bound allocation counting) and massif. It
+ * builds the fixture, runs W warm-up operations (not collected), then K
+ * operations (both rounded up to whole batches of the scenario's size), and
+ * prints one line:
+ *
+ *   exec CASE ops K digest D allocs A bytes B peak_heap_bytes P
+ *
+ * with allocs and bytes in total over the K operations. The same build, case
+ * and K give the same digest and counts on every run.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int pb_case_find(const pb_component *const *comps, const char *name, pb_case *out)
+{
+    for (size_t c = 0; comps[c]; c++)
+        for (size_t i = 0; i < comps[c]->n_impls; i++)
+            for (size_t s = 0; s < comps[c]->n_scenarios; s++) {
+                const pb_impl *im = &comps[c]->impls[i];
+                const pb_scenario *sc = &comps[c]->scenarios[s];
+                for (const int64_t *n = sc->sizes; *n; n++) {
+                    char full[160];
+                    pb_case_name(full, sizeof full, comps[c], im, sc, *n);
+                    if (strcmp(full, name) != 0)
+                        continue;
+                    if (im->max_n > 0 && *n > im->max_n)
+                        return -1;
+                    memset(out, 0, sizeof *out);
+                    out->component = comps[c];
+                    out->impl = im;
+                    out->scenario = sc;
+                    out->n = *n;
+                    snprintf(out->name, sizeof out->name, "%s", full);
+                    return 0;
+                }
+            }
+    return -1;
+}
+
+static int parse_count(const char *flag, const char *v, int64_t min, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long k = strtoll(v, &end, 10);
+    if (errno || *end || end == v || k < min || k > INT64_MAX / 2) {
+        fprintf(stderr, "pairbench: %s wants an integer >= %lld, not '%s'"
+                " (see 'pairbench help')\n", flag, (long long)min, v);
+        return -1;
+    }
+    *out = k;
+    return 0;
+}
+
+int pb_exec_main(int argc, char **argv, const pb_component *const *comps)
+{
+    const char *name = NULL;
+    int64_t ops = 0, warmup = -1;
+    for (int i = 2; i < argc; i++) {
+        if ((!strcmp(argv[i], "--ops") || !strcmp(argv[i], "--warmup")) &&
+            i + 1 < argc) {
+            int64_t *dst = argv[i][2] == 'o' ? &ops : &warmup;
+            if (parse_count(argv[i], argv[i + 1], argv[i][2] == 'o' ? 1 : 0, dst))
+                return 2;
+            i++;
+        } else if (argv[i][0] != '-' && !name) {
+            name = argv[i];
+        } else {
+            fprintf(stderr, "pairbench: exec: unknown or incomplete option '%s'"
+                    " (see 'pairbench help')\n", argv[i]);
+            return 2;
+        }
+    }
+    pb_case c;
+    if (!name || pb_case_find(comps, name, &c) != 0) {
+        fprintf(stderr, "pairbench: exec wants one case name that runs, as"
+                " 'pairbench list' prints it%s%s\n", name ? "; not " : "",
+                name ? name : "");
+        return 2;
+    }
+    /* run() is only ever asked for whole batches (the add scenario builds a
+     * whole store per batch), so K is rounded up to a multiple. */
+    int64_t batch = c.scenario->batch(c.n);
+    ops = ops == 0 ? batch : (ops + batch - 1) / batch * batch;
+    if (warmup < 0)
+        warmup = batch;
+
+    const char *err = "set-up failed";
+    pb_ctx *ctx = pb_run_begin(&c, &err);
+    if (!ctx) {
+        fprintf(stderr, "pairbench: exec %s: %s\n", c.name, err);
+        return 1;
+    }
+    /* Warm-up: whole batches, neither counted nor collected. */
+    for (int64_t done = 0; done < warmup; done += batch)
+        pb_run_batch(ctx, batch);
+    pb_run_result r;
+    pb_run_collect(ctx, &r);           /* resets nothing: read to skip */
+    pb_run_end(ctx);
+    ctx = pb_run_begin(&c, &err);      /* same fixture, fresh counters */
+
+    pb_run_collect_instructions(1);
+    for (int64_t done = 0; done < ops; done += batch)
+        pb_run_batch(ctx, batch);
+    pb_run_collect_instructions(0);
+    pb_run_collect(ctx, &r);
+    pb_run_end(ctx);
+    pb_run_release();
+    printf("exec %s ops %" PRId64 " digest %016" PRIx64 " allocs %.0f bytes %.0f"
+           " peak_heap_bytes %" PRId64 "\n", c.name, ops, r.digest, r.allocs,
+           r.bytes, r.peak_heap_bytes);
+    return 0;
+}
