@@ -9,7 +9,8 @@
 #   make compare pair naive with optimized in results/RESULTS.json using
 #                Google Benchmark's compare.py
 #
-# Variables: ALLOCATOR=glibc|jemalloc, REPETITIONS=K, FILTER=REGEX, JOBS=N.
+# Variables: ALLOCATOR=glibc|jemalloc|both, REPETITIONS=K, FILTER=REGEX,
+# JOBS=N.
 
 BUILD       ?= build
 SAN_BUILD   ?= build-san
@@ -36,16 +37,32 @@ build-san: deps
 	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPB_SANITIZE=ON >/dev/null
 	@cmake --build $(SAN_BUILD) -j $(JOBS)
 
+# ALLOCATOR=both is the allocator matrix: the suite runs under glibc and
+# under jemalloc, and one report shows both, a column per allocator.
+ifeq ($(ALLOCATOR),both)
+BENCH_ALLOCATORS := glibc jemalloc
+BENCH_JSONS      := $(RESULTS)/RESULTS-glibc.json $(RESULTS)/RESULTS-jemalloc.json
+else
+BENCH_ALLOCATORS := $(ALLOCATOR)
+BENCH_JSONS      := $(RESULTS)/RESULTS.json
+endif
+
 bench: build
 	@mkdir -p $(RESULTS)
-	$(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $(ALLOCATOR) \
-	    --filter '$(FILTER)' --json $(RESULTS)/RESULTS.json
-	@$(PAIRBENCH) report $(RESULTS)/RESULTS.json --out $(RESULTS)/report
+	@set -e; for a in $(BENCH_ALLOCATORS); do \
+	    out=$(RESULTS)/RESULTS.json; \
+	    [ "$(ALLOCATOR)" = both ] && out=$(RESULTS)/RESULTS-$$a.json; \
+	    echo "$(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $$a --filter '$(FILTER)' --json $$out"; \
+	    $(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $$a \
+	        --filter '$(FILTER)' --json $$out; \
+	done
+	@$(PAIRBENCH) report $(BENCH_JSONS) --out $(RESULTS)/report
 	@echo "report: $(RESULTS)/report/index.html (overview for CI: $(RESULTS)/report/summary.md)"
 
 # The HTML report (charts inlined) and its Markdown overview, from the
-# results of the last `make bench`; REPORT_IN="A.json B.json" for others.
-REPORT_IN ?= $(RESULTS)/RESULTS.json
+# results of the last `make bench` (the same ALLOCATOR); REPORT_IN="A.json
+# B.json" for other files.
+REPORT_IN ?= $(BENCH_JSONS)
 report: build
 	@for f in $(REPORT_IN); do test -f $$f || { echo "no $$f: run 'make bench' first" >&2; exit 2; }; done
 	@$(PAIRBENCH) report $(REPORT_IN) --out $(RESULTS)/report
