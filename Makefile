@@ -8,6 +8,9 @@
 #                last results (make bench does it at its end)
 #   make compare pair naive with optimized in results/RESULTS.json using
 #                Google Benchmark's compare.py
+#   make massif  profile the heap of every case at N = MASSIF_N (1000) under
+#                valgrind's massif into results/massif/, then rewrite the
+#                report with a heap-over-time chart per scenario
 #
 # Variables: ALLOCATOR=glibc|jemalloc|both, REPETITIONS=K, FILTER=REGEX,
 # JOBS=N.
@@ -22,7 +25,7 @@ FILTER      ?= .
 PAIRBENCH   := $(BUILD)/pairbench
 COMPARE_PY  := /usr/share/benchmark/compare.py
 
-.PHONY: all deps build build-san bench quick report test compare clean
+.PHONY: all deps build build-san bench quick report massif test compare clean
 
 all: build
 
@@ -67,6 +70,21 @@ report: build
 	@for f in $(REPORT_IN); do test -f $$f || { echo "no $$f: run 'make bench' first" >&2; exit 2; }; done
 	@$(PAIRBENCH) report $(REPORT_IN) --out $(RESULTS)/report
 	@echo "report: $(RESULTS)/report/index.html"
+
+# Heap profiles: each case at MASSIF_N in its own process under massif
+# (results/massif/CASE.massif, CASE.txt from ms_print, MASSIF.json; about
+# 15 s for every case), then the report again with them when the results
+# of `make bench` are there.
+MASSIF_N   ?= 1000
+MASSIF_OPS ?= 1000
+massif: build
+	@mkdir -p $(RESULTS)
+	$(PAIRBENCH) massif --filter '$(FILTER)' --n $(MASSIF_N) --ops $(MASSIF_OPS) \
+	    --out $(RESULTS)/massif
+	@if ls $(REPORT_IN) > /dev/null 2>&1; then \
+	    $(PAIRBENCH) report $(REPORT_IN) --massif $(RESULTS)/massif/MASSIF.json \
+	        --out $(RESULTS)/report && echo "report: $(RESULTS)/report/index.html"; \
+	else echo "no $(REPORT_IN): run 'make bench' for the report"; fi
 
 quick: build
 	@mkdir -p $(RESULTS)

@@ -70,16 +70,21 @@ static const char usage_text[] =
     "                      naive-vs-optimized pair summary and the claims\n"
     "  summary FILE        print the pair summary and claims of a results file\n"
     "  claims FILE         print the seeds' claims as measured in a results file\n"
-    "  report FILE... [--out DIR]\n"
+    "  report FILE... [--massif MASSIF.json] [--out DIR]\n"
     "                      write DIR/index.html (self-contained, gnuplot charts)\n"
     "                      and DIR/summary.md; DIR defaults to results/report\n"
     "  exec CASE [--ops K] [--warmup W]\n"
     "                      run one case for K operations (whole batches) with no\n"
     "                      Google Benchmark around it, for the profilers; only\n"
     "                      the measured region is collected by callgrind\n"
+    "  massif [selection] [--n N] [--ops K] [--out DIR]\n"
+    "                      run each selected case at N (default 1000) in its own\n"
+    "                      process under valgrind's massif; writes DIR/CASE.massif,\n"
+    "                      DIR/CASE.txt (ms_print) and DIR/MASSIF.json (peaks and\n"
+    "                      heap over time); DIR defaults to results/massif\n"
     "  help                print this text\n"
     "\n"
-    "selection (list and run); a case is named component/impl/scenario/N:\n"
+    "selection (list, run and massif); a case is named component/impl/scenario/N:\n"
     "  --filter REGEX      cases whose name matches REGEX (POSIX extended)\n"
     "  --component NAMES   comma-separated component names\n"
     "  --scenario NAMES    comma-separated scenario names\n"
@@ -606,6 +611,8 @@ int pb_main(int argc, char **argv, const pb_component *const *comps)
         return pb_report_main(argc, argv, comps);
     if (!strcmp(cmd, "exec"))
         return pb_exec_main(argc, argv, comps);
+    if (!strcmp(cmd, "massif"))
+        return pb_massif_main(argc, argv, comps);
     int is_run = strcmp(cmd, "run") == 0;
     if (!is_run && strcmp(cmd, "list") != 0)
         return usage_error("unknown command '%s'", cmd);

@@ -92,6 +92,8 @@ void     pb_run_release(void);
 void     pb_run_collect_instructions(int on);
 /* `pairbench exec CASE [--ops K] [--warmup W]` (exec.c). */
 int      pb_exec_main(int argc, char **argv, const pb_component *const *components);
+/* `pairbench massif [selection] [--n N] [--ops K] [--out DIR]` (massif.c). */
+int      pb_massif_main(int argc, char **argv, const pb_component *const *components);
 /* Finds a case by its full name; 0, or -1 when there is none (or its
  * implementation is capped below its N). */
 int      pb_case_find(const pb_component *const *components, const char *name,

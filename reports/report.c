@@ -14,6 +14,13 @@
  *   DIR/summary.md  the overview as GitHub-flavoured Markdown (a CI job
  *                   summary).
  *
+ * With --massif FILE (the MASSIF.json of `pairbench massif`), each component
+ * that has heap profiles also gets a "Heap over time (massif)" part: a table
+ * of the massif peaks per scenario and, per scenario, a chart of heap
+ * against instructions executed with naive and optimized overlaid
+ * (id chart-heap-<component>-<scenario>). A malformed or missing massif
+ * file is a usage failure like a results file.
+ *
  * Several files are several series: one column per file in every table
  * (labelled by its allocator, context.allocator, plus the file name when
  * two share one) and one line per file and implementation in the charts.
@@ -287,6 +294,8 @@ typedef struct report {
     series                     s[MAX_SERIES];
     size_t                     n;
     const pb_component *const *comps;
+    const char                *massif_path;   /* --massif, or NULL */
+    cJSON                     *massif;        /* its parsed MASSIF.json */
 } report;
 
 static const cJSON *jget(const cJSON *o, const char *key)
@@ -853,6 +862,81 @@ static void warn_prefix(const report *R, unsigned mask, char *buf, size_t cap)
         snprintf(buf + used, cap - used, ": ");
 }
 
+/* --- heap profiles (--massif) ---------------------------------------------- */
+
+/* Loads the MASSIF.json of `pairbench massif` into R->massif: its context
+ * must say kind "pairbench-massif" and every case must have string name,
+ * component, impl, scenario, a number peak_heap_bytes and a snapshots
+ * array of [time, bytes] pairs. 0, or -1 with a one-line reason in err. */
+static int massif_load(report *R, const char *path, char *err, size_t cap)
+{
+    char *text = pb_read_file(path, err, cap);
+    if (!text)
+        return -1;
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    const cJSON *ctx = jget(root, "context");
+    const char *kind = jstr(ctx, "kind");
+    const cJSON *cases = jget(root, "cases");
+    if (!root || !kind || strcmp(kind, "pairbench-massif") != 0 ||
+        !cJSON_IsArray(cases)) {
+        snprintf(err, cap, "%s is not a MASSIF.json of 'pairbench massif'%s", path,
+                 root ? "" : " (malformed or truncated JSON)");
+        cJSON_Delete(root);
+        return -1;
+    }
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cases) {
+        const cJSON *snaps = jget(c, "snapshots"), *pt;
+        int ok = jstr(c, "name") && jstr(c, "component") && jstr(c, "impl") &&
+                 jstr(c, "scenario") && cJSON_IsNumber(jget(c, "peak_heap_bytes")) &&
+                 cJSON_IsArray(snaps);
+        if (ok)
+            cJSON_ArrayForEach(pt, snaps)
+                ok &= cJSON_IsArray(pt) && cJSON_GetArraySize(pt) == 2 &&
+                      cJSON_IsNumber(cJSON_GetArrayItem(pt, 0)) &&
+                      cJSON_IsNumber(cJSON_GetArrayItem(pt, 1));
+        if (!ok) {
+            const char *name = jstr(c, "name");
+            snprintf(err, cap, "%s: case %s lacks name, component, impl, scenario,"
+                     " peak_heap_bytes or [time, bytes] snapshots", path,
+                     name ? name : "(unnamed)");
+            cJSON_Delete(root);
+            return -1;
+        }
+    }
+    R->massif_path = path;
+    R->massif = root;
+    return 0;
+}
+
+/* The massif case of (component, impl, scenario), or NULL. */
+static const cJSON *massif_case(const report *R, const char *comp, const char *impl,
+                                const char *scen)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, jget(R->massif, "cases"))
+        if (!strcmp(jstr(c, "component"), comp) && !strcmp(jstr(c, "impl"), impl) &&
+            !strcmp(jstr(c, "scenario"), scen))
+            return c;
+    return NULL;
+}
+
+/* 1 when the scenario has a massif profile of naive or optimized. */
+static int massif_has(const report *R, const char *comp, const char *scen)
+{
+    return R->massif && (massif_case(R, comp, "naive", scen) ||
+                         massif_case(R, comp, "optimized", scen));
+}
+
+static int massif_has_component(const report *R, const pb_component *c)
+{
+    for (size_t s = 0; s < c->n_scenarios; s++)
+        if (massif_has(R, c->name, c->scenarios[s].name))
+            return 1;
+    return 0;
+}
+
 /* --- charts --------------------------------------------------------------- */
 
 typedef struct chart {
@@ -1042,6 +1126,61 @@ static void chart_allocs(charts *C, const report *R, const pb_component *c,
     sb_free(&plot);
 }
 
+/* The heap-over-time chart of one scenario from its massif profiles: heap
+ * (massif's mem_heap_B, KiB) against millions of instructions executed,
+ * naive and optimized overlaid, each peak marked. */
+static void chart_heap(charts *C, const report *R, const pb_component *c,
+                       const pb_scenario *sc)
+{
+    char what[96];
+    const cJSON *any = massif_case(R, c->name, "naive", sc->name);
+    if (!any)
+        any = massif_case(R, c->name, "optimized", sc->name);
+    snprintf(what, sizeof what, "heap over time (massif, N = %.0f)",
+             jnum(any, "n", 0));
+    chart *ch = chart_new(C, "heap", c->name, sc->name, what);
+    if (!ch)
+        return;
+    sbuf *g = &C->script;
+    size_t idx = C->n - 1;
+    sb_puts(g, "reset\nset encoding utf8\nset title \"");
+    sb_gp(g, ch->title);
+    sb_puts(g, "\"\nset xlabel \"time (millions of instructions executed, under"
+               " valgrind)\"\nset ylabel \"heap (KiB)\"\nset yrange [0:*]\n"
+               "set xrange [0:*]\nset border 3\nset tics nomirror\n"
+               "set grid lc rgb \"#e2e2e2\"\nset key below horizontal\n");
+    sbuf plot = { 0 };
+    for (int im = 0; im < 2; im++) {
+        const cJSON *mc = massif_case(R, c->name, impl_names[im], sc->name);
+        if (!mc)
+            continue;
+        const cJSON *pt;
+        sb_printf(g, "$h%zu_%d << EOD\n", idx, im);
+        cJSON_ArrayForEach(pt, jget(mc, "snapshots"))
+            sb_printf(g, "%.6g %.6g\n", cJSON_GetArrayItem(pt, 0)->valuedouble / 1e6,
+                      cJSON_GetArrayItem(pt, 1)->valuedouble / 1024);
+        sb_printf(g, "EOD\n$p%zu_%d << EOD\n%.6g %.6g\nEOD\n", idx, im,
+                  jnum(mc, "peak_time", 0) / 1e6, jnum(mc, "peak_heap_bytes", 0) / 1024);
+        char peak[32];
+        fmt_bytes(peak, sizeof peak, jnum(mc, "peak_heap_bytes", -1));
+        sb_printf(&plot, "%s$h%zu_%d using 1:2 with lines lw 2 lc rgb \"%s\""
+                  " dt %d title \"%s (peak %s)\", $p%zu_%d using 1:2 with points"
+                  " pt 7 ps 1 lc rgb \"%s\" notitle", plot.len ? ", " : "", idx, im,
+                  impl_colors[im], im + 1, impl_names[im], peak, idx, im,
+                  impl_colors[im]);
+    }
+    if (plot.oom)
+        g->oom = 1;
+    if (plot.len) {
+        sb_puts(g, "plot ");
+        sb_putn(g, plot.p, plot.len);
+        sb_puts(g, "\n");
+    } else {
+        gp_placeholder(g, "no massif profile for this scenario");
+    }
+    sb_free(&plot);
+}
+
 /* Last non-empty line of a stream, into buf. */
 static void last_line(FILE *f, char *buf, size_t cap)
 {
@@ -1163,6 +1302,9 @@ static int draw_charts(charts *C, const report *R)
             chart_time(C, R, comp, &comp->scenarios[s], ns, k);
             chart_allocs(C, R, comp, &comp->scenarios[s], ns, k);
         }
+        for (size_t s = 0; s < comp->n_scenarios; s++)
+            if (massif_has(R, comp->name, comp->scenarios[s].name))
+                chart_heap(C, R, comp, &comp->scenarios[s]);
     }
     if (g->oom) {
         fprintf(stderr, "pairbench: out of memory writing the charts\n");
@@ -1957,6 +2099,59 @@ static void html_antipattern(sbuf *h, const char *summary)
     sb_puts(h, "</p>\n");
 }
 
+/* The component's heap profiles: a table of massif peaks per scenario,
+ * then the heap-over-time charts. */
+static void html_massif(sbuf *h, const report *R, const charts *C,
+                        const pb_component *comp)
+{
+    const cJSON *ctx = jget(R->massif, "context");
+    sb_printf(h, "<h4 id=\"%s-massif\">Heap over time (massif, N = %.0f)</h4>\n",
+              comp->name, jnum(ctx, "n", 0));
+    sb_puts(h, "<div class=\"tw\"><table><thead><tr><th>scenario</th><th>ops</th>"
+               "<th>naive peak heap</th><th>optimized peak heap</th><th>change</th>"
+               "<th>naive extra</th><th>optimized extra</th></tr></thead><tbody>\n");
+    for (size_t s = 0; s < comp->n_scenarios; s++) {
+        const pb_scenario *sc = &comp->scenarios[s];
+        if (!massif_has(R, comp->name, sc->name))
+            continue;
+        const cJSON *nv = massif_case(R, comp->name, "naive", sc->name);
+        const cJSON *op = massif_case(R, comp->name, "optimized", sc->name);
+        double a = jnum(nv, "peak_heap_bytes", -1), b = jnum(op, "peak_heap_bytes", -1);
+        char fa[32], fb[32], xa[32], xb[32], ch[64] = "-";
+        fmt_bytes(fa, sizeof fa, a);
+        fmt_bytes(fb, sizeof fb, b);
+        fmt_bytes(xa, sizeof xa, jnum(nv, "peak_heap_extra_bytes", -1));
+        fmt_bytes(xb, sizeof xb, jnum(op, "peak_heap_extra_bytes", -1));
+        if (a > 0 && b >= 0)
+            snprintf(ch, sizeof ch, "%+.1f%%", (b / a - 1) * 100);
+        sb_printf(h, "<tr><td class=\"l\">%s</td><td class=\"n\">%.0f</td>"
+                  "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s"
+                  "</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
+                  sc->name, jnum(nv ? nv : op, "ops", 0), fa, fb, ch, xa, xb);
+    }
+    sb_puts(h, "</tbody></table></div>\n<p class=\"muted\">Each case ran alone"
+               " (<code>pairbench exec CASE --ops K</code>) under valgrind's massif:"
+               " set-up, one warm-up batch, then K operations. Peak heap is massif's"
+               " largest sample of the bytes requested by live blocks, the whole"
+               " process's (libc and libstdc++ included); extra is the allocator's"
+               " headers and rounding at that peak. Time is instructions executed, so"
+               " the longer line ran longer. Profiles from <code>");
+    sb_html(h, R->massif_path);
+    sb_puts(h, "</code>; ms_print's text beside each <code>.massif</code> file.</p>\n"
+               "<div class=\"charts\">");
+    for (size_t s = 0; s < comp->n_scenarios; s++) {
+        char id[200];
+        snprintf(id, sizeof id, "chart-heap-%s-%s", comp->name, comp->scenarios[s].name);
+        const chart *chp = chart_find(C, id);
+        if (!chp)
+            continue;
+        sb_printf(h, "<figure id=\"%s\" class=\"chart\">", id);
+        sb_svg(h, C->svg.p + chp->off, chp->len, (size_t)(chp - C->c), chp->title);
+        sb_puts(h, "</figure>");
+    }
+    sb_puts(h, "</div>\n");
+}
+
 static void html_component(sbuf *h, const report *R, const charts *C,
                            const pb_component *comp)
 {
@@ -2015,6 +2210,8 @@ static void html_component(sbuf *h, const report *R, const charts *C,
         sb_puts(h, "<h4>Claims</h4>\n");
         html_claims(h, R, comp);
     }
+    if (R->massif && massif_has_component(R, comp))
+        html_massif(h, R, C, comp);
 
     for (size_t s = 0; s < comp->n_scenarios; s++) {
         int64_t ns[MAX_SIZES];
@@ -2407,8 +2604,8 @@ static int usage(const char *fmt, const char *arg)
 {
     fputs("pairbench: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs(" (usage: pairbench report RESULTS.json [MORE.json ...] [--out DIR])\n",
-          stderr);
+    fputs(" (usage: pairbench report RESULTS.json [MORE.json ...]"
+          " [--massif MASSIF.json] [--out DIR])\n", stderr);
     return 2;
 }
 
@@ -2417,9 +2614,18 @@ int pb_report_main(int argc, char **argv, const pb_component *const *components)
     const char *files[MAX_SERIES];
     size_t n_files = 0;
     const char *out_dir = DEFAULT_OUT;
+    const char *massif_path = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--out")) {
+        if (!strcmp(a, "--massif")) {
+            if (i + 1 >= argc || !argv[i + 1][0])
+                return usage("--massif needs a MASSIF.json file%s", "");
+            massif_path = argv[++i];
+        } else if (!strncmp(a, "--massif=", 9)) {
+            if (!a[9])
+                return usage("--massif needs a MASSIF.json file%s", "");
+            massif_path = a + 9;
+        } else if (!strcmp(a, "--out")) {
             if (i + 1 >= argc || !argv[i + 1][0])
                 return usage("--out needs a directory%s", "");
             out_dir = argv[++i];
@@ -2462,6 +2668,13 @@ int pb_report_main(int argc, char **argv, const pb_component *const *components)
         }
     }
     label_series(R);
+    if (massif_path) {
+        char err[600];
+        if (massif_load(R, massif_path, err, sizeof err) != 0) {
+            fprintf(stderr, "pairbench: %s\n", err);
+            goto done;
+        }
+    }
 
     /* 2. The output directory and the temporaries: an unwritable DIR fails
      * now, before gnuplot runs. */
@@ -2511,6 +2724,8 @@ done:
     if (R)
         for (size_t i = 0; i < R->n; i++)
             series_free(&R->s[i]);
+    if (R)
+        cJSON_Delete(R->massif);
     free(R);
     free(w);
     return rc;
