@@ -205,22 +205,25 @@ typedef struct claim_result {
     char          threshold[48];
 } claim_result;
 
-static double metric_of(const pb_result *r, pb_metric m)
+/* The value of a claim's metric in a row; -1 when the row lacks it. */
+static double metric_of(const pb_result *r, pb_metric m, const char *counter)
 {
     switch (m) {
     case PB_METRIC_TIME: return r->ns_per_op;
     case PB_METRIC_ALLOCS: return r->allocs_per_op;
     case PB_METRIC_HEAP: return r->peak_heap_bytes;
+    case PB_METRIC_COUNTER: return counter ? pb_result_counter(r, counter) : -1;
     }
     return -1;
 }
 
-static const char *metric_name(pb_metric m)
+static const char *metric_name(pb_metric m, const char *counter)
 {
     switch (m) {
     case PB_METRIC_TIME: return "time/op";
     case PB_METRIC_ALLOCS: return "allocs/op";
     case PB_METRIC_HEAP: return "peak heap";
+    case PB_METRIC_COUNTER: return counter ? counter : "?";
     }
     return "?";
 }
@@ -259,6 +262,7 @@ static void for_each_point(const pb_component *c, const pb_claim *cl,
 
 typedef struct extreme {
     pb_metric  metric;
+    const char *counter;
     int        seen;
     double     best;           /* min (speed-up, reduction) or max (p99) */
     double     naive_v, opt_v;
@@ -291,11 +295,22 @@ static void visit_reduction(void *acc, const pb_scenario *s, int64_t n,
     extreme *e = acc;
     if (!nv || !op)
         return;
-    double a = metric_of(nv, e->metric), b = metric_of(op, e->metric);
+    double a = metric_of(nv, e->metric, e->counter);
+    double b = metric_of(op, e->metric, e->counter);
     if (a < 0 || b < 0)
         return;
     double red = a > 0 ? 1.0 - b / a : (b > 0 ? -INFINITY : 0.0);
     note(e, red, s, n, a, b);
+}
+
+/* The optimized implementation's metric itself (VALUE_BELOW/ABOVE). */
+static void visit_value(void *acc, const pb_scenario *s, int64_t n,
+                        const pb_result *nv, const pb_result *op)
+{
+    extreme *e = acc;
+    double v = op ? metric_of(op, e->metric, e->counter) : -1;
+    if (v >= 0)
+        note(e, v, s, n, nv ? metric_of(nv, e->metric, e->counter) : -1, v);
 }
 
 static void visit_p99(void *acc, const pb_scenario *s, int64_t n,
@@ -313,6 +328,7 @@ static claim_result eval_claim(const pb_component *c, const pb_claim *cl)
     extreme e;
     memset(&e, 0, sizeof e);
     e.metric = cl->metric;
+    e.counter = cl->counter;
     char a[32], b[32];
 
     switch (cl->kind) {
@@ -331,7 +347,7 @@ static claim_result eval_claim(const pb_component *c, const pb_claim *cl)
         break;
     case PB_CLAIM_REDUCTION:
         snprintf(r.threshold, sizeof r.threshold, ">= %g%% less %s",
-                 cl->threshold * 100, metric_name(cl->metric));
+                 cl->threshold * 100, metric_name(cl->metric, cl->counter));
         for_each_point(c, cl, visit_reduction, &e);
         if (!e.seen)
             break;
@@ -340,10 +356,10 @@ static claim_result eval_claim(const pb_component *c, const pb_claim *cl)
         fmt_metric(b, sizeof b, cl->metric, e.opt_v);
         if (isinf(e.best))
             snprintf(r.measured, sizeof r.measured, "%s %s -> %s at %s (naive 0)",
-                     metric_name(cl->metric), a, b, e.where);
+                     metric_name(cl->metric, cl->counter), a, b, e.where);
         else
             snprintf(r.measured, sizeof r.measured, "%s %s -> %s at %s: %.0f%% %s",
-                     metric_name(cl->metric), a, b, e.where, fabs(e.best) * 100,
+                     metric_name(cl->metric, cl->counter), a, b, e.where, fabs(e.best) * 100,
                      e.best >= 0 ? "less" : "MORE");
         r.verdict = e.best >= cl->threshold ? CLAIM_HOLDS : CLAIM_FAILS;
         break;
@@ -397,6 +413,64 @@ static claim_result eval_claim(const pb_component *c, const pb_claim *cl)
             break;
         r.value = all;
         r.verdict = all ? CLAIM_HOLDS : CLAIM_FAILS;
+        break;
+    }
+    case PB_CLAIM_VALUE_BELOW:
+    case PB_CLAIM_VALUE_ABOVE: {
+        int below = cl->kind == PB_CLAIM_VALUE_BELOW;
+        fmt_metric(a, sizeof a, cl->metric, cl->threshold);
+        snprintf(r.threshold, sizeof r.threshold, "%s %s %s",
+                 metric_name(cl->metric, cl->counter), below ? "<" : ">=", a);
+        e.want_max = below;            /* the worst point decides */
+        for_each_point(c, cl, visit_value, &e);
+        if (!e.seen)
+            break;
+        r.value = e.best;
+        fmt_metric(a, sizeof a, cl->metric, e.best);
+        snprintf(r.measured, sizeof r.measured, "optimized %s %s %s at %s over"
+                 " %d point%s", below ? "max" : "min",
+                 metric_name(cl->metric, cl->counter), a, e.where, e.seen,
+                 e.seen == 1 ? "" : "s");
+        r.verdict = (below ? e.best < cl->threshold : e.best >= cl->threshold)
+                        ? CLAIM_HOLDS : CLAIM_FAILS;
+        break;
+    }
+    case PB_CLAIM_GROWTH_BELOW: {
+        snprintf(r.threshold, sizeof r.threshold, "growth <= %gx", cl->threshold);
+        int64_t lo = cl->sizes ? cl->sizes[0] : 0, hi = lo;
+        for (const int64_t *n = cl->sizes; n && *n; n++)
+            hi = *n;
+        double worst = -1;
+        size_t used = 0;
+        const char *p = cl->scenarios;
+        while (p && *p && lo > 0) {
+            size_t len = strcspn(p, " ");
+            const pb_scenario *s = find_scenario(c, p, len);
+            const pb_result *x = s ? pick(c, "optimized", s, lo) : NULL;
+            const pb_result *y = s ? pick(c, "optimized", s, hi) : NULL;
+            double vx = x ? metric_of(x, cl->metric, cl->counter) : -1;
+            double vy = y ? metric_of(y, cl->metric, cl->counter) : -1;
+            if (vx > 0 && vy >= 0) {
+                double g = vy / vx;
+                if (g > worst)
+                    worst = g;
+                used += (size_t)snprintf(r.measured + used,
+                                         used < sizeof r.measured ? sizeof r.measured - used : 0,
+                                         "%s%s %.2fx", used ? "; " : "", s->name, g);
+            }
+            p += len;
+            while (*p == ' ')
+                p++;
+        }
+        if (worst < 0)
+            break;
+        if (used < sizeof r.measured)
+            snprintf(r.measured + used, sizeof r.measured - used,
+                     " (optimized %s, N = %lld -> %lld)",
+                     metric_name(cl->metric, cl->counter), (long long)lo,
+                     (long long)hi);
+        r.value = worst;
+        r.verdict = worst <= cl->threshold ? CLAIM_HOLDS : CLAIM_FAILS;
         break;
     }
     }

@@ -161,6 +161,8 @@ class CaptureReporter : public benchmark::ConsoleReporter {
             r.p99_ns = counter(run, "p99_ns");
             r.p999_ns = counter(run, "p999_ns");
             r.max_ns = counter(run, "max_ns");
+            for (const auto &kv : run.counters)
+                pb_result_add_counter(&r, kv.first.c_str(), kv.second.value);
             pb_results_add(&r);
         }
         ConsoleReporter::ReportRuns(runs);

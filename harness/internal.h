@@ -127,7 +127,16 @@ typedef struct pb_result {
     /* counters; -1 when absent */
     double   allocs_per_op, bytes_per_op, peak_heap_bytes, peak_rss_bytes;
     double   p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
+    /* the scenario's own counters, as reported: "<name>_per_op" */
+    int      n_counters;
+    struct { char name[48]; double value; } counters[PB_MAX_COUNTERS];
 } pb_result;
+
+/* Records a reported counter in *r when it is a component counter (a name
+ * ending in "_per_op" other than allocs_per_op and bytes_per_op). */
+void pb_result_add_counter(pb_result *r, const char *name, double value);
+/* A component counter of a row by its scenario name ("hits"), per op, or -1. */
+double pb_result_counter(const pb_result *r, const char *name);
 
 /* --- results (results.c) ------------------------------------------------ */
 

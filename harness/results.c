@@ -29,6 +29,27 @@ void pb_result_init(pb_result *r)
     r->p50_ns = r->p90_ns = r->p99_ns = r->p999_ns = r->max_ns = -1;
 }
 
+void pb_result_add_counter(pb_result *r, const char *name, double value)
+{
+    size_t len = strlen(name), tail = strlen("_per_op");
+    if (len <= tail || strcmp(name + len - tail, "_per_op") != 0 ||
+        !strcmp(name, "allocs_per_op") || !strcmp(name, "bytes_per_op") ||
+        r->n_counters == PB_MAX_COUNTERS || len >= sizeof r->counters[0].name)
+        return;
+    snprintf(r->counters[r->n_counters].name, sizeof r->counters[0].name, "%s", name);
+    r->counters[r->n_counters++].value = value;
+}
+
+double pb_result_counter(const pb_result *r, const char *name)
+{
+    char full[64];
+    snprintf(full, sizeof full, "%s_per_op", name);
+    for (int i = 0; i < r->n_counters; i++)
+        if (strcmp(r->counters[i].name, full) == 0)
+            return r->counters[i].value;
+    return -1;
+}
+
 void pb_results_add(const pb_result *r)
 {
     if (n_results == cap_results) {
@@ -244,6 +265,10 @@ int pb_results_load(const char *path, char *err, size_t err_cap)
         r.p99_ns = num(b, "p99_ns");
         r.p999_ns = num(b, "p999_ns");
         r.max_ns = num(b, "max_ns");
+        const cJSON *field;
+        cJSON_ArrayForEach(field, b)
+            if (cJSON_IsNumber(field) && field->string)
+                pb_result_add_counter(&r, field->string, field->valuedouble);
         pb_results_add(&r);
         index++;
     }

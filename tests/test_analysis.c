@@ -61,6 +61,19 @@ static const pb_claim claims[] = {
     { .id = "T-8", .seed = "s", .words = "unmeasured", .metric_text = "m",
       .kind = PB_CLAIM_SPEEDUP, .scenarios = "no_such", .sizes = at_1000,
       .threshold = 1 },
+    { .id = "T-9", .seed = "s", .words = "under 25 ns", .metric_text = "m",
+      .kind = PB_CLAIM_VALUE_BELOW, .metric = PB_METRIC_TIME,
+      .scenarios = "from", .sizes = at_1000, .threshold = 25 },   /* 20: holds */
+    { .id = "T-10", .seed = "s", .words = "hit rate > 90%", .metric_text = "m",
+      .kind = PB_CLAIM_VALUE_ABOVE, .metric = PB_METRIC_COUNTER,
+      .counter = "hits", .scenarios = "from", .sizes = at_1000,
+      .threshold = 0.9 },                    /* 0.8: fails */
+    { .id = "T-11", .seed = "s", .words = "scales", .metric_text = "m",
+      .kind = PB_CLAIM_GROWTH_BELOW, .metric = PB_METRIC_TIME,
+      .scenarios = "from", .sizes = sizes, .threshold = 2 },     /* 8 -> 20: fails */
+    { .id = "T-12", .seed = "s", .words = "scales loosely", .metric_text = "m",
+      .kind = PB_CLAIM_GROWTH_BELOW, .metric = PB_METRIC_TIME,
+      .scenarios = "from", .sizes = sizes, .threshold = 3 },     /* 2.5x: holds */
 };
 
 static const pb_component fake = {
@@ -105,7 +118,19 @@ static cJSON *analyse(void)
     row("naive", "from", 100, "", 50, 2, 1000, 60);
     row("optimized", "from", 100, "", 10, 0.1, 1500, 12);
     row("naive", "from", 1000, "", 400, 2, 10000, 500);
-    row("optimized", "from", 1000, "", 20, 0.1, 15000, 30);
+    {   /* with a component counter, as the shim records "hits_per_op" */
+        pb_result r;
+        pb_result_init(&r);
+        snprintf(r.case_name, sizeof r.case_name, "fake/optimized/from/1000");
+        snprintf(r.name, sizeof r.name, "%s", r.case_name);
+        r.ns_per_op = 20;
+        r.allocs_per_op = 0.1;
+        r.peak_heap_bytes = 15000;
+        r.p99_ns = 30;
+        pb_result_add_counter(&r, "hits_per_op", 0.8);
+        pb_result_add_counter(&r, "allocs_per_op", 99);     /* not a counter */
+        pb_results_add(&r);
+    }
     /* wobble */
     row("naive", "wobble", 10, "", 10, 0, 0, -1);
     row("optimized", "wobble", 10, "", 5, 0, 0, -1);
@@ -221,6 +246,10 @@ static void test_claims(void **state)
         { "T-6", "holds", 1 },
         { "T-7", "DOES NOT HOLD", 0 },
         { "T-8", "not measured", -1 },
+        { "T-9", "holds", 20 },
+        { "T-10", "DOES NOT HOLD", 0.8 },
+        { "T-11", "DOES NOT HOLD", 2.5 },
+        { "T-12", "holds", 2.5 },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const cJSON *c = by_key(claims, "id", want[i].id);

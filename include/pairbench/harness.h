@@ -61,13 +61,22 @@ typedef enum pb_claim_kind {
     PB_CLAIM_P99_BELOW,
     /* the optimized fitted complexity of every scenario is one of
      * `complexities` (space-separated gbench names: "(1)" "lgN" "N" ...) */
-    PB_CLAIM_COMPLEXITY
+    PB_CLAIM_COMPLEXITY,
+    /* max over scenarios x sizes of the optimized `metric` < threshold */
+    PB_CLAIM_VALUE_BELOW,
+    /* min over scenarios x sizes of the optimized `metric` >= threshold */
+    PB_CLAIM_VALUE_ABOVE,
+    /* per scenario, the optimized `metric` at the last size of `sizes`
+     * divided by it at the first size <= threshold (scalability) */
+    PB_CLAIM_GROWTH_BELOW
 } pb_claim_kind;
 
 typedef enum pb_metric {
     PB_METRIC_TIME,                      /* time per op */
     PB_METRIC_ALLOCS,                    /* allocations per op */
-    PB_METRIC_HEAP                       /* peak heap bytes */
+    PB_METRIC_HEAP,                      /* peak heap bytes */
+    PB_METRIC_COUNTER                    /* the component counter named by
+                                            pb_claim.counter, per op */
 } pb_metric;
 
 typedef struct pb_claim {
@@ -82,6 +91,8 @@ typedef struct pb_claim {
                                             NULL = every N (complexity) */
     double          threshold;
     const char     *complexities;        /* for PB_CLAIM_COMPLEXITY */
+    const char     *counter;             /* for PB_METRIC_COUNTER: a name from
+                                            pb_scenario.counters */
 } pb_claim;
 
 typedef struct pb_impl {
