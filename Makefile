@@ -11,6 +11,13 @@
 #   make massif  profile the heap of every case at N = MASSIF_N (1000) under
 #                valgrind's massif into results/massif/, then rewrite the
 #                report with a heap-over-time chart per scenario
+#   make instr   instructions per op of every case at N=$(INSTR_N) under
+#                callgrind, with allocations: results/INSTR.json
+#   make gate    instr on the CI subset, compared with $(BASELINE); also the
+#                timing ratios of results/RESULTS.json when the baseline
+#                has a bench.json. Exit 1 on a regression.
+#   make baseline rewrite $(BASELINE)/instr.json (and bench.json from
+#                BENCH_BASELINE=FILE when given)
 #
 # Variables: ALLOCATOR=glibc|jemalloc|both, REPETITIONS=K, FILTER=REGEX,
 # JOBS=N.
@@ -25,7 +32,8 @@ FILTER      ?= .
 PAIRBENCH   := $(BUILD)/pairbench
 COMPARE_PY  := /usr/share/benchmark/compare.py
 
-.PHONY: all deps build build-san bench quick report massif test compare clean
+.PHONY: all deps build build-san bench quick report massif test compare clean \
+        instr gate baseline
 
 all: build
 
@@ -101,6 +109,29 @@ test: build build-san
 compare:
 	@test -f $(RESULTS)/RESULTS.json || { echo "no $(RESULTS)/RESULTS.json: run 'make bench' first" >&2; exit 2; }
 	/usr/bin/python3 $(COMPARE_PY) filters $(RESULTS)/RESULTS.json naive optimized
+
+# Instruction counts and the regression gate. The CI subset is every case
+# at N=INSTR_N (32 cases, about 11 s under callgrind on this machine).
+INSTR_N        ?= 1000
+GATE_FILTER    ?= .
+BASELINE       ?= baselines/ci
+BENCH_BASELINE ?=
+
+instr: build
+	@mkdir -p $(RESULTS)
+	$(PAIRBENCH) instr --filter '$(FILTER)' --n $(INSTR_N) --json $(RESULTS)/INSTR.json
+
+gate: build
+	@mkdir -p $(RESULTS)
+	$(PAIRBENCH) instr --filter '$(GATE_FILTER)' --n $(INSTR_N) --json $(RESULTS)/GATE_INSTR.json
+	$(PAIRBENCH) gate $(BASELINE) $(RESULTS)/GATE_INSTR.json \
+	    $$(test -f $(BASELINE)/bench.json && test -f $(RESULTS)/RESULTS.json && echo $(RESULTS)/RESULTS.json)
+
+baseline: build
+	@mkdir -p $(BASELINE)
+	$(PAIRBENCH) instr --filter '$(GATE_FILTER)' --n $(INSTR_N) --json $(BASELINE)/instr.json
+	@if [ -n "$(BENCH_BASELINE)" ]; then cp "$(BENCH_BASELINE)" $(BASELINE)/bench.json && \
+	    echo "timing baseline: $(BENCH_BASELINE) -> $(BASELINE)/bench.json"; fi
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)

@@ -82,6 +82,14 @@ static const char usage_text[] =
     "                      process under valgrind's massif; writes DIR/CASE.massif,\n"
     "                      DIR/CASE.txt (ms_print) and DIR/MASSIF.json (peaks and\n"
     "                      heap over time); DIR defaults to results/massif\n"
+    "  instr [--filter REGEX] [--component NAMES] [--n N] [--ops K] --json FILE\n"
+    "                      instructions per op of every selected case at N\n"
+    "                      (default 1000) under callgrind, with allocations\n"
+    "  gate [--instr-threshold PCT] [--ratio-threshold PCT] [--alpha P] [--all]\n"
+    "       BASELINE NEW...\n"
+    "                      compare new instr/benchmark results with a baseline\n"
+    "                      (directory with instr.json [bench.json], or a file);\n"
+    "                      exit 1 on a regression, 2 on a missing or bad input\n"
     "  help                print this text\n"
     "\n"
     "selection (list, run and massif); a case is named component/impl/scenario/N:\n"
@@ -613,6 +621,10 @@ int pb_main(int argc, char **argv, const pb_component *const *comps)
         return pb_exec_main(argc, argv, comps);
     if (!strcmp(cmd, "massif"))
         return pb_massif_main(argc, argv, comps);
+    if (!strcmp(cmd, "instr"))
+        return pb_instr_main(argc, argv, comps);
+    if (!strcmp(cmd, "gate"))
+        return pb_gate_main(argc, argv, comps);
     int is_run = strcmp(cmd, "run") == 0;
     if (!is_run && strcmp(cmd, "list") != 0)
         return usage_error("unknown command '%s'", cmd);

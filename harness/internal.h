@@ -94,6 +94,10 @@ void     pb_run_collect_instructions(int on);
 int      pb_exec_main(int argc, char **argv, const pb_component *const *components);
 /* `pairbench massif [selection] [--n N] [--ops K] [--out DIR]` (massif.c). */
 int      pb_massif_main(int argc, char **argv, const pb_component *const *components);
+/* `pairbench instr ...`: instruction counts under callgrind (instr.c). */
+int      pb_instr_main(int argc, char **argv, const pb_component *const *components);
+/* `pairbench gate BASELINE NEW...`: the regression gate (gate.c). */
+int      pb_gate_main(int argc, char **argv, const pb_component *const *components);
 /* Finds a case by its full name; 0, or -1 when there is none (or its
  * implementation is capped below its N). */
 int      pb_case_find(const pb_component *const *components, const char *name,

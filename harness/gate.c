@@ -1,0 +1,568 @@
+/*
+ * `pairbench gate [--instr-threshold PCT] [--ratio-threshold PCT]
+ *                 [--alpha P] BASELINE NEW...`: the regression gate.
+ *
+ * BASELINE is a directory holding instr.json (from `pairbench instr`,
+ * required) and optionally bench.json (Google Benchmark JSON from
+ * `pairbench run --repetitions K --json`), or one such file. Each NEW is a
+ * file of either kind (told apart by content) or a directory like the
+ * baseline's. The checks:
+ *
+ *   instr/op   per case, fails when new > baseline * (1 + PCT/100)
+ *              (--instr-threshold, default 2);
+ *   allocs/op  per case, fails on any growth (the counts are exact integer
+ *              totals over K operations; compared per op with a 1e-9
+ *              relative slack for the division only);
+ *   ratio      per pair component/scenario/N with naive and optimized in
+ *              both timing files: the per-repetition ratios optimized/naive
+ *              (repetition i of one with repetition i of the other, real
+ *              time of the iteration rows) of baseline against new, with a
+ *              one-sided Mann-Whitney U test (exact without ties, else the
+ *              normal approximation with tie and continuity corrections);
+ *              fails when p < alpha (default 0.01) AND the median ratio got
+ *              worse by more than --ratio-threshold (default 10%). Fewer
+ *              than 5 repetitions on a side: skipped, and said so.
+ *
+ * No absolute time is ever gated on. A case of the baseline missing from
+ * the new result fails ("missing"): otherwise renaming or dropping a case
+ * would let its regression through silently; drop or rename on purpose and
+ * run `make baseline`. A case only in the new result is listed as "new"
+ * and does not fail.
+ *
+ * Output on stdout: a table (case, metric, baseline, new, change, verdict)
+ * of every failing, missing or new row (every row with --all), then one
+ * summary line. Exit status: 0 pass, 1 regression, 2 usage or a missing or
+ * corrupt input (one line on stderr).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "internal.h"
+
+#define GATE_MIN_REPS 5
+#define GATE_MAX_INPUTS 8
+
+typedef struct gate_opts {
+    double instr_threshold;   /* fraction, 0.02 */
+    double ratio_threshold;   /* fraction, 0.10 */
+    double alpha;             /* 0.01 */
+    int    all;               /* print passing rows too */
+} gate_opts;
+
+/* The inputs of one side: parsed JSON roots, owned; NULL when absent. */
+typedef struct gate_side {
+    cJSON *instr;
+    cJSON *bench;
+} gate_side;
+
+typedef struct gate_tally {
+    int checked, failed, missing, added, skipped;
+} gate_tally;
+
+static void gate_side_free(gate_side *s)
+{
+    cJSON_Delete(s->instr);
+    cJSON_Delete(s->bench);
+    s->instr = s->bench = NULL;
+}
+
+/* Loads one JSON file into the side, by content: a "pairbench-instr"
+ * context or a Google Benchmark "benchmarks" array. 0, or -1 with a
+ * one-line reason in err. `role` ("baseline", "new result") is for the
+ * message. */
+static int gate_load_file(const char *path, const char *role, gate_side *side,
+                          char *err, size_t cap)
+{
+    char why[512];
+    char *raw = pb_read_file(path, why, sizeof why);
+    if (!raw) {
+        snprintf(err, cap, "%s: %s", role, why);
+        return -1;
+    }
+    char *text = pb_json_sanitize(raw);
+    free(raw);
+    cJSON *root = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(root, "context");
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(ctx, "kind");
+    const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases");
+    const cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
+    cJSON **slot = NULL;
+    if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "pairbench-instr") &&
+        cJSON_IsArray(cases))
+        slot = &side->instr;
+    else if (cJSON_IsObject(ctx) && cJSON_IsArray(benchmarks))
+        slot = &side->bench;
+    if (!slot) {
+        snprintf(err, cap, "%s %s is corrupt: not a complete pairbench instr"
+                 " or Google Benchmark JSON file (malformed or truncated)",
+                 role, path);
+        cJSON_Delete(root);
+        return -1;
+    }
+    if (*slot) {
+        snprintf(err, cap, "%s: more than one %s file given (%s)", role,
+                 slot == &side->instr ? "instr" : "benchmark", path);
+        cJSON_Delete(root);
+        return -1;
+    }
+    *slot = root;
+    return 0;
+}
+
+/* Loads a file, or a directory's instr.json (required when `need_instr`)
+ * and bench.json (optional). 0, or -1 with a reason in err. */
+static int gate_load(const char *path, const char *role, int need_instr,
+                     gate_side *side, char *err, size_t cap)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, cap, "%s %s is missing: %s%s", role, path, strerror(errno),
+                 need_instr ? " (run 'make baseline' to create it)" : "");
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return gate_load_file(path, role, side, err, cap);
+    char file[PATH_MAX];
+    snprintf(file, sizeof file, "%s/instr.json", path);
+    if (stat(file, &st) == 0) {
+        if (gate_load_file(file, role, side, err, cap))
+            return -1;
+    } else if (need_instr) {
+        snprintf(err, cap, "%s %.900s is missing (run 'make baseline' to create"
+                 " it)", role, file);
+        return -1;
+    }
+    snprintf(file, sizeof file, "%s/bench.json", path);
+    if (stat(file, &st) == 0)
+        return gate_load_file(file, role, side, err, cap);
+    return 0;
+}
+
+/* --- printing ----------------------------------------------------------- */
+
+static int header_printed;
+
+static void gate_row(const gate_opts *o, int failing, const char *name,
+                     const char *metric, const char *base, const char *now,
+                     const char *change, const char *verdict)
+{
+    if (!failing && !o->all)
+        return;
+    if (!header_printed) {
+        printf("%-44s %-10s %14s %14s %9s  %s\n", "case", "metric", "baseline",
+               "new", "change", "verdict");
+        header_printed = 1;
+    }
+    printf("%-44s %-10s %14s %14s %9s  %s\n", name, metric, base, now, change,
+           verdict);
+}
+
+static void fmt_num(char *buf, size_t cap, double v)
+{
+    if (v < 0)
+        snprintf(buf, cap, "-");
+    else if (v != 0 && fabs(v) < 10)
+        snprintf(buf, cap, "%.4f", v);
+    else
+        snprintf(buf, cap, "%.1f", v);
+}
+
+static void fmt_change(char *buf, size_t cap, double base, double now)
+{
+    if (base > 0)
+        snprintf(buf, cap, "%+.2f%%", (now / base - 1) * 100);
+    else if (now > base)
+        snprintf(buf, cap, "+inf");
+    else
+        snprintf(buf, cap, "0");
+}
+
+/* --- instructions and allocations -------------------------------------- */
+
+static double jnum(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static const cJSON *gate_find_case(const cJSON *cases, const char *name)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cases) {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, "name");
+        if (cJSON_IsString(n) && !strcmp(n->valuestring, name))
+            return c;
+    }
+    return NULL;
+}
+
+/* Compares the instr files case by case into the tally. */
+static void gate_instr(const gate_opts *o, const cJSON *base, const cJSON *now,
+                       gate_tally *t)
+{
+    const cJSON *bcases = cJSON_GetObjectItemCaseSensitive(base, "cases");
+    const cJSON *ncases = cJSON_GetObjectItemCaseSensitive(now, "cases");
+    const cJSON *b;
+    char bs[32], ns[32], ch[32], verdict[64];
+    cJSON_ArrayForEach(b, bcases) {
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(b, "name");
+        if (!cJSON_IsString(nm))
+            continue;
+        const char *name = nm->valuestring;
+        const cJSON *n = gate_find_case(ncases, name);
+        if (!n) {
+            t->missing++;
+            gate_row(o, 1, name, "instr/op", "present", "missing", "", "FAIL"
+                     " (missing; 'make baseline' if dropped on purpose)");
+            continue;
+        }
+        double bi = jnum(b, "instructions_per_op"), ni = jnum(n, "instructions_per_op");
+        double ba = jnum(b, "allocs_per_op"), na = jnum(n, "allocs_per_op");
+        t->checked++;
+        int bad = bi > 0 && ni > bi * (1 + o->instr_threshold);
+        snprintf(verdict, sizeof verdict, "%s", bad ? "FAIL" :
+                 bi > 0 && ni < bi * (1 - o->instr_threshold) ? "ok (better)" : "ok");
+        if (bad)
+            snprintf(verdict, sizeof verdict, "FAIL (> +%.3g%%)",
+                     o->instr_threshold * 100);
+        fmt_num(bs, sizeof bs, bi);
+        fmt_num(ns, sizeof ns, ni);
+        fmt_change(ch, sizeof ch, bi, ni);
+        gate_row(o, bad, name, "instr/op", bs, ns, ch, verdict);
+        t->failed += bad;
+
+        t->checked++;
+        int abad = ba >= 0 && na > ba * (1 + 1e-9) + 1e-12;
+        fmt_num(bs, sizeof bs, ba);
+        fmt_num(ns, sizeof ns, na);
+        fmt_change(ch, sizeof ch, ba, na);
+        gate_row(o, abad, name, "allocs/op", bs, ns, ch,
+                 abad ? "FAIL (any growth)" : "ok");
+        t->failed += abad;
+    }
+    cJSON_ArrayForEach(b, ncases) {
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(b, "name");
+        if (!cJSON_IsString(nm) || gate_find_case(bcases, nm->valuestring))
+            continue;
+        t->added++;
+        fmt_num(ns, sizeof ns, jnum(b, "instructions_per_op"));
+        gate_row(o, 1, nm->valuestring, "instr/op", "-", ns, "", "new (not"
+                 " in baseline)");
+    }
+}
+
+/* --- timing ratios ------------------------------------------------------ */
+
+static double gate_unit_ns(const char *unit)
+{
+    if (!unit || !strcmp(unit, "ns"))
+        return 1;
+    if (!strcmp(unit, "us"))
+        return 1e3;
+    if (!strcmp(unit, "ms"))
+        return 1e6;
+    if (!strcmp(unit, "s"))
+        return 1e9;
+    return -1;
+}
+
+#define GATE_MAX_REPS 1000
+
+/* The real times per op, in ns, of the iteration rows of run_name `name`,
+ * ordered by repetition_index, into out (at most GATE_MAX_REPS); returns
+ * how many. */
+static int gate_reps(const cJSON *bench, const char *name, double *out)
+{
+    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(bench, "benchmarks");
+    const cJSON *r;
+    int k = 0;
+    cJSON_ArrayForEach(r, rows) {
+        const cJSON *rn = cJSON_GetObjectItemCaseSensitive(r, "run_name");
+        const cJSON *rt = cJSON_GetObjectItemCaseSensitive(r, "run_type");
+        const cJSON *un = cJSON_GetObjectItemCaseSensitive(r, "time_unit");
+        if (!cJSON_IsString(rn) || strcmp(rn->valuestring, name) ||
+            !cJSON_IsString(rt) || strcmp(rt->valuestring, "iteration") ||
+            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "error_occurred")))
+            continue;
+        double scale = gate_unit_ns(cJSON_IsString(un) ? un->valuestring : NULL);
+        double t = jnum(r, "real_time");
+        double idx = jnum(r, "repetition_index");
+        if (scale < 0 || t <= 0)
+            continue;
+        int at = idx >= 0 && idx < GATE_MAX_REPS ? (int)idx : k;
+        if (at >= GATE_MAX_REPS)
+            continue;
+        /* Rows normally come in repetition order; keep it robust anyway. */
+        for (int j = k; j < at; j++)
+            out[j] = -1;
+        out[at] = t * scale;
+        if (at + 1 > k)
+            k = at + 1;
+    }
+    return k;
+}
+
+/* Ratios optimized/naive, repetition by repetition, of one pair; returns
+ * how many (pairs with a missing repetition on either side are dropped). */
+static int gate_ratios(const cJSON *bench, const char *naive, const char *opt,
+                       double *out)
+{
+    static double a[GATE_MAX_REPS], b[GATE_MAX_REPS];
+    int na = gate_reps(bench, naive, a), nb = gate_reps(bench, opt, b);
+    int k = 0;
+    for (int i = 0; i < na && i < nb; i++)
+        if (a[i] > 0 && b[i] > 0)
+            out[k++] = b[i] / a[i];
+    return k;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static double gate_median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* One-sided Mann-Whitney U: the p-value of "y tends to be larger than x".
+ * Exact (the permutation distribution of U, by counting) when there are no
+ * ties and both samples have at most 20 values; otherwise the normal
+ * approximation with the tie correction of the variance and a continuity
+ * correction. */
+static double mann_whitney_greater(const double *x, int m, const double *y, int n)
+{
+    /* U_y = number of pairs (x_i, y_j) with y_j > x_i, ties counting 1/2. */
+    double u = 0;
+    int ties = 0;
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            if (y[j] > x[i])
+                u += 1;
+            else if (y[j] == x[i]) {
+                u += 0.5;
+                ties = 1;
+            }
+        }
+    /* Ties within a sample also matter for the variance. */
+    int total = m + n;
+    double *all = malloc((size_t)total * sizeof *all);
+    if (!all)
+        return 1;
+    memcpy(all, x, (size_t)m * sizeof *x);
+    memcpy(all + m, y, (size_t)n * sizeof *y);
+    qsort(all, (size_t)total, sizeof *all, cmp_double);
+    double tie_sum = 0;
+    for (int i = 0; i < total;) {
+        int j = i;
+        while (j < total && all[j] == all[i])
+            j++;
+        double tt = j - i;
+        tie_sum += tt * tt * tt - tt;
+        ties |= j - i > 1;
+        i = j;
+    }
+    free(all);
+
+    if (!ties && m <= 20 && n <= 20) {
+        /* count[k][u]: arrangements of k x's among the values with U = u,
+         * built by the recurrence f(m, n, u) = f(m-1, n, u) + f(m, n-1, u-m)
+         * over the largest value (at most 21 x 21 x 401 doubles). */
+        int umax = m * n;
+        double *f = calloc((size_t)(m + 1) * (size_t)(n + 1) * (size_t)(umax + 1),
+                           sizeof *f);
+        if (f) {
+#define F(a, b, c) f[((size_t)(a) * (size_t)(n + 1) + (size_t)(b)) * (size_t)(umax + 1) + (size_t)(c)]
+            for (int a = 0; a <= m; a++)
+                for (int b = 0; b <= n; b++) {
+                    if (a == 0 || b == 0) {
+                        F(a, b, 0) = 1;
+                        continue;
+                    }
+                    for (int c = 0; c <= a * b; c++) {
+                        /* largest value is a y: it beats all a x's */
+                        double v = c >= a ? F(a, b - 1, c - a) : 0;
+                        v += F(a - 1, b, c);          /* largest is an x */
+                        F(a, b, c) = v;
+                    }
+                }
+            double all_ways = 0, tail = 0;
+            for (int c = 0; c <= umax; c++) {
+                all_ways += F(m, n, c);
+                if (c >= (int)u)
+                    tail += F(m, n, c);
+            }
+#undef F
+            free(f);
+            return tail / all_ways;
+        }
+    }
+    double mean = (double)m * n / 2;
+    double var = (double)m * n / 12 *
+                 ((total + 1) - tie_sum / ((double)total * (total - 1)));
+    if (var <= 0)
+        return 1;
+    double z = (u - mean - 0.5) / sqrt(var);
+    return 0.5 * erfc(z / sqrt(2.0));
+}
+
+/* Compares the timing ratio of every pair present in both files. */
+static void gate_bench(const gate_opts *o, const pb_component *const *comps,
+                       const cJSON *base, const cJSON *now, gate_tally *t)
+{
+    static double rb[GATE_MAX_REPS], rn[GATE_MAX_REPS];
+    char bs[32], ns[32], ch[32], verdict[96];
+    int few = 0;
+    for (size_t c = 0; comps[c]; c++) {
+        const pb_component *cp = comps[c];
+        if (!pb_is_pair(cp))
+            continue;
+        const pb_impl *naive = NULL, *opt = NULL;
+        for (size_t i = 0; i < cp->n_impls; i++) {
+            if (!strcmp(cp->impls[i].name, "naive"))
+                naive = &cp->impls[i];
+            if (!strcmp(cp->impls[i].name, "optimized"))
+                opt = &cp->impls[i];
+        }
+        for (size_t s = 0; s < cp->n_scenarios; s++)
+            for (const int64_t *n = cp->scenarios[s].sizes; *n; n++) {
+                char nn[160], on[160], pair[160];
+                pb_case_name(nn, sizeof nn, cp, naive, &cp->scenarios[s], *n);
+                pb_case_name(on, sizeof on, cp, opt, &cp->scenarios[s], *n);
+                snprintf(pair, sizeof pair, "%s/%s/%lld", cp->name,
+                         cp->scenarios[s].name, (long long)*n);
+                int kb = gate_ratios(base, nn, on, rb);
+                int kn = gate_ratios(now, nn, on, rn);
+                if (kb == 0 || kn == 0)
+                    continue;         /* not timed on both sides */
+                if (kb < GATE_MIN_REPS || kn < GATE_MIN_REPS) {
+                    few++;
+                    t->skipped++;
+                    continue;
+                }
+                t->checked++;
+                double p = mann_whitney_greater(rb, kb, rn, kn);
+                double mb = gate_median(rb, kb), mn = gate_median(rn, kn);
+                int bad = p < o->alpha && mn > mb * (1 + o->ratio_threshold);
+                if (bad)
+                    snprintf(verdict, sizeof verdict, "FAIL (p=%.3g, > +%.3g%%)",
+                             p, o->ratio_threshold * 100);
+                else
+                    snprintf(verdict, sizeof verdict, "ok (p=%.3g)", p);
+                fmt_num(bs, sizeof bs, mb);
+                fmt_num(ns, sizeof ns, mn);
+                fmt_change(ch, sizeof ch, mb, mn);
+                gate_row(o, bad, pair, "opt/naive", bs, ns, ch, verdict);
+                t->failed += bad;
+            }
+    }
+    if (few)
+        printf("ratio check skipped for %d pair(s): fewer than %d repetitions"
+               " on a side (run with --repetitions %d or more)\n", few,
+               GATE_MIN_REPS, GATE_MIN_REPS);
+}
+
+/* --- entry -------------------------------------------------------------- */
+
+static int gate_usage(const char *fmt, const char *arg)
+{
+    fputs("pairbench: gate: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see 'pairbench help')\n", stderr);
+    return 2;
+}
+
+/* Parses a percentage or probability in (0, max]; 0, or -1. */
+static int gate_number(const char *v, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || *end || end == v || !(d > 0 && d <= max))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+int pb_gate_main(int argc, char **argv, const pb_component *const *comps)
+{
+    gate_opts o = { 0.02, 0.10, 0.01, 0 };
+    const char *paths[GATE_MAX_INPUTS + 1];
+    int n_paths = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        double d;
+        if (!strcmp(a, "--instr-threshold") && i + 1 < argc) {
+            if (gate_number(argv[++i], 1000, &d))
+                return gate_usage("--instr-threshold wants a percentage > 0,"
+                                  " not '%s'", argv[i]);
+            o.instr_threshold = d / 100;
+        } else if (!strcmp(a, "--ratio-threshold") && i + 1 < argc) {
+            if (gate_number(argv[++i], 1000, &d))
+                return gate_usage("--ratio-threshold wants a percentage > 0,"
+                                  " not '%s'", argv[i]);
+            o.ratio_threshold = d / 100;
+        } else if (!strcmp(a, "--alpha") && i + 1 < argc) {
+            if (gate_number(argv[++i], 0.5, &d))
+                return gate_usage("--alpha wants a probability in (0, 0.5],"
+                                  " not '%s'", argv[i]);
+            o.alpha = d;
+        } else if (!strcmp(a, "--all")) {
+            o.all = 1;
+        } else if (a[0] == '-' || n_paths == GATE_MAX_INPUTS + 1) {
+            return gate_usage("unknown or incomplete option '%s'", a);
+        } else {
+            paths[n_paths++] = a;
+        }
+    }
+    if (n_paths < 2)
+        return gate_usage("wants a baseline and at least one new result%s", "");
+
+    gate_side base = { 0 }, now = { 0 };
+    char err[2048];
+    int rc = gate_load(paths[0], "baseline", 1, &base, err, sizeof err);
+    for (int i = 1; rc == 0 && i < n_paths; i++)
+        rc = gate_load(paths[i], "new result", 0, &now, err, sizeof err);
+    if (rc == 0 && !(base.instr && now.instr) && !(base.bench && now.bench)) {
+        snprintf(err, sizeof err, "nothing to compare: the baseline and the"
+                 " new result share no kind of file (instr or benchmark)");
+        rc = -1;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "pairbench: gate: %s\n", err);
+        gate_side_free(&base);
+        gate_side_free(&now);
+        return 2;
+    }
+
+    gate_tally t = { 0 };
+    header_printed = 0;
+    if (base.instr && now.instr)
+        gate_instr(&o, base.instr, now.instr, &t);
+    if (base.bench && now.bench)
+        gate_bench(&o, comps, base.bench, now.bench, &t);
+    else if (now.bench)
+        printf("ratio check skipped: the baseline has no benchmark file\n");
+    gate_side_free(&base);
+    gate_side_free(&now);
+
+    int failing = t.failed + t.missing;
+    printf("gate: %s: %d check(s), %d regression(s), %d missing case(s), %d"
+           " new case(s), %d skipped (thresholds: instr/op +%.3g%%, allocs/op"
+           " any growth, ratio p<%.3g and +%.3g%%)\n",
+           failing ? "FAIL" : "pass", t.checked, t.failed, t.missing, t.added,
+           t.skipped, o.instr_threshold * 100, o.alpha, o.ratio_threshold * 100);
+    return failing ? 1 : 0;
+}

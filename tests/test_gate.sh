@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The regression gate, end to end: instruction counts are deterministic (two
+# instr runs of one build agree exactly); the gate passes the normal build
+# against a baseline made by it and fails the deliberately regressed build
+# (PB_REGRESS_TASK_STORE_GET: a second lookup and a malloc/free in the
+# optimized task_store get), naming the case; a corrupt or missing baseline
+# is one line and exit 2; the timing-ratio check (Mann-Whitney U over
+# repetitions) fails a doctored, clearly slower optimized side and skips with
+# fewer than 5 repetitions. Needs valgrind; normal build only (the
+# sanitizer build cannot run under valgrind).
+# Usage: test_gate.sh PATH/TO/pairbench PATH/TO/pairbench_regressed [BASELINE_DIR]
+set -u
+PB=$1
+PBR=$2
+COMMITTED=${3:-}
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# A small subset: a task_store get pair (the regressed one), a priority
+# queue pair and a state_history pair, at N=1000.
+SUBSET='^(task_store/[a-z]+/get_(hit|miss)|priority_queue/[a-z]+/hold|state_history/[a-z]+/update)/'
+
+instr() {  # instr BINARY OUT [more flags]
+    local bin=$1 out=$2; shift 2
+    "$bin" instr --filter "$SUBSET" --json "$out" "$@" 2>"$tmp/instr.err"
+}
+
+# expect_gate DESCRIPTION WANT_RC ARGS...: runs the gate; output in $tmp/gate.out/err
+expect_gate() {
+    local what=$1 want=$2; shift 2
+    "$PB" gate "$@" >"$tmp/gate.out" 2>"$tmp/gate.err"
+    local rc=$?
+    if [ $rc -ne "$want" ]; then
+        bad "$what: exit $rc, want $want"; cat "$tmp/gate.out" "$tmp/gate.err"; return 1
+    fi
+    ok
+}
+
+# expect_one_line DESCRIPTION: the last gate run printed one 'pairbench:'
+# line on stderr and nothing on stdout.
+expect_one_line() {
+    if [ "$(wc -l <"$tmp/gate.err")" -ne 1 ] || ! grep -q '^pairbench: ' "$tmp/gate.err" \
+        || [ -s "$tmp/gate.out" ]; then
+        bad "$1: want one 'pairbench:' line on stderr and no stdout, got:"
+        cat "$tmp/gate.out" "$tmp/gate.err"
+    else
+        ok
+    fi
+}
+
+# --- determinism ------------------------------------------------------------
+mkdir -p "$tmp/base"
+if instr "$PB" "$tmp/base/instr.json" && instr "$PB" "$tmp/again.json"; then
+    ok
+else
+    bad "instr on the normal build failed"; cat "$tmp/instr.err"
+fi
+if $PY - "$tmp/base/instr.json" "$tmp/again.json" <<'EOF'
+import json, sys
+a, b = (json.load(open(p))["cases"] for p in sys.argv[1:3])
+key = lambda c: (c["name"], c["instructions"], c["allocs"], c["digest"])
+assert len(a) == 8, "want 8 cases, got %d" % len(a)
+assert all(c["instructions"] > 0 for c in a)
+diff = [(x["name"], x["instructions"], y["instructions"])
+        for x, y in zip(a, b) if key(x) != key(y)]
+assert not diff and len(a) == len(b), diff
+EOF
+then ok; else bad "two instr runs of one build gave different counts"; fi
+
+# --- pass on the normal build, fail on the regressed one ---------------------
+expect_gate "normal build vs its baseline" 0 "$tmp/base" "$tmp/again.json"
+grep -q '^gate: pass' "$tmp/gate.out" && ok || bad "no 'gate: pass' summary line"
+
+if instr "$PBR" "$tmp/regressed.json"; then ok; else bad "instr on the regressed build failed"; cat "$tmp/instr.err"; fi
+if expect_gate "regressed build" 1 "$tmp/base" "$tmp/regressed.json"; then
+    grep -Eq '^task_store/optimized/get_hit/1000 +instr/op .*FAIL' "$tmp/gate.out" \
+        && ok || { bad "regressed: get_hit instr/op not named as failing"; cat "$tmp/gate.out"; }
+    grep -Eq '^task_store/optimized/get_hit/1000 +allocs/op .*FAIL' "$tmp/gate.out" \
+        && ok || { bad "regressed: get_hit allocs/op not named as failing"; cat "$tmp/gate.out"; }
+    grep -q 'naive' "$tmp/gate.out" && { bad "regressed: a naive case failed"; cat "$tmp/gate.out"; } || ok
+    grep -q '^gate: FAIL' "$tmp/gate.out" && ok || bad "no 'gate: FAIL' summary line"
+fi
+
+# A threshold above the regression lets instr/op through; allocs still fail.
+"$PB" gate --instr-threshold 500 "$tmp/base" "$tmp/regressed.json" >"$tmp/gate.out" 2>&1
+grep -q 'instr/op.*FAIL' "$tmp/gate.out" && bad "--instr-threshold 500 still failed instr/op" || ok
+grep -q 'allocs/op.*FAIL' "$tmp/gate.out" && ok || bad "allocs growth not caught alone"
+
+# --- missing and new cases ----------------------------------------------------
+$PY - "$tmp/again.json" "$tmp/fewer.json" "$tmp/more.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+drop = dict(d, cases=d["cases"][1:])
+json.dump(drop, open(sys.argv[2], "w"))
+extra = dict(d["cases"][0], name="task_store/optimized/brand_new/1000")
+json.dump(dict(d, cases=d["cases"] + [extra]), open(sys.argv[3], "w"))
+EOF
+expect_gate "a case missing from the new result" 1 "$tmp/base" "$tmp/fewer.json" \
+    && { grep -q 'missing' "$tmp/gate.out" && ok || bad "missing case not reported"; }
+expect_gate "a new case" 0 "$tmp/base" "$tmp/more.json" \
+    && { grep -q 'brand_new.*new' "$tmp/gate.out" && ok || bad "new case not listed"; }
+
+# --- corrupt, missing, bad usage: one line, exit 2 ----------------------------
+mkdir -p "$tmp/corrupt"
+head -c 200 "$tmp/base/instr.json" >"$tmp/corrupt/instr.json"
+expect_gate "truncated baseline" 2 "$tmp/corrupt" "$tmp/again.json" && expect_one_line "truncated baseline"
+printf 'not json at all' >"$tmp/corrupt/instr.json"
+expect_gate "garbage baseline" 2 "$tmp/corrupt" "$tmp/again.json" && expect_one_line "garbage baseline"
+expect_gate "missing baseline dir" 2 "$tmp/no_such_dir" "$tmp/again.json" && expect_one_line "missing baseline dir"
+mkdir -p "$tmp/empty"
+expect_gate "baseline dir without instr.json" 2 "$tmp/empty" "$tmp/again.json" && expect_one_line "empty baseline dir"
+expect_gate "missing new result" 2 "$tmp/base" "$tmp/no_such.json" && expect_one_line "missing new result"
+expect_gate "no new result" 2 "$tmp/base" && expect_one_line "no new result"
+expect_gate "bad threshold" 2 --instr-threshold abc "$tmp/base" "$tmp/again.json" && expect_one_line "bad threshold"
+
+"$PB" instr --json >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok || bad "instr --json without a file: exit $rc"
+"$PB" instr --filter no_such_case --json "$tmp/x.json" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/x.json" ] && ok || bad "instr matching nothing: exit $rc or file written"
+
+# --- timing ratios (Mann-Whitney U) -------------------------------------------
+# A real 5-repetition run of one pair, and a copy whose optimized side is
+# clearly slower in every repetition: the ratio check must fail only the copy.
+if "$PB" run --filter '^state_history/[a-z]+/update/1000$' --repetitions 5 \
+        --min-time 0.01 --json "$tmp/bench.json" >/dev/null 2>"$tmp/run.err"; then
+    ok
+else
+    bad "pairbench run for the ratio check failed"; cat "$tmp/run.err"
+fi
+$PY - "$tmp/bench.json" "$tmp/slow.json" "$tmp/three.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+# Every repetition's ratio made 1.5x the worst measured one (and distinct,
+# so the test is exact): a certain regression whatever the machine's noise.
+slow = json.loads(json.dumps(d))
+it = lambda impl: {b["repetition_index"]: b for b in slow["benchmarks"]
+                   if b["run_type"] == "iteration" and "/%s/" % impl in b["name"]}
+naive, opt = it("naive"), it("optimized")
+worst = max(opt[i]["real_time"] / naive[i]["real_time"] for i in opt)
+for i in opt:
+    opt[i]["real_time"] = naive[i]["real_time"] * worst * 1.5 * (1 + 0.01 * i)
+json.dump(slow, open(sys.argv[2], "w"))
+three = dict(d, benchmarks=[b for b in d["benchmarks"]
+                            if b.get("repetition_index", 0) < 3])
+json.dump(three, open(sys.argv[3], "w"))
+EOF
+mkdir -p "$tmp/bbase"
+cp "$tmp/base/instr.json" "$tmp/bbase/instr.json"
+cp "$tmp/bench.json" "$tmp/bbase/bench.json"
+expect_gate "same timings" 0 "$tmp/bbase" "$tmp/again.json" "$tmp/bench.json"
+expect_gate "optimized clearly slower" 1 "$tmp/bbase" "$tmp/again.json" "$tmp/slow.json" \
+    && { grep -Eq '^state_history/update/1000 +opt/naive .*FAIL' "$tmp/gate.out" && ok \
+         || { bad "slower ratio not named"; cat "$tmp/gate.out"; }; }
+expect_gate "3 repetitions" 0 "$tmp/bbase" "$tmp/again.json" "$tmp/three.json" \
+    && { grep -q 'skipped.*fewer than 5' "$tmp/gate.out" && ok || bad "skip not said"; }
+
+# --- the committed baseline, when given, is well-formed ------------------------
+if [ -n "$COMMITTED" ]; then
+    expect_gate "committed baseline $COMMITTED against itself" 0 "$COMMITTED" "$COMMITTED/instr.json"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
