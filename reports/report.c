@@ -998,7 +998,7 @@ static void gp_begin(sbuf *g, const chart *ch, const int64_t *ns, size_t k)
                "set key below horizontal\nset bars small\n");
 }
 
-static void gp_placeholder(sbuf *g, const char *words)
+static void gp_no_data_note(sbuf *g, const char *words)
 {
     sb_puts(g, "unset border\nunset tics\nunset key\nunset grid\nunset logscale\n"
                "unset xlabel\nset xrange [0:1]\nset yrange [0:1]\nset label 1 \"");
@@ -1059,7 +1059,7 @@ static void chart_time(charts *C, const report *R, const pb_component *c,
         sb_putn(g, plot.p, plot.len);
         sb_puts(g, "\n");
     } else {
-        gp_placeholder(g, "no time measured for this scenario");
+        gp_no_data_note(g, "no time measured for this scenario");
     }
     sb_free(&plot);
 }
@@ -1120,7 +1120,7 @@ static void chart_allocs(charts *C, const report *R, const pb_component *c,
         sb_putn(g, plot.p, plot.len);
         sb_puts(g, "\n");
     } else {
-        gp_placeholder(g, "no allocation counts in these results"
+        gp_no_data_note(g, "no allocation counts in these results"
                           " (allocation tracking was off)");
     }
     sb_free(&plot);
@@ -1176,7 +1176,7 @@ static void chart_heap(charts *C, const report *R, const pb_component *c,
         sb_putn(g, plot.p, plot.len);
         sb_puts(g, "\n");
     } else {
-        gp_placeholder(g, "no massif profile for this scenario");
+        gp_no_data_note(g, "no massif profile for this scenario");
     }
     sb_free(&plot);
 }
