@@ -11,7 +11,8 @@
     X(harness)               \
     X(task_store)            \
     X(priority_queue)        \
-    X(state_history)
+    X(state_history)         \
+    X(lru_ttl_cache)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
