@@ -12,6 +12,7 @@
     X(task_store)            \
     X(priority_queue)        \
     X(state_history)         \
+    X(config_service)        \
     X(lru_ttl_cache)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;

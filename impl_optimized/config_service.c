@@ -1,0 +1,560 @@
+/*
+ * config_service_optimized: the configuration service of seed 001 with the
+ * fixes its catalog row asks for.
+ *
+ * Layout: the configuration lives in memory as an array of entries sorted by
+ * key (strcmp); each entry is one heap block "key\0value\0". The file is
+ * loaded on first access (lazy initialisation), and again only by refresh().
+ * Writes are write-through with storage first: the new configuration is
+ * printed from the array (with the change applied on the fly) and written by
+ * atomic replace; the array is changed only after the rename succeeded, so a
+ * failed write leaves memory and file as they were. Every allocation a write
+ * needs (the new entry block, room in the array) is made before the I/O.
+ * Costs (n entries, B = file size in bytes):
+ *   create        O(1), no I/O
+ *   first access  open + read O(B) + cJSON parse O(B) + sort O(n log n)
+ *   get           O(log n) binary search + copy of the value
+ *   list          O(n), already in order
+ *   set, delete   O(log n) search, print O(B) through cJSON (values and keys
+ *                 by reference, not copied), write O(B) + 2 fsyncs + rename,
+ *                 then O(n) memmove for an insert/removal in the array
+ *   refresh       a full load as above; the old array is kept on failure
+ * Memory: the array (2 pointers per entry, grown by doubling) plus one block
+ * of key+value+2 bytes per entry.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "pairbench/config_service.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct entry {
+    char *key;                 /* owns the block "key\0value\0" */
+    char *value;               /* points into the same block */
+} entry;
+
+struct config_service {
+    char        *path;
+    char        *dir;          /* directory of path, fsync'ed after a rename */
+    config_io    io;
+    unsigned     tmp_seq;      /* temp file name counter */
+    int          loaded;       /* the initial load has happened */
+    int          status;       /* result of the last load */
+    entry       *e;            /* n entries sorted by key, cap allocated */
+    size_t       n, cap;
+    config_stats st;
+};
+
+/* ---- shared by both implementations (kept textually identical) ---------- */
+
+/* 1 when key is 1..CONFIG_KEY_MAX-1 bytes of 0x21..0x7e. */
+static int key_valid(const char *key)
+{
+    size_t i = 0;
+    if (!key)
+        return 0;
+    for (; key[i]; i++)
+        if (i >= CONFIG_KEY_MAX - 1 || (unsigned char)key[i] < 0x21 ||
+            (unsigned char)key[i] > 0x7e)
+            return 0;
+    return i > 0;
+}
+
+/* 1 when value is 0..CONFIG_VALUE_MAX-1 bytes of 0x20..0x7e. */
+static int value_valid(const char *value)
+{
+    if (!value)
+        return 0;
+    for (size_t i = 0; value[i]; i++)
+        if (i >= CONFIG_VALUE_MAX - 1 || (unsigned char)value[i] < 0x20 ||
+            (unsigned char)value[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
+/* "<dir of path>": "." when path has no slash, "/" for "/name". NULL on ENOMEM. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    size_t len = slash == path ? 1 : (size_t)(slash - path);
+    char *d = malloc(len + 1);
+    if (d) {
+        memcpy(d, path, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+static int io_open(const config_io *io, const char *p, int flags, mode_t mode)
+{
+    return io->open ? io->open(io->arg, p, flags, mode) : open(p, flags, mode);
+}
+static ssize_t io_write(const config_io *io, int fd, const void *b, size_t n)
+{
+    return io->write ? io->write(io->arg, fd, b, n) : write(fd, b, n);
+}
+static int io_fsync(const config_io *io, int fd)
+{
+    return io->fsync ? io->fsync(io->arg, fd) : fsync(fd);
+}
+static int io_rename(const config_io *io, const char *from, const char *to)
+{
+    return io->rename ? io->rename(io->arg, from, to) : rename(from, to);
+}
+
+/* Reads the whole file at path into a fresh NUL-terminated buffer.
+ * OK with *out == NULL when the file does not exist; EIO when it cannot be
+ * opened or read; ENOMEM. Counts one file read when the file was opened. */
+static int read_file(const char *path, config_stats *st, char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? CONFIG_OK : CONFIG_EIO;
+    st->file_reads++;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return CONFIG_EIO;
+    }
+    size_t cap = (size_t)sb.st_size + 1, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return CONFIG_ENOMEM;
+    }
+    for (;;) {
+        if (n + 1 == cap) {            /* the file grew meanwhile */
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                close(fd);
+                return CONFIG_ENOMEM;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(buf);
+            close(fd);
+            return CONFIG_EIO;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return CONFIG_OK;
+}
+
+/* Parses buf[0..len) and checks it is a valid configuration (see the
+ * header): OK with *root set (the caller deletes it) or ECORRUPT. cJSON does
+ * not tell an allocation failure from a syntax error, so running out of
+ * memory while parsing reads as ECORRUPT. Counts one parse. */
+static int parse_config(const char *buf, size_t len, config_stats *st, cJSON **root)
+{
+    const char *end = NULL;
+    st->parses++;
+    *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    if (!*root)
+        return CONFIG_ECORRUPT;
+    size_t off = end ? (size_t)(end - buf) : len;
+    while (off < len && (buf[off] == ' ' || buf[off] == '\t' ||
+                         buf[off] == '\n' || buf[off] == '\r'))
+        off++;
+    int ok = off == len && cJSON_IsObject(*root);
+    for (const cJSON *m = ok ? (*root)->child : NULL; m && ok; m = m->next)
+        ok = key_valid(m->string) && cJSON_IsString(m) && value_valid(m->valuestring);
+    if (!ok) {
+        cJSON_Delete(*root);
+        *root = NULL;
+        return CONFIG_ECORRUPT;
+    }
+    return CONFIG_OK;
+}
+
+/* Loads and validates the storage file. OK with *root NULL for a missing
+ * file; ECORRUPT, EIO, ENOMEM with *root NULL. */
+static int load_config(const char *path, config_stats *st, cJSON **root)
+{
+    char *buf;
+    size_t len;
+    *root = NULL;
+    int rc = read_file(path, st, &buf, &len);
+    if (rc != CONFIG_OK || !buf)
+        return rc;
+    rc = parse_config(buf, len, st, root);
+    free(buf);
+    return rc;
+}
+
+/* Atomic replace of `path` by data[0..len): temp file in the same directory,
+ * write, fsync, close, rename, fsync the directory. OK; EIO when a step up
+ * to the rename failed (temp file removed, `path` untouched); EDIRSYNC when
+ * only the directory fsync (or its open) failed (committed); ENOMEM. */
+static int write_atomic(const char *path, const char *dir, const config_io *io,
+                        unsigned *seq, config_stats *st, const char *data, size_t len)
+{
+    size_t tcap = strlen(path) + 48;
+    char *tmp = malloc(tcap);
+    if (!tmp)
+        return CONFIG_ENOMEM;
+    int fd = -1;
+    for (int attempt = 0; attempt < 64 && fd < 0; attempt++) {
+        snprintf(tmp, tcap, "%s.tmp.%ld.%u", path, (long)getpid(), (*seq)++);
+        fd = io_open(io, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST) {
+            free(tmp);                 /* nothing was created */
+            return CONFIG_EIO;
+        }
+    }
+    if (fd < 0) {
+        free(tmp);
+        return CONFIG_EIO;
+    }
+    st->file_writes++;
+    for (size_t off = 0; off < len;) {
+        ssize_t w = io_write(io, fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            goto fail;
+        off += (size_t)w;
+    }
+    st->fsyncs++;
+    if (io_fsync(io, fd) != 0)
+        goto fail;
+    int crc = close(fd);
+    fd = -1;
+    if (crc != 0 || io_rename(io, tmp, path) != 0)
+        goto fail;
+    free(tmp);
+    int dfd = io_open(io, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dfd < 0)
+        return CONFIG_EDIRSYNC;
+    st->fsyncs++;
+    int frc = io_fsync(io, dfd);
+    close(dfd);
+    return frc == 0 ? CONFIG_OK : CONFIG_EDIRSYNC;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    return CONFIG_EIO;
+}
+/* ---- end of the shared part --------------------------------------------- */
+
+/* ---- the optimized service ------------------------------------------------ */
+
+/* A new block "key\0value\0" as an entry; key NULL on ENOMEM. */
+static entry entry_new(const char *key, const char *value)
+{
+    size_t kl = strlen(key), vl = strlen(value);
+    entry e = { .key = malloc(kl + vl + 2), .value = NULL };
+    if (e.key) {
+        memcpy(e.key, key, kl + 1);
+        e.value = e.key + kl + 1;
+        memcpy(e.value, value, vl + 1);
+    }
+    return e;
+}
+
+static void entries_free(entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(e[i].key);
+    free(e);
+}
+
+/* Binary search: 1 and *pos = its index when key is present, else 0 and
+ * *pos = the index it would be inserted at. */
+static int find(const config_service *s, const char *key, size_t *pos)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->e[mid].key, key);
+        if (c == 0) {
+            *pos = mid;
+            return 1;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *pos = lo;
+    return 0;
+}
+
+typedef struct member_ref {
+    const cJSON *m;
+    size_t       pos;          /* position in the file: later wins */
+} member_ref;
+
+static int cmp_member(const void *a, const void *b)
+{
+    const member_ref *x = a, *y = b;
+    int c = strcmp(x->m->string, y->m->string);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Loads the file into a new sorted, de-duplicated (last wins) array.
+ * OK (missing file: empty array, *out may be NULL), ECORRUPT, EIO, ENOMEM;
+ * on error nothing is allocated. */
+static int load_entries(config_service *s, entry **out, size_t *n_out, size_t *cap_out)
+{
+    cJSON *root;
+    *out = NULL;
+    *n_out = *cap_out = 0;
+    int rc = load_config(s->path, &s->st, &root);
+    if (rc != CONFIG_OK || !root)
+        return rc;
+    size_t n = 0;
+    for (const cJSON *m = root->child; m; m = m->next)
+        n++;
+    member_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+    entry *e = malloc((n ? n : 1) * sizeof *e);
+    size_t k = 0;
+    rc = CONFIG_ENOMEM;
+    if (refs && e) {
+        size_t i = 0;
+        for (const cJSON *m = root->child; m; m = m->next, i++)
+            refs[i] = (member_ref){ .m = m, .pos = i };
+        qsort(refs, n, sizeof *refs, cmp_member);
+        for (i = 0; i < n; i++) {
+            if (i + 1 < n && strcmp(refs[i].m->string, refs[i + 1].m->string) == 0)
+                continue;              /* a later duplicate follows */
+            e[k] = entry_new(refs[i].m->string, refs[i].m->valuestring);
+            if (!e[k].key)
+                break;
+            k++;
+        }
+        if (i == n)
+            rc = CONFIG_OK;
+    }
+    free(refs);
+    cJSON_Delete(root);
+    if (rc != CONFIG_OK) {
+        if (e)
+            entries_free(e, k);
+        return rc;
+    }
+    *out = e;
+    *n_out = k;
+    *cap_out = n ? n : 1;
+    return CONFIG_OK;
+}
+
+/* Replaces the in-memory configuration by the file's, or keeps it when the
+ * load fails. Records and returns the load status. */
+static int reload(config_service *s)
+{
+    entry *e;
+    size_t n, cap;
+    s->loaded = 1;
+    s->status = load_entries(s, &e, &n, &cap);
+    if (s->status == CONFIG_OK) {
+        entries_free(s->e, s->n);
+        s->e = e;
+        s->n = n;
+        s->cap = cap;
+    }
+    return s->status;
+}
+
+/* Lazy initialisation: the first access loads the file. */
+static void ensure_loaded(config_service *s)
+{
+    if (!s->loaded)
+        reload(s);
+}
+
+static config_service *cs_create(const char *path, const config_options *opts)
+{
+    if (!path || !*path)
+        return NULL;
+    config_service *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->path = strdup(path);
+    s->dir = dir_of(path);
+    if (!s->path || !s->dir) {
+        free(s->path);
+        free(s->dir);
+        free(s);
+        return NULL;
+    }
+    if (opts && opts->io)
+        s->io = *opts->io;
+    return s;
+}
+
+static void cs_destroy(config_service *s)
+{
+    if (!s)
+        return;
+    entries_free(s->e, s->n);
+    free(s->path);
+    free(s->dir);
+    free(s);
+}
+
+static int cs_status(config_service *s)
+{
+    ensure_loaded(s);
+    return s->status;
+}
+
+static int cs_get(config_service *s, const char *key, char *buf, size_t cap)
+{
+    if (!key_valid(key) || !buf)
+        return CONFIG_EINVAL;
+    ensure_loaded(s);
+    size_t pos;
+    if (!find(s, key, &pos))
+        return CONFIG_ENOENT;
+    size_t len = strlen(s->e[pos].value);
+    if (len >= cap)
+        return CONFIG_ERANGE;
+    memcpy(buf, s->e[pos].value, len + 1);
+    return CONFIG_OK;
+}
+
+static size_t cs_list(config_service *s, config_list_fn fn, void *arg)
+{
+    ensure_loaded(s);
+    if (fn)
+        for (size_t i = 0; i < s->n; i++)
+            fn(s->e[i].key, s->e[i].value, arg);
+    return s->n;
+}
+
+/* Writes the configuration as it will be after the change: entry `skip` left
+ * out (SIZE_MAX = none), `repl` (when non-NULL) placed at index `at` (it
+ * replaces entry `at` when `replace`, else goes before it). Keys and values
+ * are referenced, not copied. Returns write_atomic's result or ENOMEM. */
+static int store(config_service *s, size_t skip, const entry *repl, size_t at, int replace)
+{
+    cJSON *root = cJSON_CreateObject();
+    int ok = root != NULL;
+    for (size_t i = 0; ok && i <= s->n; i++) {
+        if (repl && i == at) {
+            cJSON *v = cJSON_CreateStringReference(repl->value);
+            ok = v != NULL;
+            if (ok)
+                cJSON_AddItemToObjectCS(root, repl->key, v);
+            if (replace)
+                continue;
+        }
+        if (i == s->n || i == skip)
+            continue;
+        cJSON *v = cJSON_CreateStringReference(s->e[i].value);
+        ok = v != NULL;
+        if (ok)
+            cJSON_AddItemToObjectCS(root, s->e[i].key, v);
+    }
+    char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        return CONFIG_ENOMEM;
+    int rc = write_atomic(s->path, s->dir, &s->io, &s->tmp_seq, &s->st,
+                          text, strlen(text));
+    cJSON_free(text);
+    return rc;
+}
+
+static int committed(int rc)
+{
+    return rc == CONFIG_OK || rc == CONFIG_EDIRSYNC;
+}
+
+static int cs_set(config_service *s, const char *key, const char *value)
+{
+    if (!key_valid(key) || !value_valid(value))
+        return CONFIG_EINVAL;
+    ensure_loaded(s);
+    size_t pos;
+    int found = find(s, key, &pos);
+    if (!found && s->n == s->cap) {            /* room first: no I/O yet */
+        size_t ncap = s->cap ? s->cap * 2 : 16;
+        entry *ne = realloc(s->e, ncap * sizeof *ne);
+        if (!ne)
+            return CONFIG_ENOMEM;
+        s->e = ne;
+        s->cap = ncap;
+    }
+    entry fresh = entry_new(key, value);
+    if (!fresh.key)
+        return CONFIG_ENOMEM;
+    int rc = store(s, SIZE_MAX, &fresh, pos, found);
+    if (!committed(rc)) {
+        free(fresh.key);
+        return rc;
+    }
+    if (found) {
+        free(s->e[pos].key);
+    } else {
+        memmove(&s->e[pos + 1], &s->e[pos], (s->n - pos) * sizeof *s->e);
+        s->n++;
+    }
+    s->e[pos] = fresh;
+    return rc;
+}
+
+static int cs_del(config_service *s, const char *key)
+{
+    if (!key_valid(key))
+        return CONFIG_EINVAL;
+    ensure_loaded(s);
+    size_t pos;
+    if (!find(s, key, &pos))
+        return CONFIG_ENOENT;
+    int rc = store(s, pos, NULL, 0, 0);
+    if (!committed(rc))
+        return rc;
+    free(s->e[pos].key);
+    memmove(&s->e[pos], &s->e[pos + 1], (s->n - pos - 1) * sizeof *s->e);
+    s->n--;
+    return rc;
+}
+
+static int cs_refresh(config_service *s)
+{
+    return reload(s);
+}
+
+static void cs_stats(const config_service *s, config_stats *out)
+{
+    *out = s->st;
+}
+
+const config_service_ops config_service_optimized = {
+    .name = "optimized",
+    .create = cs_create,
+    .destroy = cs_destroy,
+    .status = cs_status,
+    .get = cs_get,
+    .list = cs_list,
+    .set = cs_set,
+    .del = cs_del,
+    .refresh = cs_refresh,
+    .stats = cs_stats,
+};

@@ -1,0 +1,726 @@
+/*
+ * Unit tests of config_service, run once against every implementation: the
+ * same test list is run as one cmocka group per ops table. Every test works
+ * in its own mkdtemp directory under /tmp (removed at its end) on real files;
+ * storage faults are injected through config_io hooks.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pairbench/config_service.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static const config_service_ops *ops_of(void **state)
+{
+    return (const config_service_ops *)*state;
+}
+
+static int is_optimized(const config_service_ops *o)
+{
+    return o == &config_service_optimized;
+}
+
+typedef struct tdir {
+    char dir[64];
+    char path[128];            /* dir + "/config.json" */
+} tdir;
+
+static void tdir_begin(tdir *t)
+{
+    snprintf(t->dir, sizeof t->dir, "/tmp/cfgsvc_test.XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    snprintf(t->path, sizeof t->path, "%s/config.json", t->dir);
+}
+
+/* Number of directory entries other than . and .. */
+static int tdir_entries(const tdir *t)
+{
+    DIR *d = opendir(t->dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void tdir_end(tdir *t)
+{
+    DIR *d = opendir(t->dir);
+    assert_non_null(d);
+    char p[512];
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", t->dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    assert_int_equal(rmdir(t->dir), 0);
+}
+
+static void write_raw(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(text, 1, strlen(text), f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The file's content (caller frees), or NULL when it does not exist. */
+static char *read_raw(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* The file parses as one JSON object whose members are exactly the given
+ * key/value pairs (in any order). NULL-terminated varargs: k1, v1, k2, v2... */
+static void assert_file_holds(const char *path, ...)
+{
+    char *text = read_raw(path);
+    assert_non_null(text);
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    assert_true(cJSON_IsObject(root));
+    va_list ap;
+    va_start(ap, path);
+    int n = 0;
+    for (const char *k; (k = va_arg(ap, const char *));) {
+        const char *v = va_arg(ap, const char *);
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, k);
+        assert_non_null(m);
+        assert_true(cJSON_IsString(m));
+        assert_string_equal(m->valuestring, v);
+        n++;
+    }
+    va_end(ap);
+    assert_int_equal(cJSON_GetArraySize(root), n);
+    cJSON_Delete(root);
+    free(text);
+}
+
+static void assert_get(const config_service_ops *o, config_service *s,
+                       const char *key, const char *want)
+{
+    char buf[CONFIG_VALUE_MAX];
+    int rc = config_service_get(o, s, key, buf, sizeof buf);
+    if (!want) {
+        assert_int_equal(rc, CONFIG_ENOENT);
+    } else {
+        assert_int_equal(rc, CONFIG_OK);
+        assert_string_equal(buf, want);
+    }
+}
+
+typedef struct collected {
+    char keys[64][CONFIG_KEY_MAX];
+    char values[64][64];
+    size_t n;
+} collected;
+
+static void collect(const char *key, const char *value, void *arg)
+{
+    collected *c = arg;
+    if (c->n < 64) {
+        snprintf(c->keys[c->n], sizeof c->keys[0], "%s", key);
+        snprintf(c->values[c->n], sizeof c->values[0], "%s", value);
+    }
+    c->n++;
+}
+
+/* ---- fault injection -------------------------------------------------------- */
+
+enum { IO_OPEN, IO_WRITE, IO_FSYNC, IO_RENAME, IO_KINDS };
+
+typedef struct faults {
+    int calls[IO_KINDS];       /* calls made so far, per kind */
+    int fail_kind;             /* kind to fail, -1 = none */
+    int fail_nth;              /* 1-based call number of that kind to fail */
+    int err;                   /* errno to fail with */
+    size_t max_write;          /* > 0: writes at most this many bytes per call */
+} faults;
+
+static int hit(faults *f, int kind)
+{
+    f->calls[kind]++;
+    if (f->fail_kind == kind && f->calls[kind] == f->fail_nth) {
+        errno = f->err;
+        return 1;
+    }
+    return 0;
+}
+
+static int h_open(void *arg, const char *path, int flags, mode_t mode)
+{
+    return hit(arg, IO_OPEN) ? -1 : open(path, flags, mode);
+}
+static ssize_t h_write(void *arg, int fd, const void *buf, size_t n)
+{
+    faults *f = arg;
+    if (hit(f, IO_WRITE))
+        return -1;
+    return write(fd, buf, f->max_write && n > f->max_write ? f->max_write : n);
+}
+static int h_fsync(void *arg, int fd)
+{
+    return hit(arg, IO_FSYNC) ? -1 : fsync(fd);
+}
+static int h_rename(void *arg, const char *from, const char *to)
+{
+    return hit(arg, IO_RENAME) ? -1 : rename(from, to);
+}
+
+static config_service *create_with_faults(const config_service_ops *o,
+                                          const char *path, faults *f,
+                                          config_io *io)
+{
+    memset(f, 0, sizeof *f);
+    f->fail_kind = -1;
+    *io = (config_io){ .open = h_open, .write = h_write, .fsync = h_fsync,
+                       .rename = h_rename, .arg = f };
+    config_options opts = { .io = io };
+    return config_service_create(o, path, &opts);
+}
+
+static void arm(faults *f, int kind, int nth, int err)
+{
+    memset(f->calls, 0, sizeof f->calls);
+    f->fail_kind = kind;
+    f->fail_nth = nth;
+    f->err = err;
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+static void test_name(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    assert_true(!strcmp(o->name, "naive") || !strcmp(o->name, "optimized"));
+    assert_null(config_service_create(o, NULL, NULL));
+    assert_null(config_service_create(o, "", NULL));
+    config_service_destroy(o, NULL);
+}
+
+static void test_missing_file_is_empty(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_non_null(s);
+    assert_int_equal(config_service_status(o, s), CONFIG_OK);
+    assert_int_equal(config_service_list(o, s, NULL, NULL), 0);
+    assert_get(o, s, "a", NULL);
+    assert_int_equal(config_service_delete(o, s, "a"), CONFIG_ENOENT);
+    assert_int_equal(config_service_refresh(o, s), CONFIG_OK);
+    assert_int_equal(tdir_entries(&t), 0);        /* reads create nothing */
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+static void test_round_trip_and_persistence(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_set(o, s, "model", "gpt-x"), CONFIG_OK);
+    assert_int_equal(config_service_set(o, s, "temperature", "0.7"), CONFIG_OK);
+    assert_int_equal(config_service_set(o, s, "empty", ""), CONFIG_OK);
+    assert_int_equal(config_service_set(o, s, "model", "claude \"q\" \\ /"), CONFIG_OK);
+    assert_get(o, s, "model", "claude \"q\" \\ /");
+    assert_get(o, s, "temperature", "0.7");
+    assert_get(o, s, "empty", "");
+    assert_int_equal(config_service_list(o, s, NULL, NULL), 3);
+    assert_file_holds(t.path, "model", "claude \"q\" \\ /", "temperature", "0.7",
+                      "empty", "", NULL);
+    config_service_destroy(o, s);
+    /* a new service on the same file sees everything */
+    s = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_status(o, s), CONFIG_OK);
+    assert_get(o, s, "model", "claude \"q\" \\ /");
+    assert_get(o, s, "empty", "");
+    assert_int_equal(config_service_list(o, s, NULL, NULL), 3);
+    assert_int_equal(tdir_entries(&t), 1);        /* no temp files */
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+static void test_corrupt_file_at_startup(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    static const char *const bad[] = {
+        "not json",
+        "{\"a\":\"b\",\"c\":\"d",                 /* truncated */
+        "{\"a\":\"b\",",                          /* truncated */
+        "",                                       /* empty file */
+        "[\"a\",\"b\"]",                          /* not an object */
+        "{\"a\":1}",                              /* non-string value */
+        "{\"a\":{\"b\":\"c\"}}",
+        "{\"a\":\"b\"} trailing",
+        "{\"a\":\"b\"}{}",
+        "{\"\":\"b\"}",                           /* empty key */
+        "{\"a b\":\"c\"}",                        /* space in key */
+        "{\"a\":\"line\\nbreak\"}",               /* control character */
+        "{\"k\\u00e9\":\"v\"}",                   /* non-ASCII key */
+        "{\"0123456789012345678901234567890123456789012345678901234567890123\":\"v\"}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tdir t;
+        tdir_begin(&t);
+        write_raw(t.path, bad[i]);
+        config_service *s = config_service_create(o, t.path, NULL);
+        assert_non_null(s);
+        assert_int_equal(config_service_status(o, s), CONFIG_ECORRUPT);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 0);
+        assert_get(o, s, "a", NULL);
+        assert_int_equal(config_service_delete(o, s, "a"), CONFIG_ENOENT);
+        char *after = read_raw(t.path);          /* untouched so far */
+        assert_non_null(after);
+        assert_string_equal(after, bad[i]);
+        free(after);
+        /* the next successful write replaces it with a valid file */
+        assert_int_equal(config_service_set(o, s, "x", "1"), CONFIG_OK);
+        assert_file_holds(t.path, "x", "1", NULL);
+        assert_get(o, s, "x", "1");
+        assert_get(o, s, "a", NULL);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 1);
+        assert_int_equal(config_service_refresh(o, s), CONFIG_OK);
+        assert_int_equal(config_service_status(o, s), CONFIG_OK);
+        config_service_destroy(o, s);
+        tdir_end(&t);
+    }
+}
+
+static void test_unreadable_storage(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    assert_int_equal(mkdir(t.path, 0700), 0);     /* a directory, not a file */
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_non_null(s);
+    assert_int_equal(config_service_status(o, s), CONFIG_EIO);
+    assert_int_equal(config_service_list(o, s, NULL, NULL), 0);
+    assert_get(o, s, "a", NULL);
+    assert_int_equal(config_service_set(o, s, "a", "b"), CONFIG_EIO);  /* rename fails */
+    assert_get(o, s, "a", NULL);
+    assert_int_equal(tdir_entries(&t), 1);        /* temp file removed */
+    config_service_destroy(o, s);
+    assert_int_equal(rmdir(t.path), 0);
+    tdir_end(&t);
+}
+
+static void test_duplicate_keys_last_wins(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    write_raw(t.path, " {\"b\":\"1\",\"a\":\"x\",\"b\":\"2\",\"c\":\"3\",\"b\":\"last\"}\n");
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_status(o, s), CONFIG_OK);
+    assert_get(o, s, "b", "last");
+    collected c = { .n = 0 };
+    assert_int_equal(config_service_list(o, s, collect, &c), 3);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.keys[0], "a");
+    assert_string_equal(c.keys[1], "b");
+    assert_string_equal(c.values[1], "last");
+    assert_string_equal(c.keys[2], "c");
+    assert_int_equal(config_service_delete(o, s, "b"), CONFIG_OK);
+    assert_get(o, s, "b", NULL);
+    assert_file_holds(t.path, "a", "x", "c", "3", NULL);
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+static void test_sorted_listing(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    config_service *s = config_service_create(o, t.path, NULL);
+    static const char *const keys[] = { "zeta", "Alpha", "alpha", "b", "a.b",
+                                        "a", "~", "!", "a-b", "aa", "Z" };
+    const size_t n = sizeof keys / sizeof keys[0];
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(config_service_set(o, s, keys[i], keys[i]), CONFIG_OK);
+    collected c = { .n = 0 };
+    assert_int_equal(config_service_list(o, s, collect, &c), n);
+    assert_int_equal(c.n, n);
+    for (size_t i = 1; i < n; i++)
+        assert_true(strcmp(c.keys[i - 1], c.keys[i]) < 0);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(c.keys[i], c.values[i]);
+    assert_string_equal(c.keys[0], "!");
+    assert_string_equal(c.keys[n - 1], "~");
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+static void test_delete(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_set(o, s, "a", "1"), CONFIG_OK);
+    assert_int_equal(config_service_set(o, s, "b", "2"), CONFIG_OK);
+    assert_int_equal(config_service_set(o, s, "c", "3"), CONFIG_OK);
+    assert_int_equal(config_service_delete(o, s, "b"), CONFIG_OK);
+    assert_get(o, s, "b", NULL);
+    assert_int_equal(config_service_delete(o, s, "b"), CONFIG_ENOENT);
+    assert_int_equal(config_service_delete(o, s, "nope"), CONFIG_ENOENT);
+    assert_file_holds(t.path, "a", "1", "c", "3", NULL);
+    assert_int_equal(config_service_delete(o, s, "a"), CONFIG_OK);
+    assert_int_equal(config_service_delete(o, s, "c"), CONFIG_OK);
+    assert_int_equal(config_service_list(o, s, NULL, NULL), 0);
+    assert_file_holds(t.path, NULL);
+    assert_int_equal(config_service_set(o, s, "b", "again"), CONFIG_OK);
+    assert_get(o, s, "b", "again");
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+static void test_validation(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    config_service *s = config_service_create(o, t.path, NULL);
+    char k63[64], k64[65], v1023[1024], v1024[1025];
+    memset(k63, 'k', 63); k63[63] = '\0';
+    memset(k64, 'k', 64); k64[64] = '\0';
+    memset(v1023, 'v', 1023); v1023[1023] = '\0';
+    memset(v1024, 'v', 1024); v1024[1024] = '\0';
+    char buf[CONFIG_VALUE_MAX];
+
+    assert_int_equal(config_service_set(o, s, NULL, "v"), CONFIG_EINVAL);
+    assert_int_equal(config_service_set(o, s, "", "v"), CONFIG_EINVAL);
+    assert_int_equal(config_service_set(o, s, k64, "v"), CONFIG_EINVAL);
+    assert_int_equal(config_service_set(o, s, "a b", "v"), CONFIG_EINVAL);
+    assert_int_equal(config_service_set(o, s, "a\tb", "v"), CONFIG_EINVAL);
+    assert_int_equal(config_service_set(o, s, "caf\xc3\xa9", "v"), CONFIG_EINVAL);
+    assert_int_equal(config_service_set(o, s, "a", NULL), CONFIG_EINVAL);
+    assert_int_equal(config_service_set(o, s, "a", "x\ny"), CONFIG_EINVAL);
+    assert_int_equal(config_service_set(o, s, "a", "\x7f"), CONFIG_EINVAL);
+    assert_int_equal(config_service_set(o, s, "a", v1024), CONFIG_EINVAL);
+    assert_int_equal(config_service_get(o, s, k64, buf, sizeof buf), CONFIG_EINVAL);
+    assert_int_equal(config_service_get(o, s, NULL, buf, sizeof buf), CONFIG_EINVAL);
+    assert_int_equal(config_service_get(o, s, "a", NULL, 10), CONFIG_EINVAL);
+    assert_int_equal(config_service_delete(o, s, ""), CONFIG_EINVAL);
+    assert_int_equal(config_service_delete(o, s, NULL), CONFIG_EINVAL);
+    assert_int_equal(tdir_entries(&t), 0);        /* nothing was written */
+
+    assert_int_equal(config_service_set(o, s, k63, v1023), CONFIG_OK);
+    assert_get(o, s, k63, v1023);
+    assert_int_equal(config_service_set(o, s, "short", "12345"), CONFIG_OK);
+    memset(buf, '#', sizeof buf);
+    assert_int_equal(config_service_get(o, s, "short", buf, 5), CONFIG_ERANGE);
+    assert_int_equal(buf[0], '#');                /* untouched */
+    assert_int_equal(config_service_get(o, s, "short", buf, 0), CONFIG_ERANGE);
+    assert_int_equal(config_service_get(o, s, "short", buf, 6), CONFIG_OK);
+    assert_string_equal(buf, "12345");
+    assert_int_equal(config_service_get(o, s, "nope", buf, 0), CONFIG_ENOENT);
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+static void test_refresh_sees_other_writer(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    config_service *a = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_set(o, a, "k", "1"), CONFIG_OK);
+    assert_get(o, a, "k", "1");
+    /* another service instance writes */
+    config_service *b = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_set(o, b, "k", "2"), CONFIG_OK);
+    assert_int_equal(config_service_set(o, b, "new", "n"), CONFIG_OK);
+    if (is_optimized(o))
+        assert_get(o, a, "k", "1");              /* cached until refresh */
+    assert_int_equal(config_service_refresh(o, a), CONFIG_OK);
+    assert_get(o, a, "k", "2");
+    assert_get(o, a, "new", "n");
+    assert_int_equal(config_service_list(o, a, NULL, NULL), 2);
+    config_service_destroy(o, b);
+    /* a writer by hand */
+    write_raw(t.path, "{\"hand\":\"made\"}");
+    assert_int_equal(config_service_refresh(o, a), CONFIG_OK);
+    assert_get(o, a, "hand", "made");
+    assert_get(o, a, "k", NULL);
+    assert_int_equal(config_service_list(o, a, NULL, NULL), 1);
+    /* the file removed: an empty configuration */
+    assert_int_equal(unlink(t.path), 0);
+    assert_int_equal(config_service_refresh(o, a), CONFIG_OK);
+    assert_int_equal(config_service_list(o, a, NULL, NULL), 0);
+    config_service_destroy(o, a);
+    tdir_end(&t);
+}
+
+/* refresh of a file that became corrupt: reported; the optimized service
+ * keeps its previous configuration, the naive one (no memory) reads empty. */
+static void test_refresh_corrupt(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_set(o, s, "a", "1"), CONFIG_OK);
+    assert_int_equal(config_service_set(o, s, "b", "2"), CONFIG_OK);
+    write_raw(t.path, "{\"a\":\"9\",");           /* truncated by another writer */
+    assert_int_equal(config_service_refresh(o, s), CONFIG_ECORRUPT);
+    assert_int_equal(config_service_status(o, s), CONFIG_ECORRUPT);
+    if (is_optimized(o)) {
+        assert_get(o, s, "a", "1");
+        assert_get(o, s, "b", "2");
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 2);
+    } else {
+        assert_get(o, s, "a", NULL);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 0);
+    }
+    char *raw = read_raw(t.path);                 /* not overwritten by reads */
+    assert_string_equal(raw, "{\"a\":\"9\",");
+    free(raw);
+    /* the next write replaces the corrupt file with the service's view */
+    assert_int_equal(config_service_set(o, s, "c", "3"), CONFIG_OK);
+    if (is_optimized(o))
+        assert_file_holds(t.path, "a", "1", "b", "2", "c", "3", NULL);
+    else
+        assert_file_holds(t.path, "c", "3", NULL);
+    assert_int_equal(config_service_refresh(o, s), CONFIG_OK);
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+static const int fault_errs[] = { ENOSPC, EIO };
+
+/* Every step of the atomic replace up to the rename fails in turn (open of
+ * the temp file, first and a later write, the file fsync, the rename), for
+ * set of an existing key, set of a new key and delete: the call returns EIO,
+ * memory and file keep the old configuration, no temp file is left. */
+static void test_injected_write_failures(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    static const struct { int kind, nth; } steps[] = {
+        { IO_OPEN, 1 }, { IO_WRITE, 1 }, { IO_WRITE, 2 }, { IO_FSYNC, 1 },
+        { IO_RENAME, 1 },
+    };
+    for (size_t e = 0; e < 2; e++)
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+    for (int op = 0; op < 3; op++) {
+        tdir t;
+        tdir_begin(&t);
+        faults f;
+        config_io io;
+        config_service *s = create_with_faults(o, t.path, &f, &io);
+        assert_int_equal(config_service_set(o, s, "a", "1"), CONFIG_OK);
+        assert_int_equal(config_service_set(o, s, "b", "2"), CONFIG_OK);
+        f.max_write = 4;                           /* several write calls */
+        arm(&f, steps[i].kind, steps[i].nth, fault_errs[e]);
+        int rc = op == 0 ? config_service_set(o, s, "a", "changed")
+               : op == 1 ? config_service_set(o, s, "c", "new")
+                         : config_service_delete(o, s, "b");
+        assert_int_equal(rc, CONFIG_EIO);
+        assert_int_equal(f.calls[steps[i].kind], steps[i].nth);
+        assert_get(o, s, "a", "1");
+        assert_get(o, s, "b", "2");
+        assert_get(o, s, "c", NULL);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 2);
+        assert_file_holds(t.path, "a", "1", "b", "2", NULL);
+        assert_int_equal(tdir_entries(&t), 1);    /* no temp file left */
+        /* and the service still works afterwards */
+        arm(&f, -1, 0, 0);
+        assert_int_equal(config_service_set(o, s, "c", "3"), CONFIG_OK);
+        assert_file_holds(t.path, "a", "1", "b", "2", "c", "3", NULL);
+        assert_int_equal(tdir_entries(&t), 1);
+        config_service_destroy(o, s);
+        tdir_end(&t);
+    }
+}
+
+/* The first write ever fails: the file still does not exist. */
+static void test_failure_on_first_write(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    faults f;
+    config_io io;
+    config_service *s = create_with_faults(o, t.path, &f, &io);
+    arm(&f, IO_FSYNC, 1, ENOSPC);
+    assert_int_equal(config_service_set(o, s, "a", "1"), CONFIG_EIO);
+    assert_get(o, s, "a", NULL);
+    assert_int_equal(tdir_entries(&t), 0);
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+/* Only the directory fsync (or its open) fails: committed, EDIRSYNC. */
+static void test_directory_fsync_failure(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    for (int which = 0; which < 2; which++) {
+        tdir t;
+        tdir_begin(&t);
+        faults f;
+        config_io io;
+        config_service *s = create_with_faults(o, t.path, &f, &io);
+        assert_int_equal(config_service_set(o, s, "a", "1"), CONFIG_OK);
+        if (which == 0)
+            arm(&f, IO_FSYNC, 2, EIO);             /* the directory's */
+        else
+            arm(&f, IO_OPEN, 2, EIO);              /* opening the directory */
+        assert_int_equal(config_service_set(o, s, "a", "2"), CONFIG_EDIRSYNC);
+        assert_get(o, s, "a", "2");
+        assert_file_holds(t.path, "a", "2", NULL);
+        arm(&f, IO_FSYNC, 2, EIO);
+        assert_int_equal(config_service_delete(o, s, "a"), CONFIG_EDIRSYNC);
+        assert_get(o, s, "a", NULL);
+        assert_file_holds(t.path, NULL);
+        assert_int_equal(tdir_entries(&t), 1);
+        config_service_destroy(o, s);
+        tdir_end(&t);
+    }
+}
+
+/* The counters show the difference: the naive service reads and parses the
+ * file on every access, the optimized one once (lazily). */
+static void test_stats(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    write_raw(t.path, "{\"a\":\"1\",\"b\":\"2\"}");
+    config_service *s = config_service_create(o, t.path, NULL);
+    config_stats st;
+    config_service_stats(o, s, &st);
+    assert_int_equal(st.file_reads, is_optimized(o) ? 0 : 1);
+    for (int i = 0; i < 10; i++)
+        assert_get(o, s, "a", "1");
+    assert_int_equal(config_service_list(o, s, NULL, NULL), 2);
+    config_service_stats(o, s, &st);
+    assert_int_equal(st.file_reads, is_optimized(o) ? 1 : 12);
+    assert_int_equal(st.parses, is_optimized(o) ? 1 : 12);
+    assert_int_equal(st.file_writes, 0);
+    assert_int_equal(st.fsyncs, 0);
+    assert_int_equal(config_service_set(o, s, "c", "3"), CONFIG_OK);
+    config_service_stats(o, s, &st);
+    assert_int_equal(st.file_reads, is_optimized(o) ? 1 : 13);
+    assert_int_equal(st.file_writes, 1);
+    assert_int_equal(st.fsyncs, 2);               /* file and directory */
+    assert_int_equal(config_service_refresh(o, s), CONFIG_OK);
+    config_service_stats(o, s, &st);
+    assert_int_equal(st.file_reads, is_optimized(o) ? 2 : 14);
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+/* Many keys: sorted listing, lookups and deletes over a larger file. */
+static void test_many_keys(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    /* write 500 keys by hand (one file), in scrambled order */
+    size_t cap = 500 * 64 + 16, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len, "{");
+    for (int i = 0; i < 500; i++) {
+        int k = (i * 263) % 500;
+        len += (size_t)snprintf(text + len, cap - len, "%s\"key-%04d\":\"val-%d\"",
+                                i ? "," : "", k, k * 7);
+    }
+    snprintf(text + len, cap - len, "}");
+    write_raw(t.path, text);
+    free(text);
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_status(o, s), CONFIG_OK);
+    assert_int_equal(config_service_list(o, s, NULL, NULL), 500);
+    char key[32], want[32];
+    for (int k = 0; k < 500; k += 37) {
+        snprintf(key, sizeof key, "key-%04d", k);
+        snprintf(want, sizeof want, "val-%d", k * 7);
+        assert_get(o, s, key, want);
+    }
+    assert_int_equal(config_service_delete(o, s, "key-0000"), CONFIG_OK);
+    assert_int_equal(config_service_delete(o, s, "key-0499"), CONFIG_OK);
+    assert_int_equal(config_service_set(o, s, "key-0250", "mid"), CONFIG_OK);
+    collected c = { .n = 0 };
+    assert_int_equal(config_service_list(o, s, collect, &c), 498);
+    assert_string_equal(c.keys[0], "key-0001");
+    config_service_destroy(o, s);
+    s = config_service_create(o, t.path, NULL);
+    assert_get(o, s, "key-0250", "mid");
+    assert_get(o, s, "key-0499", NULL);
+    assert_int_equal(config_service_list(o, s, NULL, NULL), 498);
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+/* ---- runner ----------------------------------------------------------------- */
+
+static int setup_naive(void **state)
+{
+    *state = (void *)&config_service_naive;
+    return 0;
+}
+
+static int setup_optimized(void **state)
+{
+    *state = (void *)&config_service_optimized;
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_name),
+        cmocka_unit_test(test_missing_file_is_empty),
+        cmocka_unit_test(test_round_trip_and_persistence),
+        cmocka_unit_test(test_corrupt_file_at_startup),
+        cmocka_unit_test(test_unreadable_storage),
+        cmocka_unit_test(test_duplicate_keys_last_wins),
+        cmocka_unit_test(test_sorted_listing),
+        cmocka_unit_test(test_delete),
+        cmocka_unit_test(test_validation),
+        cmocka_unit_test(test_refresh_sees_other_writer),
+        cmocka_unit_test(test_refresh_corrupt),
+        cmocka_unit_test(test_injected_write_failures),
+        cmocka_unit_test(test_failure_on_first_write),
+        cmocka_unit_test(test_directory_fsync_failure),
+        cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_many_keys),
+    };
+    int failed = 0;
+    failed += cmocka_run_group_tests_name("config_service naive", tests, setup_naive, NULL);
+    failed += cmocka_run_group_tests_name("config_service optimized", tests, setup_optimized, NULL);
+    return failed != 0;
+}
