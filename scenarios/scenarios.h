@@ -13,7 +13,9 @@
     X(priority_queue)        \
     X(state_history)         \
     X(config_service)        \
-    X(lru_ttl_cache)
+    X(lru_ttl_cache)         \
+    X(object_pool)           \
+    X(string_intern)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
