@@ -14,6 +14,7 @@
     X(state_history)         \
     X(config_service)        \
     X(lru_ttl_cache)         \
+    X(context_clone)         \
     X(object_pool)           \
     X(string_intern)
 
