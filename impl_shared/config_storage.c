@@ -1,0 +1,234 @@
+/*
+ * config_storage: the storage layer both config_service implementations
+ * share, so that they differ only in what the seed changes (when the file is
+ * read), never in how it is read, validated or written.
+ *
+ *   validation   key and value rules of config_service.h
+ *   load         read the whole file and parse it with cJSON; a missing file
+ *                is an empty config; anything but one object of string
+ *                members (or trailing data) is ECORRUPT
+ *   write        atomic replace: temp file in the same directory, write,
+ *                fsync, close, rename, fsync the directory, through the
+ *                caller's injectable I/O hooks
+ *
+ * Cost: load and write are O(file size); the counters in config_stats count
+ * file reads, parses, writes and fsyncs.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "config_storage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* 1 when key is 1..CONFIG_KEY_MAX-1 bytes of 0x21..0x7e. */
+int config_key_valid(const char *key)
+{
+    size_t i = 0;
+    if (!key)
+        return 0;
+    for (; key[i]; i++)
+        if (i >= CONFIG_KEY_MAX - 1 || (unsigned char)key[i] < 0x21 ||
+            (unsigned char)key[i] > 0x7e)
+            return 0;
+    return i > 0;
+}
+
+/* 1 when value is 0..CONFIG_VALUE_MAX-1 bytes of 0x20..0x7e. */
+int config_value_valid(const char *value)
+{
+    if (!value)
+        return 0;
+    for (size_t i = 0; value[i]; i++)
+        if (i >= CONFIG_VALUE_MAX - 1 || (unsigned char)value[i] < 0x20 ||
+            (unsigned char)value[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
+/* "<dir of path>": "." when path has no slash, "/" for "/name". NULL on ENOMEM. */
+char *config_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    size_t len = slash == path ? 1 : (size_t)(slash - path);
+    char *d = malloc(len + 1);
+    if (d) {
+        memcpy(d, path, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+static int io_open(const config_io *io, const char *p, int flags, mode_t mode)
+{
+    return io->open ? io->open(io->arg, p, flags, mode) : open(p, flags, mode);
+}
+static ssize_t io_write(const config_io *io, int fd, const void *b, size_t n)
+{
+    return io->write ? io->write(io->arg, fd, b, n) : write(fd, b, n);
+}
+static int io_fsync(const config_io *io, int fd)
+{
+    return io->fsync ? io->fsync(io->arg, fd) : fsync(fd);
+}
+static int io_rename(const config_io *io, const char *from, const char *to)
+{
+    return io->rename ? io->rename(io->arg, from, to) : rename(from, to);
+}
+
+/* Reads the whole file at path into a fresh NUL-terminated buffer.
+ * OK with *out == NULL when the file does not exist; EIO when it cannot be
+ * opened or read; ENOMEM. Counts one file read when the file was opened. */
+static int read_file(const char *path, config_stats *st, char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? CONFIG_OK : CONFIG_EIO;
+    st->file_reads++;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return CONFIG_EIO;
+    }
+    size_t cap = (size_t)sb.st_size + 1, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return CONFIG_ENOMEM;
+    }
+    for (;;) {
+        if (n + 1 == cap) {            /* the file grew meanwhile */
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                close(fd);
+                return CONFIG_ENOMEM;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(buf);
+            close(fd);
+            return CONFIG_EIO;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return CONFIG_OK;
+}
+
+/* Parses buf[0..len) and checks it is a valid configuration (see the
+ * header): OK with *root set (the caller deletes it) or ECORRUPT. cJSON does
+ * not tell an allocation failure from a syntax error, so running out of
+ * memory while parsing reads as ECORRUPT. Counts one parse. */
+static int parse_config(const char *buf, size_t len, config_stats *st, cJSON **root)
+{
+    const char *end = NULL;
+    st->parses++;
+    *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    if (!*root)
+        return CONFIG_ECORRUPT;
+    size_t off = end ? (size_t)(end - buf) : len;
+    while (off < len && (buf[off] == ' ' || buf[off] == '\t' ||
+                         buf[off] == '\n' || buf[off] == '\r'))
+        off++;
+    int ok = off == len && cJSON_IsObject(*root);
+    for (const cJSON *m = ok ? (*root)->child : NULL; m && ok; m = m->next)
+        ok = config_key_valid(m->string) && cJSON_IsString(m) && config_value_valid(m->valuestring);
+    if (!ok) {
+        cJSON_Delete(*root);
+        *root = NULL;
+        return CONFIG_ECORRUPT;
+    }
+    return CONFIG_OK;
+}
+
+/* Loads and validates the storage file. OK with *root NULL for a missing
+ * file; ECORRUPT, EIO, ENOMEM with *root NULL. */
+int config_load(const char *path, config_stats *st, cJSON **root)
+{
+    char *buf;
+    size_t len;
+    *root = NULL;
+    int rc = read_file(path, st, &buf, &len);
+    if (rc != CONFIG_OK || !buf)
+        return rc;
+    rc = parse_config(buf, len, st, root);
+    free(buf);
+    return rc;
+}
+
+/* Atomic replace of `path` by data[0..len): temp file in the same directory,
+ * write, fsync, close, rename, fsync the directory. OK; EIO when a step up
+ * to the rename failed (temp file removed, `path` untouched); EDIRSYNC when
+ * only the directory fsync (or its open) failed (committed); ENOMEM. */
+int config_write_atomic(const char *path, const char *dir, const config_io *io,
+                        unsigned *seq, config_stats *st, const char *data, size_t len)
+{
+    size_t tcap = strlen(path) + 48;
+    char *tmp = malloc(tcap);
+    if (!tmp)
+        return CONFIG_ENOMEM;
+    int fd = -1;
+    for (int attempt = 0; attempt < 64 && fd < 0; attempt++) {
+        snprintf(tmp, tcap, "%s.tmp.%ld.%u", path, (long)getpid(), (*seq)++);
+        fd = io_open(io, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST) {
+            free(tmp);                 /* nothing was created */
+            return CONFIG_EIO;
+        }
+    }
+    if (fd < 0) {
+        free(tmp);
+        return CONFIG_EIO;
+    }
+    st->file_writes++;
+    for (size_t off = 0; off < len;) {
+        ssize_t w = io_write(io, fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            goto fail;
+        off += (size_t)w;
+    }
+    st->fsyncs++;
+    if (io_fsync(io, fd) != 0)
+        goto fail;
+    int crc = close(fd);
+    fd = -1;
+    if (crc != 0 || io_rename(io, tmp, path) != 0)
+        goto fail;
+    free(tmp);
+    int dfd = io_open(io, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dfd < 0)
+        return CONFIG_EDIRSYNC;
+    st->fsyncs++;
+    int frc = io_fsync(io, dfd);
+    close(dfd);
+    return frc == 0 ? CONFIG_OK : CONFIG_EDIRSYNC;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    return CONFIG_EIO;
+}
+/* ---- end of the shared part --------------------------------------------- */

@@ -1,0 +1,32 @@
+/*
+ * config_storage: storage helpers shared by impl_naive/config_service.c and
+ * impl_optimized/config_service.c (not part of any ops table).
+ */
+#ifndef PAIRBENCH_CONFIG_STORAGE_H
+#define PAIRBENCH_CONFIG_STORAGE_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "pairbench/config_service.h"
+
+/* 1 when key is 1..CONFIG_KEY_MAX-1 bytes of 0x21..0x7e. */
+int   config_key_valid(const char *key);
+/* 1 when value is 0..CONFIG_VALUE_MAX-1 bytes of 0x20..0x7e. */
+int   config_value_valid(const char *value);
+/* The directory of path, malloc'ed: "." when path has no slash, "/" for
+ * "/name"; NULL when out of memory. */
+char *config_dir_of(const char *path);
+/* Loads and validates the storage file: OK with *root NULL for a missing
+ * file, else a cJSON object the caller deletes; ECORRUPT, EIO, ENOMEM. */
+int   config_load(const char *path, config_stats *st, cJSON **root);
+/* Atomic replace of path by data[0..len) in directory dir: OK; EIO when a
+ * step up to the rename failed (temp file removed, path untouched);
+ * EDIRSYNC when only the directory fsync failed (committed); ENOMEM.
+ * *seq numbers the temp files. */
+int   config_write_atomic(const char *path, const char *dir, const config_io *io,
+                          unsigned *seq, config_stats *st, const char *data,
+                          size_t len);
+
+#endif
