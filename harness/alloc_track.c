@@ -29,7 +29,7 @@
 #include <unistd.h>
 #include <gnu/libc-version.h>
 
-#include "internal.h"
+#include "engine.h"
 
 #ifndef PB_ALLOC_TRACKING
 #define PB_ALLOC_TRACKING 0

@@ -20,7 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "internal.h"
+#include "engine.h"
+#include "../reports/model/model.h"  /* TEMPORARY: the live rows; to be inverted */
 
 namespace {
 

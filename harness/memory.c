@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "engine.h"
 
 int pb_rss_reset_peak(void)
 {

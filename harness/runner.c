@@ -37,7 +37,7 @@
 
 #include <valgrind/callgrind.h>
 
-#include "internal.h"
+#include "engine.h"
 
 struct pb_ctx {
     const pb_case *c;

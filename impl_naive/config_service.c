@@ -12,13 +12,13 @@
  *                 replace: write O(B) + 2 fsyncs + rename
  *   refresh       one load (only to report the status: nothing is kept)
  * A corrupt or unreadable file reads as empty on every access. Loading,
- * validation and the atomic write are impl_shared/config_storage.c, shared
+ * validation and the atomic write are impl_shared/config_service_storage.c, shared
  * with the optimized service.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "pairbench/config_service.h"
-#include "../impl_shared/config_storage.h"
+#include "../impl_shared/config_service_storage.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -21,12 +21,12 @@
  *   refresh       a full load as above; the old array is kept on failure
  * Memory: the array (2 pointers per entry, grown by doubling) plus one block
  * of key+value+2 bytes per entry. Loading, validation and the atomic write
- * are impl_shared/config_storage.c, shared with the naive service.
+ * are impl_shared/config_service_storage.c, shared with the naive service.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "pairbench/config_service.h"
-#include "../impl_shared/config_storage.h"
+#include "../impl_shared/config_service_storage.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -58,7 +58,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../harness/internal.h"
+#include "model/model.h"
 #include "report.h"
 
 extern char **environ;

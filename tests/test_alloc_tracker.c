@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 
 #include "pairbench/harness.h"
+#include "../cli/cli.h"
 
 static const char text[] = "0123456789abcdef0123456789abcde";   /* 31 chars */
 static const int64_t ks[] = { 1, 3, 7, 0 };

@@ -24,7 +24,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "../harness/internal.h"
+#include "../reports/model/model.h"
 
 static const int64_t sizes[] = { 10, 100, 1000, 0 };
 static const int64_t at_1000[] = { 1000, 0 };

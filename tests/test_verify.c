@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "pairbench/harness.h"
+#include "../cli/cli.h"
 
 static const int64_t sizes[] = { 10, 20, 0 };
 static const uint64_t value_a = 1, value_b = 2;

@@ -151,10 +151,4 @@ static inline uint64_t pb_digest(uint64_t d, uint64_t v)
     return (d ^ v) * 0x100000001b3ULL + 0x9e3779b97f4a7c15ULL;
 }
 
-/* --- for the CLI -------------------------------------------------------- */
-
-/* Runs the pairbench command line over the given components (NULL-terminated
- * array). Returns the process exit status: 0, 1 (a run failed), 2 (usage). */
-int pb_main(int argc, char **argv, const pb_component *const *components);
-
 #endif

@@ -22,7 +22,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "model.h"
 
 /* --- helpers ------------------------------------------------------------ */
 
@@ -625,7 +625,6 @@ static cJSON *pb_report_block(const pb_component *const *comps)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "cv_trust_limit", PB_CV_TRUST_LIMIT);
-    cJSON_AddNumberToObject(root, "latency_timer_overhead_ns", pb_timer_overhead_ns());
     cJSON *pairs = cJSON_AddArrayToObject(root, "pairs");
     cJSON *fits = cJSON_AddArrayToObject(root, "complexity");
     cJSON *crosses = cJSON_AddArrayToObject(root, "crossovers");

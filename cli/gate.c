@@ -45,7 +45,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "../harness/engine.h"
+#include "../reports/model/model.h"
+#include "cli.h"
 
 #define GATE_MIN_REPS 5
 #define GATE_MAX_INPUTS 8

@@ -16,7 +16,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "config_storage.h"
+#include "config_service_storage.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -44,7 +44,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "../harness/engine.h"
+#include "../reports/model/model.h"
+#include "cli.h"
 #include "pb_git_rev.h"
 
 #define INSTR_DEFAULT_N 1000

@@ -59,7 +59,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "../harness/engine.h"
+#include "../reports/model/model.h"
+#include "cli.h"
 #include "pb_git_rev.h"
 
 extern char **environ;

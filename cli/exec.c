@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "../harness/engine.h"
+#include "../reports/model/model.h"
+#include "cli.h"
 
 int pb_case_find(const pb_component *const *comps, const char *name, pb_case *out)
 {

@@ -24,7 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "../harness/engine.h"
+#include "../reports/model/model.h"
+#include "cli.h"
 #include "pb_git_rev.h"
 #include "../reports/report.h"
 

@@ -13,7 +13,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "model.h"
 
 static pb_result *results;
 static size_t n_results, cap_results;

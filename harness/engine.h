@@ -1,0 +1,132 @@
+/*
+ * The engine: allocation tracker, process memory, runs of one case, the
+ * Google Benchmark shim and progress. Shared by the engine's sources and
+ * the commands on top of it; not for scenarios, components, the results
+ * model or the reports.
+ */
+#ifndef PAIRBENCH_ENGINE_H
+#define PAIRBENCH_ENGINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "pairbench/harness.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --- allocation tracker (alloc_track.c) --------------------------------- */
+
+typedef struct pb_alloc_stats {
+    uint64_t allocs;          /* malloc-family calls while armed */
+    uint64_t bytes;           /* bytes requested by them */
+    int64_t  live_bytes;      /* usable bytes of live blocks, process-wide */
+    int64_t  peak_live_bytes; /* high-water of live_bytes since reset */
+} pb_alloc_stats;
+
+/* 1 when the interposer is built in (off under the sanitizers). */
+int  pb_alloc_tracking_available(void);
+void pb_alloc_arm(void);
+void pb_alloc_disarm(void);
+void pb_alloc_read(pb_alloc_stats *out);
+/* Resets allocs, bytes and the peak (to the current live bytes). */
+void pb_alloc_reset(void);
+/* "glibc" or "jemalloc": who serves the allocations, found by asking the
+ * dynamic linker where the forwarded malloc lives. */
+const char *pb_alloc_backend(void);
+/* Version of the backend ("2.36", "5.3.0-0-g..."), or "unknown". */
+const char *pb_alloc_backend_version(void);
+
+/* --- process memory (memory.c) ------------------------------------------ */
+
+/* Resets the peak RSS (VmHWM); returns 0, or -1 if the kernel refused. */
+int     pb_rss_reset_peak(void);
+/* Peak RSS in bytes since the last reset, or -1 if unreadable. */
+int64_t pb_rss_peak_bytes(void);
+/* Returns freed heap the allocator retains to the system (malloc_trim, or
+ * jemalloc's arena purge), so one case's peak RSS does not carry the last
+ * case's leftovers. */
+void    pb_heap_release(void);
+
+/* --- runs (runner.c), called by the shim -------------------------------- */
+
+typedef struct pb_case {
+    const pb_component *component;
+    const pb_impl      *impl;
+    const pb_scenario  *scenario;
+    int64_t             n;
+    char                name[160];      /* component/impl/scenario/N */
+} pb_case;
+
+typedef struct pb_run_result {
+    int64_t  ops;
+    uint64_t digest;                  /* digests of every batch, folded */
+    double   allocs;
+    double   bytes;
+    int64_t  peak_heap_bytes;
+    int64_t  peak_rss_bytes;          /* -1 when unavailable */
+    double   counters[PB_MAX_COUNTERS];
+} pb_run_result;
+
+typedef struct pb_latency {
+    int64_t samples;
+    double  p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
+} pb_latency;
+
+/* Starts a run: resets the memory peaks, builds the fixture. NULL with a
+ * message in *err on failure. */
+pb_ctx  *pb_run_begin(const pb_case *c, const char **err);
+/* Runs one batch of ops in the measured region; returns its seconds. */
+double   pb_run_batch(pb_ctx *ctx, int64_t ops);
+/* Reads what the measured region did: allocations, peaks, counters. */
+void     pb_run_collect(pb_ctx *ctx, pb_run_result *out);
+/* Times up to `samples` single operations one by one (outside the measured
+ * region, after pb_run_collect) and fills *out with their percentiles;
+ * stops early, with at least 1000 samples, after 50 ms. 0, or -1 when out
+ * of memory. */
+int      pb_run_sample(pb_ctx *ctx, int64_t samples, pb_latency *out);
+/* Ends the run. The fixture is kept for the same case's next run. */
+void     pb_run_end(pb_ctx *ctx);
+/* Tears down the kept fixture: before a case must start fresh, and at the
+ * end. */
+void     pb_run_release(void);
+/* 1: toggle callgrind's collection at the measured region's edges. */
+void     pb_run_collect_instructions(int on);
+/* The median cost of one latency sample's own clock pair, in ns. */
+double   pb_timer_overhead_ns(void);
+
+/* The fixture seed of a case: the same for every implementation. */
+uint64_t pb_case_seed(const pb_case *c);
+
+/* Progress lines on stderr: reset with the number of cases to come; the
+ * shim calls pb_progress when a case starts its first gbench run. */
+void     pb_progress_reset(size_t total);
+void     pb_progress(const pb_case *c);
+
+/* --- the shim (gbench_shim.cc) ------------------------------------------ */
+
+typedef struct pb_gb_options {
+    double      min_time_s;            /* 0 = gbench default */
+    int         repetitions;           /* >= 1 */
+    const char *json_path;             /* NULL = no JSON file */
+    int         extra_argc;            /* raw gbench flags after "--" */
+    char      **extra_argv;
+} pb_gb_options;
+
+/* Initialises gbench with the options; 0, or -1 with a message printed. */
+int  pb_gb_init(const char *argv0, const pb_gb_options *o);
+void pb_gb_add_context(const char *key, const char *value);
+/* Registers one gbench family for (component, impl, scenario) over sizes. */
+void pb_gb_register(const pb_case *family, const int64_t *sizes, size_t n_sizes);
+/* Runs everything registered; returns the number of gbench runs reported. */
+size_t pb_gb_run(void);
+
+/* A case's name, written into buf. */
+void pb_case_name(char *buf, size_t cap, const pb_component *c,
+                  const pb_impl *i, const pb_scenario *s, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
