@@ -16,6 +16,8 @@ int      pb_exec_main(int argc, char **argv, const pb_component *const *componen
 int      pb_massif_main(int argc, char **argv, const pb_component *const *components);
 /* `pairbench instr ...`: instruction counts under callgrind (instr.c). */
 int      pb_instr_main(int argc, char **argv, const pb_component *const *components);
+/* `pairbench report FILE... [--massif F] [--out DIR]` (report_cmd.c). */
+int      pb_report_main(int argc, char **argv, const pb_component *const *components);
 /* `pairbench gate BASELINE NEW...`: the regression gate (gate.c). */
 int      pb_gate_main(int argc, char **argv, const pb_component *const *components);
 

@@ -63,9 +63,8 @@
 
 extern char **environ;
 
-#define MAX_SERIES  8          /* results files in one report */
+#define MAX_SERIES  PB_REPORT_MAX_FILES
 #define MAX_SIZES   64         /* distinct N of one scenario */
-#define DEFAULT_OUT "results/report"
 
 /* UTF-8 glyphs, as separate literals so no hex escape swallows a letter. */
 #define ARROW  "\xe2\x86\x92"  /* → */
@@ -2598,52 +2597,19 @@ static void out_discard(outfile *o)
     o->tmp[0] = '\0';
 }
 
-/* --- the command ---------------------------------------------------------- */
+/* --- the entry point ------------------------------------------------------ */
 
-static int usage(const char *fmt, const char *arg)
+int pb_report_write(const char *const *files, size_t n_files,
+                    const char *massif_path, const char *out_dir,
+                    const pb_component *const *components)
 {
-    fputs("pairbench: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (usage: pairbench report RESULTS.json [MORE.json ...]"
-          " [--massif MASSIF.json] [--out DIR])\n", stderr);
-    return 2;
-}
-
-int pb_report_main(int argc, char **argv, const pb_component *const *components)
-{
-    const char *files[MAX_SERIES];
-    size_t n_files = 0;
-    const char *out_dir = DEFAULT_OUT;
-    const char *massif_path = NULL;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--massif")) {
-            if (i + 1 >= argc || !argv[i + 1][0])
-                return usage("--massif needs a MASSIF.json file%s", "");
-            massif_path = argv[++i];
-        } else if (!strncmp(a, "--massif=", 9)) {
-            if (!a[9])
-                return usage("--massif needs a MASSIF.json file%s", "");
-            massif_path = a + 9;
-        } else if (!strcmp(a, "--out")) {
-            if (i + 1 >= argc || !argv[i + 1][0])
-                return usage("--out needs a directory%s", "");
-            out_dir = argv[++i];
-        } else if (!strncmp(a, "--out=", 6)) {
-            if (!a[6])
-                return usage("--out needs a directory%s", "");
-            out_dir = a + 6;
-        } else if (a[0] == '-' && a[1]) {
-            return usage("unknown option '%s'", a);
-        } else if (n_files == MAX_SERIES) {
-            return usage("at most 8 results files, not more (at '%s')", a);
-        } else {
-            files[n_files++] = a;
-        }
+    if (n_files == 0 || n_files > PB_REPORT_MAX_FILES) {
+        fprintf(stderr, "pairbench: report takes 1 to %d results files\n",
+                PB_REPORT_MAX_FILES);
+        return 2;
     }
-    if (n_files == 0)
-        return usage("report wants at least one results file%s", "");
-
+    if (!out_dir)
+        out_dir = PB_REPORT_DEFAULT_OUT;
     report *R = calloc(1, sizeof *R);
     warnings *w = calloc(1, sizeof *w);
     charts C = { 0 };
