@@ -393,7 +393,7 @@ int pb_rep_draw_charts(charts *C, const report *R)
     return 0;
 }
 
-const chart *pb_rep_chart_find(const charts *C, const char *id)
+static const chart *chart_find(const charts *C, const char *id)
 {
     for (size_t i = 0; i < C->n; i++)
         if (strcmp(C->c[i].id, id) == 0)
@@ -492,9 +492,17 @@ static void sb_svg(sbuf *b, const char *svg, size_t len, size_t index,
     pb_sb_putn(b, run, (size_t)(end - run));
 }
 
-void pb_rep_chart_svg(sbuf *b, const charts *C, const chart *ch)
+void pb_rep_chart_figure(sbuf *h, const charts *C, const char *kind, const char *comp,
+                         const char *scen)
 {
-    sb_svg(b, C->svg.p + ch->off, ch->len, (size_t)(ch - C->c), ch->title);
+    char id[200];
+    snprintf(id, sizeof id, "chart-%s-%s-%s", kind, comp, scen);
+    const chart *ch = chart_find(C, id);
+    if (!ch)
+        return;
+    pb_sb_printf(h, "<figure id=\"%s\" class=\"chart\">", id);
+    sb_svg(h, C->svg.p + ch->off, ch->len, (size_t)(ch - C->c), ch->title);
+    pb_sb_puts(h, "</figure>");
 }
 
 void pb_rep_charts_free(charts *C)

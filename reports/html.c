@@ -48,14 +48,20 @@ static const char css[] =
     "nav a{margin-right:12px}"
     "a{color:#0b5cad;text-decoration:none}";
 
-static void html_cell_verdict(sbuf *h, const cJSON *cl)
+/* A table cell of class cls holding text. */
+static void html_td(sbuf *h, const char *cls, const char *text)
 {
-    verdict v = pb_rep_verdict_of(cl);
+    pb_sb_printf(h, "<td class=\"%s\">", cls);
+    pb_sb_html(h, text);
+    pb_sb_puts(h, "</td>");
+}
+
+static void html_cell_verdict(sbuf *h, verdict v, const char *m)
+{
     const char *cls = v == V_HOLDS ? "good" : v == V_FAILS ? "bad" : "none";
     const char *word = v == V_HOLDS ? "holds" : v == V_FAILS ? "DOES NOT HOLD"
                      : v == V_UNMEASURED ? "not measured" : "not in this file";
     pb_sb_printf(h, "<td class=\"l\"><span class=\"verdict %s\">%s</span>", cls, word);
-    const char *m = jstr(cl, "measured");
     if (m && v != V_UNMEASURED) {
         pb_sb_puts(h, "<span class=\"sp\">");
         pb_sb_html(h, m);
@@ -99,6 +105,40 @@ static void html_group_head(sbuf *h, const report *R, const char *const *lead,
     pb_sb_puts(h, "</thead>\n");
 }
 
+/* A row of the claims table, with or without the component column. */
+static void html_claim(sbuf *h, const report *R, const ov_claim *c, int with_component)
+{
+    const pb_claim *cl = c->claim;
+    pb_sb_puts(h, "<tr><td class=\"l\"><b>");
+    pb_sb_html(h, cl->id);
+    pb_sb_puts(h, "</b></td>");
+    if (with_component)
+        pb_sb_printf(h, "<td class=\"l\"><a href=\"#%s\">%s</a></td>",
+                     c->comp->name, c->comp->name);
+    pb_sb_puts(h, "<td class=\"l\">");
+    pb_sb_html(h, cl->words);
+    pb_sb_puts(h, "<span class=\"sp\">");
+    pb_sb_html(h, cl->seed);
+    pb_sb_puts(h, "</span></td><td class=\"l\">");
+    pb_sb_html(h, cl->metric_text);
+    pb_sb_puts(h, "</td><td class=\"t\">");
+    pb_sb_html(h, c->threshold);
+    pb_sb_puts(h, "</td>");
+    for (size_t si = 0; si < R->n; si++)
+        html_cell_verdict(h, c->s[si].v, c->s[si].measured);
+    pb_sb_puts(h, "</tr>\n");
+}
+
+static void html_claim_row(sbuf *h, const report *R, const ov_claim *c)
+{
+    html_claim(h, R, c, 1);
+}
+
+static void html_component_claim_row(sbuf *h, const report *R, const ov_claim *c)
+{
+    html_claim(h, R, c, 0);
+}
+
 /* The claims table: every claim of the components that ran, or only
  * those of `only`; per file its verdict and what was measured. */
 static void html_claims(sbuf *h, const report *R, const pb_component *only)
@@ -114,37 +154,46 @@ static void html_claims(sbuf *h, const report *R, const pb_component *only)
         html_group_head(h, R, lead, 5, groups, 1);
     }
     pb_sb_puts(h, "<tbody>\n");
-    for (size_t c = 0; R->comps[c]; c++) {
-        const pb_component *comp = R->comps[c];
-        if ((only && comp != only) || !pb_rep_component_ran(R, comp))
-            continue;
-        for (size_t k = 0; k < comp->n_claims; k++) {
-            const pb_claim *cl = &comp->claims[k];
-            const cJSON *first = NULL;
-            for (size_t si = 0; si < R->n && !first; si++)
-                first = pb_rep_claim_in(&R->s[si], comp->name, k);
-            const char *thr = jstr(first, "threshold");
-            pb_sb_puts(h, "<tr><td class=\"l\"><b>");
-            pb_sb_html(h, cl->id);
-            pb_sb_puts(h, "</b></td>");
-            if (!only)
-                pb_sb_printf(h, "<td class=\"l\"><a href=\"#%s\">%s</a></td>",
-                             comp->name, comp->name);
-            pb_sb_puts(h, "<td class=\"l\">");
-            pb_sb_html(h, cl->words);
-            pb_sb_puts(h, "<span class=\"sp\">");
-            pb_sb_html(h, cl->seed);
-            pb_sb_puts(h, "</span></td><td class=\"l\">");
-            pb_sb_html(h, cl->metric_text);
-            pb_sb_puts(h, "</td><td class=\"t\">");
-            pb_sb_html(h, thr ? thr : "-");
-            pb_sb_puts(h, "</td>");
-            for (size_t si = 0; si < R->n; si++)
-                html_cell_verdict(h, pb_rep_claim_in(&R->s[si], comp->name, k));
-            pb_sb_puts(h, "</tr>\n");
-        }
-    }
+    pb_rep_each_claim(h, R, only, only ? html_component_claim_row : html_claim_row);
     pb_sb_puts(h, "</tbody></table></div>\n");
+}
+
+static void html_warning_row(sbuf *h, const char *prefix, const char *text)
+{
+    pb_sb_puts(h, "<li>");
+    if (prefix[0]) {
+        pb_sb_puts(h, "<b>");
+        pb_sb_html(h, prefix);
+        pb_sb_puts(h, "</b>");
+    }
+    pb_sb_html(h, text);
+    pb_sb_puts(h, "</li>\n");
+}
+
+/* A row of the overview's pairs table. */
+static void html_pair_row(sbuf *h, const report *R, const ov_pair *p)
+{
+    pb_sb_printf(h, "<tr><td class=\"l\"><a href=\"#%s-%s\">%s/%s</a></td>",
+                 p->comp->name, p->sc->name, p->comp->name, p->sc->name);
+    if (p->ref)
+        pb_sb_printf(h, "<td class=\"n\">%lld</td>", (long long)p->ref);
+    else
+        pb_sb_puts(h, "<td class=\"n\">-</td>");
+    for (size_t si = 0; si < R->n; si++)
+        html_td(h, p->s[si].measured ? "n" : "n none", p->s[si].time);
+    for (size_t si = 0; si < R->n; si++) {
+        double x = p->s[si].speedup;
+        pb_sb_printf(h, "<td class=\"n\"><span class=\"%s\">", x < 0 ? "none"
+                     : x >= 1 ? "good" : "bad");
+        pb_sb_html(h, p->s[si].ratio);
+        pb_sb_puts(h, p->s[si].untrusted ? "</span><span class=\"cv bad\" title=\"cv"
+                   " above the trust limit\">noisy (cv)</span></td>" : "</span></td>");
+    }
+    for (size_t si = 0; si < R->n; si++)
+        html_td(h, "n", p->s[si].allocs);
+    for (size_t si = 0; si < R->n; si++)
+        html_td(h, "n", p->s[si].crossover);
+    pb_sb_puts(h, "</tr>\n");
 }
 
 static void html_overview(sbuf *h, const report *R, const warnings *w)
@@ -152,18 +201,7 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
     /* Warnings first: they change how everything below is read. */
     if (w->n) {
         pb_sb_puts(h, "<div class=\"warnings\" id=\"warnings\"><b>Read with care</b><ul>\n");
-        for (size_t i = 0; i < w->n; i++) {
-            char pre[256];
-            pb_rep_warn_prefix(R, w->mask[i], pre, sizeof pre);
-            pb_sb_puts(h, "<li>");
-            if (pre[0]) {
-                pb_sb_puts(h, "<b>");
-                pb_sb_html(h, pre);
-                pb_sb_puts(h, "</b>");
-            }
-            pb_sb_html(h, w->text[i]);
-            pb_sb_puts(h, "</li>\n");
-        }
+        pb_rep_each_warning(h, R, w, html_warning_row);
         pb_sb_puts(h, "</ul></div>\n");
     }
 
@@ -180,63 +218,7 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
                              "crossover" };
     html_group_head(h, R, lead, 2, groups, 4);
     pb_sb_puts(h, "<tbody>\n");
-    int rows = 0;
-    for (size_t c = 0; R->comps[c]; c++) {
-        const pb_component *comp = R->comps[c];
-        if (!pb_is_pair(comp) || !pb_rep_component_ran(R, comp))
-            continue;
-        for (size_t s = 0; s < comp->n_scenarios; s++) {
-            const pb_scenario *sc = &comp->scenarios[s];
-            int64_t ns[MAX_SIZES];
-            size_t k = pb_rep_scenario_sizes(R, comp->name, sc->name, ns);
-            if (!k)
-                continue;
-            int64_t ref = pb_rep_reference_n(R, comp->name, sc->name, ns, k);
-            rows++;
-            pb_sb_printf(h, "<tr><td class=\"l\"><a href=\"#%s-%s\">%s/%s</a></td>",
-                         comp->name, sc->name, comp->name, sc->name);
-            if (ref)
-                pb_sb_printf(h, "<td class=\"n\">%lld</td>", (long long)ref);
-            else
-                pb_sb_puts(h, "<td class=\"n\">-</td>");
-            pair_at p[MAX_SERIES];
-            for (size_t si = 0; si < R->n; si++)
-                p[si] = pb_rep_pair_of(&R->s[si], comp->name, sc->name, ref);
-            for (size_t si = 0; si < R->n; si++) {
-                char a[32], b[32];
-                pb_rep_fmt_time(a, sizeof a, p[si].nv.r ? p[si].nv.r->ns_per_op : -1);
-                pb_rep_fmt_time(b, sizeof b, p[si].op.r ? p[si].op.r->ns_per_op : -1);
-                if (!p[si].nv.r && !p[si].op.r)
-                    pb_sb_puts(h, "<td class=\"n none\">-</td>");
-                else
-                    pb_sb_printf(h, "<td class=\"n\">%s " ARROW " %s</td>", a, b);
-            }
-            for (size_t si = 0; si < R->n; si++) {
-                char r[32];
-                pb_rep_fmt_ratio(r, sizeof r, p[si].speedup);
-                pb_sb_printf(h, "<td class=\"n\"><span class=\"%s\">%s</span>%s</td>",
-                             p[si].speedup < 0 ? "none" : p[si].speedup >= 1 ? "good" : "bad",
-                             r, p[si].untrusted ? "<span class=\"cv bad\" title=\"cv above"
-                             " the trust limit\">noisy (cv)</span>" : "");
-            }
-            for (size_t si = 0; si < R->n; si++) {
-                char a[96];
-                pb_rep_fmt_reduction(a, sizeof a, p[si].nv.r ? p[si].nv.r->allocs_per_op : -1,
-                                     p[si].op.r ? p[si].op.r->allocs_per_op : -1);
-                pb_sb_puts(h, "<td class=\"n\">");
-                pb_sb_html(h, a);
-                pb_sb_puts(h, "</td>");
-            }
-            for (size_t si = 0; si < R->n; si++) {
-                char x[160];
-                pb_rep_fmt_crossover(x, sizeof x, &R->s[si], comp->name, sc->name, 1);
-                pb_sb_puts(h, "<td class=\"n\">");
-                pb_sb_html(h, x);
-                pb_sb_puts(h, "</td>");
-            }
-            pb_sb_puts(h, "</tr>\n");
-        }
-    }
+    size_t rows = pb_rep_each_pair(h, R, html_pair_row);
     pb_sb_puts(h, "</tbody></table></div>\n");
     if (!rows)
         pb_sb_puts(h, "<p>No naive/optimized pair ran in these results.</p>\n");
@@ -261,6 +243,16 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
     html_claims(h, R, NULL);
 }
 
+static void html_env_row(sbuf *h, const report *R, const ov_env *e)
+{
+    pb_sb_puts(h, "<tr><th class=\"row\">");
+    pb_sb_puts(h, e->label);
+    pb_sb_puts(h, "</th>");
+    for (size_t si = 0; si < R->n; si++)
+        html_td(h, "l", e->value[si]);
+    pb_sb_puts(h, "</tr>\n");
+}
+
 static void html_environment(sbuf *h, const report *R)
 {
     pb_sb_puts(h, "<h2 id=\"environment\">Environment</h2>\n<div class=\"tw\"><table><thead><tr><th></th>");
@@ -270,19 +262,7 @@ static void html_environment(sbuf *h, const report *R)
         pb_sb_puts(h, "</th>");
     }
     pb_sb_puts(h, "</tr></thead><tbody>\n");
-    for (size_t i = 0; i < pb_rep_n_env_rows; i++) {
-        pb_sb_puts(h, "<tr><th class=\"row\">");
-        pb_sb_puts(h, pb_rep_env_rows[i][0]);
-        pb_sb_puts(h, "</th>");
-        for (size_t si = 0; si < R->n; si++) {
-            char v[1024];
-            pb_rep_env_value(&R->s[si], pb_rep_env_rows[i][1], v, sizeof v);
-            pb_sb_puts(h, "<td class=\"l\">");
-            pb_sb_html(h, v);
-            pb_sb_puts(h, "</td>");
-        }
-        pb_sb_puts(h, "</tr>\n");
-    }
+    pb_rep_each_env(h, R, html_env_row);
     pb_sb_puts(h, "</tbody></table></div>\n");
 
     /* The harness calibration (components without a naive/optimized pair). */
@@ -505,16 +485,8 @@ static void html_scenario(sbuf *h, const report *R, const charts *C,
     }
     pb_sb_puts(h, "<div class=\"charts\">");
     static const char *const kinds[] = { "time", "allocs" };
-    for (int i = 0; i < 2; i++) {
-        char id[200];
-        snprintf(id, sizeof id, "chart-%s-%s-%s", kinds[i], comp->name, sc->name);
-        const chart *ch = pb_rep_chart_find(C, id);
-        if (!ch)
-            continue;
-        pb_sb_printf(h, "<figure id=\"%s\" class=\"chart\">", id);
-        pb_rep_chart_svg(h, C, ch);
-        pb_sb_puts(h, "</figure>");
-    }
+    for (int i = 0; i < 2; i++)
+        pb_rep_chart_figure(h, C, kinds[i], comp->name, sc->name);
     pb_sb_puts(h, "</div>\n");
     if (any_reps)
         pb_sb_puts(h, "<p class=\"muted\">Error bars: min " NDASH " max time of the"
@@ -586,16 +558,8 @@ static void html_massif(sbuf *h, const report *R, const charts *C,
     pb_sb_html(h, R->massif_path);
     pb_sb_puts(h, "</code>; ms_print's text beside each <code>.massif</code> file.</p>\n"
                "<div class=\"charts\">");
-    for (size_t s = 0; s < comp->n_scenarios; s++) {
-        char id[200];
-        snprintf(id, sizeof id, "chart-heap-%s-%s", comp->name, comp->scenarios[s].name);
-        const chart *chp = pb_rep_chart_find(C, id);
-        if (!chp)
-            continue;
-        pb_sb_printf(h, "<figure id=\"%s\" class=\"chart\">", id);
-        pb_rep_chart_svg(h, C, chp);
-        pb_sb_puts(h, "</figure>");
-    }
+    for (size_t s = 0; s < comp->n_scenarios; s++)
+        pb_rep_chart_figure(h, C, "heap", comp->name, comp->scenarios[s].name);
     pb_sb_puts(h, "</div>\n");
 }
 

@@ -8,6 +8,97 @@
 
 #include "report_internal.h"
 
+/* A table cell holding text, after the row's leading "|". */
+static void md_td(sbuf *m, const char *text)
+{
+    pb_sb_puts(m, " ");
+    pb_sb_md(m, text);
+    pb_sb_puts(m, " |");
+}
+
+/* Header cells for column groups of one column per series, labelled by
+ * the series when there are several: "speed-up (glibc)". */
+static void md_group_head(sbuf *m, const report *R, const char *const *groups,
+                          size_t n_groups)
+{
+    for (size_t g = 0; g < n_groups; g++)
+        for (size_t si = 0; si < R->n; si++) {
+            pb_sb_printf(m, " %s", groups[g]);
+            if (R->n > 1) {
+                pb_sb_puts(m, " (");
+                pb_sb_md(m, R->s[si].label);
+                pb_sb_puts(m, ")");
+            }
+            pb_sb_puts(m, " |");
+        }
+}
+
+static void md_warning_row(sbuf *m, const char *prefix, const char *text)
+{
+    pb_sb_puts(m, "- ");
+    if (prefix[0]) {
+        pb_sb_puts(m, "**");
+        pb_sb_md(m, prefix);
+        pb_sb_puts(m, "**");
+    }
+    pb_sb_md(m, text);
+    pb_sb_puts(m, "\n");
+}
+
+/* A row of the pairs table (the reference N as a number, 0 for none). */
+static void md_pair_row(sbuf *m, const report *R, const ov_pair *p)
+{
+    pb_sb_printf(m, "| %s/%s | %lld |", p->comp->name, p->sc->name, (long long)p->ref);
+    for (size_t si = 0; si < R->n; si++)
+        md_td(m, p->s[si].time);
+    for (size_t si = 0; si < R->n; si++) {
+        const char *bold = p->s[si].speedup >= 0 ? "**" : "";
+        pb_sb_puts(m, " ");
+        pb_sb_puts(m, bold);
+        pb_sb_md(m, p->s[si].ratio);
+        pb_sb_puts(m, bold);
+        pb_sb_puts(m, p->s[si].untrusted ? " (noisy: cv above limit) |" : " |");
+    }
+    for (size_t si = 0; si < R->n; si++)
+        md_td(m, p->s[si].allocs);
+    for (size_t si = 0; si < R->n; si++)
+        md_td(m, p->s[si].crossover);
+    pb_sb_puts(m, "\n");
+}
+
+static void md_claim_row(sbuf *m, const report *R, const ov_claim *c)
+{
+    pb_sb_puts(m, "| ");
+    pb_sb_md(m, c->claim->id);
+    pb_sb_printf(m, " | %s | ", c->comp->name);
+    pb_sb_md(m, c->claim->words);
+    pb_sb_puts(m, " | ");
+    pb_sb_md(m, c->threshold);
+    pb_sb_puts(m, " |");
+    for (size_t si = 0; si < R->n; si++) {
+        verdict v = c->s[si].v;
+        pb_sb_puts(m, v == V_HOLDS ? " ✅ holds" : v == V_FAILS ? " ❌ **does not hold**"
+                   : v == V_UNMEASURED ? " not measured" : " not in this file");
+        if (c->s[si].measured && (v == V_HOLDS || v == V_FAILS)) {
+            pb_sb_puts(m, ": ");
+            pb_sb_md(m, c->s[si].measured);
+        }
+        pb_sb_puts(m, " |");
+    }
+    pb_sb_puts(m, "\n");
+}
+
+/* An environment row; those for the page only are left out. */
+static void md_env_row(sbuf *m, const report *R, const ov_env *e)
+{
+    if (e->page_only)
+        return;
+    pb_sb_printf(m, "| %s |", e->label);
+    for (size_t si = 0; si < R->n; si++)
+        md_td(m, e->value[si]);
+    pb_sb_puts(m, "\n");
+}
+
 void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
 {
     char now[64];
@@ -37,18 +128,7 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
 
     if (w->n) {
         pb_sb_puts(m, "**Read with care**\n\n");
-        for (size_t i = 0; i < w->n; i++) {
-            char pre[256];
-            pb_rep_warn_prefix(R, w->mask[i], pre, sizeof pre);
-            pb_sb_puts(m, "- ");
-            if (pre[0]) {
-                pb_sb_puts(m, "**");
-                pb_sb_md(m, pre);
-                pb_sb_puts(m, "**");
-            }
-            pb_sb_md(m, w->text[i]);
-            pb_sb_puts(m, "\n");
-        }
+        pb_rep_each_warning(m, R, w, md_warning_row);
         pb_sb_puts(m, "\n");
     }
 
@@ -65,71 +145,14 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
                " optimized.\n\n| pair | N |");
     static const char *const cols[] = { "time per op", "speed-up", "allocs per op",
                                         "crossover" };
-    for (size_t g = 0; g < 4 && pairs; g++)
-        for (size_t si = 0; si < R->n; si++) {
-            pb_sb_printf(m, " %s", cols[g]);
-            if (R->n > 1) {
-                pb_sb_puts(m, " (");
-                pb_sb_md(m, R->s[si].label);
-                pb_sb_puts(m, ")");
-            }
-            pb_sb_puts(m, " |");
-        }
     if (pairs) {
+        md_group_head(m, R, cols, 4);
         pb_sb_puts(m, "\n| --- | ---: |");
         for (size_t i = 0; i < 4 * R->n; i++)
             pb_sb_puts(m, " ---: |");
         pb_sb_puts(m, "\n");
     }
-    for (size_t c = 0; R->comps[c]; c++) {
-        const pb_component *comp = R->comps[c];
-        if (!pb_is_pair(comp) || !pb_rep_component_ran(R, comp))
-            continue;
-        for (size_t s = 0; s < comp->n_scenarios; s++) {
-            const pb_scenario *sc = &comp->scenarios[s];
-            int64_t ns[MAX_SIZES];
-            size_t k = pb_rep_scenario_sizes(R, comp->name, sc->name, ns);
-            if (!k)
-                continue;
-            int64_t ref = pb_rep_reference_n(R, comp->name, sc->name, ns, k);
-            pair_at p[MAX_SERIES];
-            for (size_t si = 0; si < R->n; si++)
-                p[si] = pb_rep_pair_of(&R->s[si], comp->name, sc->name, ref);
-            pb_sb_printf(m, "| %s/%s | %lld |", comp->name, sc->name, (long long)ref);
-            for (size_t si = 0; si < R->n; si++) {
-                char a[32], b[32];
-                pb_rep_fmt_time(a, sizeof a, p[si].nv.r ? p[si].nv.r->ns_per_op : -1);
-                pb_rep_fmt_time(b, sizeof b, p[si].op.r ? p[si].op.r->ns_per_op : -1);
-                if (!p[si].nv.r && !p[si].op.r)
-                    pb_sb_puts(m, " - |");
-                else
-                    pb_sb_printf(m, " %s " ARROW " %s |", a, b);
-            }
-            for (size_t si = 0; si < R->n; si++) {
-                char r[32];
-                pb_rep_fmt_ratio(r, sizeof r, p[si].speedup);
-                pb_sb_printf(m, " %s%s%s%s |", p[si].speedup >= 0 ? "**" : "", r,
-                             p[si].speedup >= 0 ? "**" : "",
-                             p[si].untrusted ? " (noisy: cv above limit)" : "");
-            }
-            for (size_t si = 0; si < R->n; si++) {
-                char a[96];
-                pb_rep_fmt_reduction(a, sizeof a, p[si].nv.r ? p[si].nv.r->allocs_per_op : -1,
-                                     p[si].op.r ? p[si].op.r->allocs_per_op : -1);
-                pb_sb_puts(m, " ");
-                pb_sb_md(m, a);
-                pb_sb_puts(m, " |");
-            }
-            for (size_t si = 0; si < R->n; si++) {
-                char x[160];
-                pb_rep_fmt_crossover(x, sizeof x, &R->s[si], comp->name, sc->name, 1);
-                pb_sb_puts(m, " ");
-                pb_sb_md(m, x);
-                pb_sb_puts(m, " |");
-            }
-            pb_sb_puts(m, "\n");
-        }
-    }
+    pb_rep_each_pair(m, R, md_pair_row);
 
     int count[4];
     char ids[4][512];
@@ -141,74 +164,20 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
                  ids[V_FAILS], count[V_UNMEASURED], count[V_UNMEASURED] ? ": " : "",
                  ids[V_UNMEASURED]);
     pb_sb_puts(m, "| claim | component | in the seed's words | threshold |");
-    for (size_t si = 0; si < R->n; si++) {
-        pb_sb_puts(m, " verdict");
-        if (R->n > 1) {
-            pb_sb_puts(m, " (");
-            pb_sb_md(m, R->s[si].label);
-            pb_sb_puts(m, ")");
-        }
-        pb_sb_puts(m, " |");
-    }
+    static const char *const verdict_col[] = { "verdict" };
+    md_group_head(m, R, verdict_col, 1);
     pb_sb_puts(m, "\n| --- | --- | --- | --- |");
     for (size_t si = 0; si < R->n; si++)
         pb_sb_puts(m, " --- |");
     pb_sb_puts(m, "\n");
-    for (size_t c = 0; R->comps[c]; c++) {
-        const pb_component *comp = R->comps[c];
-        if (!pb_rep_component_ran(R, comp))
-            continue;
-        for (size_t k = 0; k < comp->n_claims; k++) {
-            const pb_claim *cl = &comp->claims[k];
-            const cJSON *first = NULL;
-            for (size_t si = 0; si < R->n && !first; si++)
-                first = pb_rep_claim_in(&R->s[si], comp->name, k);
-            const char *thr = jstr(first, "threshold");
-            pb_sb_puts(m, "| ");
-            pb_sb_md(m, cl->id);
-            pb_sb_printf(m, " | %s | ", comp->name);
-            pb_sb_md(m, cl->words);
-            pb_sb_puts(m, " | ");
-            pb_sb_md(m, thr ? thr : "-");
-            pb_sb_puts(m, " |");
-            for (size_t si = 0; si < R->n; si++) {
-                const cJSON *x = pb_rep_claim_in(&R->s[si], comp->name, k);
-                verdict v = pb_rep_verdict_of(x);
-                const char *meas = jstr(x, "measured");
-                pb_sb_puts(m, v == V_HOLDS ? " ✅ holds" : v == V_FAILS ? " ❌ **does not hold**"
-                         : v == V_UNMEASURED ? " not measured" : " not in this file");
-                if (meas && (v == V_HOLDS || v == V_FAILS)) {
-                    pb_sb_puts(m, ": ");
-                    pb_sb_md(m, meas);
-                }
-                pb_sb_puts(m, " |");
-            }
-            pb_sb_puts(m, "\n");
-        }
-    }
+    pb_rep_each_claim(m, R, NULL, md_claim_row);
 
     pb_sb_puts(m, "\n## Environment\n\n|  |");
-    for (size_t si = 0; si < R->n; si++) {
-        pb_sb_puts(m, " ");
-        pb_sb_md(m, R->s[si].label);
-        pb_sb_puts(m, " |");
-    }
+    for (size_t si = 0; si < R->n; si++)
+        md_td(m, R->s[si].label);
     pb_sb_puts(m, "\n| --- |");
     for (size_t si = 0; si < R->n; si++)
         pb_sb_puts(m, " --- |");
     pb_sb_puts(m, "\n");
-    for (size_t i = 0; i < pb_rep_n_env_rows; i++) {
-        if (!strcmp(pb_rep_env_rows[i][1], "pairbench_command") ||
-            !strcmp(pb_rep_env_rows[i][1], "capped"))
-            continue;
-        pb_sb_printf(m, "| %s |", pb_rep_env_rows[i][0]);
-        for (size_t si = 0; si < R->n; si++) {
-            char v[1024];
-            pb_rep_env_value(&R->s[si], pb_rep_env_rows[i][1], v, sizeof v);
-            pb_sb_puts(m, " ");
-            pb_sb_md(m, v);
-            pb_sb_puts(m, " |");
-        }
-        pb_sb_puts(m, "\n");
-    }
+    pb_rep_each_env(m, R, md_env_row);
 }

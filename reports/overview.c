@@ -1,12 +1,58 @@
 /*
- * The overview's content shared by the page and the summary: the claims
- * tally and the environment rows.
+ * The overview, walked once for the page and the summary: the pairs at
+ * their reference N, the claims (their tally and their rows) and the
+ * environment. Each walk computes a table's rows once and hands every row
+ * to a layout function of html.c (an HTML table row) or markdown.c (a
+ * Markdown table row); the warnings are walked in warnings.c.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "report_internal.h"
+
+size_t pb_rep_each_pair(sbuf *out, const report *R, pb_rep_pair_row *row)
+{
+    size_t rows = 0;
+    for (size_t c = 0; R->comps[c]; c++) {
+        const pb_component *comp = R->comps[c];
+        if (!pb_is_pair(comp) || !pb_rep_component_ran(R, comp))
+            continue;
+        for (size_t s = 0; s < comp->n_scenarios; s++) {
+            const pb_scenario *sc = &comp->scenarios[s];
+            int64_t ns[MAX_SIZES];
+            size_t k = pb_rep_scenario_sizes(R, comp->name, sc->name, ns);
+            if (!k)
+                continue;
+            ov_pair o;
+            o.comp = comp;
+            o.sc = sc;
+            o.ref = pb_rep_reference_n(R, comp->name, sc->name, ns, k);
+            for (size_t si = 0; si < R->n; si++) {
+                pair_at p = pb_rep_pair_of(&R->s[si], comp->name, sc->name, o.ref);
+                char a[32], b[32];
+                pb_rep_fmt_time(a, sizeof a, p.nv.r ? p.nv.r->ns_per_op : -1);
+                pb_rep_fmt_time(b, sizeof b, p.op.r ? p.op.r->ns_per_op : -1);
+                o.s[si].measured = p.nv.r || p.op.r;
+                if (o.s[si].measured)
+                    snprintf(o.s[si].time, sizeof o.s[si].time, "%s " ARROW " %s", a, b);
+                else
+                    snprintf(o.s[si].time, sizeof o.s[si].time, "-");
+                o.s[si].speedup = p.speedup;
+                pb_rep_fmt_ratio(o.s[si].ratio, sizeof o.s[si].ratio, p.speedup);
+                o.s[si].untrusted = p.untrusted;
+                pb_rep_fmt_reduction(o.s[si].allocs, sizeof o.s[si].allocs,
+                                     p.nv.r ? p.nv.r->allocs_per_op : -1,
+                                     p.op.r ? p.op.r->allocs_per_op : -1);
+                pb_rep_fmt_crossover(o.s[si].crossover, sizeof o.s[si].crossover,
+                                     &R->s[si], comp->name, sc->name, 1);
+            }
+            row(out, R, &o);
+            rows++;
+        }
+    }
+    return rows;
+}
 
 /* Counts the claims of the components that ran, by verdict in the first
  * series that evaluated each; lists their ids into the buffers. */
@@ -37,8 +83,35 @@ void pb_rep_claim_tally(const report *R, int count[4], char ids[4][512])
     }
 }
 
-/* One environment row: its label and the value per series. */
-void pb_rep_env_value(const series *s, const char *what, char *buf, size_t cap)
+void pb_rep_each_claim(sbuf *out, const report *R, const pb_component *only,
+                       pb_rep_claim_row *row)
+{
+    for (size_t c = 0; R->comps[c]; c++) {
+        const pb_component *comp = R->comps[c];
+        if ((only && comp != only) || !pb_rep_component_ran(R, comp))
+            continue;
+        for (size_t k = 0; k < comp->n_claims; k++) {
+            ov_claim o;
+            const cJSON *first = NULL;
+            o.comp = comp;
+            o.claim = &comp->claims[k];
+            for (size_t si = 0; si < R->n; si++) {
+                const cJSON *x = pb_rep_claim_in(&R->s[si], comp->name, k);
+                if (!first)
+                    first = x;
+                o.s[si].v = pb_rep_verdict_of(x);
+                o.s[si].measured = jstr(x, "measured");
+            }
+            o.threshold = jstr(first, "threshold");
+            if (!o.threshold)
+                o.threshold = "-";
+            row(out, R, &o);
+        }
+    }
+}
+
+/* One environment value of one series, as text. */
+static void env_value(const series *s, const char *what, char *buf, size_t cap)
 {
     char t1[64], t2[64];
     const char *v;
@@ -103,25 +176,40 @@ void pb_rep_env_value(const series *s, const char *what, char *buf, size_t cap)
     }
 }
 
-const char *const pb_rep_env_rows[][2] = {
-    { "results file", "file" },
-    { "allocator", "allocator" },
-    { "date", "date" },
-    { "host", "host_name" },
-    { "CPU", "cpu" },
-    { "CPU frequency scaling", "cpu_scaling_enabled" },
-    { "load average", "load_avg" },
-    { "compiler", "compiler" },
-    { "build type", "build_type" },
-    { "Google Benchmark library", "library_build_type" },
-    { "git revision", "git_revision" },
-    { "allocation tracking", "alloc_tracking" },
-    { "quick pass", "quick" },
-    { "repetitions per case", "repetitions" },
-    { "latency timer overhead", "latency_timer_overhead_ns" },
-    { "verification", "verified" },
-    { "capped", "capped" },
-    { "command", "pairbench_command" },
+/* The environment rows: a label, the key env_value reads, and whether
+ * the row is on the page only (not in the summary). */
+static const struct {
+    const char *label, *key;
+    int         page_only;
+} env_rows[] = {
+    { "results file", "file", 0 },
+    { "allocator", "allocator", 0 },
+    { "date", "date", 0 },
+    { "host", "host_name", 0 },
+    { "CPU", "cpu", 0 },
+    { "CPU frequency scaling", "cpu_scaling_enabled", 0 },
+    { "load average", "load_avg", 0 },
+    { "compiler", "compiler", 0 },
+    { "build type", "build_type", 0 },
+    { "Google Benchmark library", "library_build_type", 0 },
+    { "git revision", "git_revision", 0 },
+    { "allocation tracking", "alloc_tracking", 0 },
+    { "quick pass", "quick", 0 },
+    { "repetitions per case", "repetitions", 0 },
+    { "latency timer overhead", "latency_timer_overhead_ns", 0 },
+    { "verification", "verified", 0 },
+    { "capped", "capped", 1 },
+    { "command", "pairbench_command", 1 },
 };
 
-const size_t pb_rep_n_env_rows = sizeof pb_rep_env_rows / sizeof pb_rep_env_rows[0];
+void pb_rep_each_env(sbuf *out, const report *R, pb_rep_env_row *row)
+{
+    ov_env o;
+    for (size_t i = 0; i < sizeof env_rows / sizeof env_rows[0]; i++) {
+        o.label = env_rows[i].label;
+        o.page_only = env_rows[i].page_only;
+        for (size_t si = 0; si < R->n; si++)
+            env_value(&R->s[si], env_rows[i].key, o.value[si], sizeof o.value[si]);
+        row(out, R, &o);
+    }
+}

@@ -180,8 +180,12 @@ typedef struct warnings {
 } warnings;
 
 void pb_rep_collect_warnings(const report *R, warnings *w);
-/* "glibc, jemalloc: " when a warning applies to some of several series. */
-void pb_rep_warn_prefix(const report *R, unsigned mask, char *buf, size_t cap);
+/* Hands every warning to row (a layout function of html.c or markdown.c)
+ * with its prefix: "glibc, jemalloc: " when it applies to some of several
+ * series, else "". */
+typedef void pb_rep_warning_row(sbuf *out, const char *prefix, const char *text);
+void pb_rep_each_warning(sbuf *out, const report *R, const warnings *w,
+                         pb_rep_warning_row *row);
 
 /* --- heap profiles (massif_data.c) ---------------------------------------- */
 
@@ -216,22 +220,67 @@ typedef struct charts {
  * line on stderr. */
 int  pb_rep_draw_charts(charts *C, const report *R);
 void pb_rep_charts_free(charts *C);
-const chart *pb_rep_chart_find(const charts *C, const char *id);
-/* Inlines chart ch into the page as an <svg> element (ids prefixed so
- * they stay unique across charts). */
-void pb_rep_chart_svg(sbuf *b, const charts *C, const chart *ch);
+/* The chart chart-<kind>-<comp>-<scen>, when it was drawn, as a <figure>
+ * of the page holding its <svg> (ids prefixed so they stay unique across
+ * charts); nothing otherwise. */
+void pb_rep_chart_figure(sbuf *h, const charts *C, const char *kind, const char *comp,
+                         const char *scen);
 
-/* --- the overview's content (overview.c) ---------------------------------- */
+/* --- the overview, walked once (overview.c) ------------------------------- */
 
+/* Each walk computes the rows of one table of the overview once and hands
+ * each row to a layout function (html.c: an HTML table row; markdown.c: a
+ * Markdown table row) that appends it to out. */
+
+/* A pair at its reference N, per series. Texts are unescaped. */
+typedef struct ov_pair {
+    const pb_component *comp;
+    const pb_scenario  *sc;
+    int64_t             ref;            /* 0 when no N has both */
+    struct {
+        int    measured;                /* naive or optimized ran at ref */
+        char   time[80];                /* "48.1 ns → 2.28 µs", or "-" */
+        double speedup;                 /* -1 when either is missing */
+        char   ratio[32];               /* the speed-up, "21.1×" or "-" */
+        int    untrusted;               /* a cv above the trust limit */
+        char   allocs[96];              /* "2 → 0 (100% fewer)" */
+        char   crossover[160];          /* "N ≥ 256", "always", "-" */
+    } s[MAX_SERIES];
+} ov_pair;
+
+/* A claim of a component that ran, per series its verdict and what was
+ * measured (NULL when the file does not say). */
+typedef struct ov_claim {
+    const pb_component *comp;
+    const pb_claim     *claim;
+    const char         *threshold;      /* the first file's, or "-" */
+    struct {
+        verdict     v;
+        const char *measured;
+    } s[MAX_SERIES];
+} ov_claim;
+
+/* An environment row: its label and value per series. */
+typedef struct ov_env {
+    const char *label;
+    int         page_only;              /* the summary leaves it out */
+    char        value[MAX_SERIES][1024];
+} ov_env;
+
+typedef void pb_rep_pair_row(sbuf *out, const report *R, const ov_pair *p);
+typedef void pb_rep_claim_row(sbuf *out, const report *R, const ov_claim *c);
+typedef void pb_rep_env_row(sbuf *out, const report *R, const ov_env *e);
+
+/* Every pair (component and scenario) that ran; the number of rows. */
+size_t pb_rep_each_pair(sbuf *out, const report *R, pb_rep_pair_row *row);
+/* Every claim of the components that ran, or only those of `only`. */
+void pb_rep_each_claim(sbuf *out, const report *R, const pb_component *only,
+                       pb_rep_claim_row *row);
+/* Every environment row. */
+void pb_rep_each_env(sbuf *out, const report *R, pb_rep_env_row *row);
 /* Counts the claims of the components that ran, by verdict in the first
  * series that evaluated each; lists their ids into the buffers. */
 void pb_rep_claim_tally(const report *R, int count[4], char ids[4][512]);
-
-/* The environment rows: a label and the key env_value reads. */
-extern const char *const pb_rep_env_rows[][2];
-extern const size_t pb_rep_n_env_rows;
-/* One environment value of one series, as text. */
-void pb_rep_env_value(const series *s, const char *what, char *buf, size_t cap);
 
 /* --- the writers (html.c, markdown.c) ------------------------------------- */
 

@@ -141,7 +141,7 @@ void pb_rep_collect_warnings(const report *R, warnings *w)
 }
 
 /* "glibc, jemalloc: " when a warning applies to some of several series. */
-void pb_rep_warn_prefix(const report *R, unsigned mask, char *buf, size_t cap)
+static void warn_prefix(const report *R, unsigned mask, char *buf, size_t cap)
 {
     buf[0] = '\0';
     if (R->n < 2 || mask == (1u << R->n) - 1)
@@ -153,4 +153,14 @@ void pb_rep_warn_prefix(const report *R, unsigned mask, char *buf, size_t cap)
                                      R->s[i].label);
     if (used < cap)
         snprintf(buf + used, cap - used, ": ");
+}
+
+void pb_rep_each_warning(sbuf *out, const report *R, const warnings *w,
+                         pb_rep_warning_row *row)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        char pre[256];
+        warn_prefix(R, w->mask[i], pre, sizeof pre);
+        row(out, pre, w->text[i]);
+    }
 }
