@@ -1,7 +1,9 @@
 /*
- * The report generator (reports/): DIR/index.html and DIR/summary.md from
- * one or more results files of `pairbench run`. The command line
- * (cli/cmd_report.c) parses the arguments and calls pb_report_write.
+ * The report generator (reports/): the page (index.html) and the summary
+ * (summary.md) of one or more results files of `pairbench run`, built in
+ * memory. It writes no file: the command line (cli/report_cmd.c) parses
+ * the arguments, checks the output directory, calls pb_report_build and
+ * writes both results.
  */
 #ifndef PAIRBENCH_REPORT_H
 #define PAIRBENCH_REPORT_H
@@ -12,18 +14,26 @@
 #define PB_REPORT_MAX_FILES   8            /* results files in one report */
 #define PB_REPORT_DEFAULT_OUT "results/report"
 
-/* Writes out_dir/index.html (self-contained, gnuplot SVG charts inlined)
- * and out_dir/summary.md (the overview as Markdown) from n_files results
- * files (1..PB_REPORT_MAX_FILES), with heap-over-time charts from
- * massif_path (a MASSIF.json, or NULL); out_dir NULL is
- * PB_REPORT_DEFAULT_OUT. components is the NULL-terminated registry.
- * Returns the exit status: 0; 2 for a missing, malformed or truncated
- * input, or an unwritable out_dir (nothing new is written); 1 when gnuplot
- * is missing or fails, or writing fails (no report is written, a previous
- * one is left untouched). Every failure prints one line starting
- * "pairbench: " on stderr. */
-int pb_report_write(const char *const *files, size_t n_files,
-                    const char *massif_path, const char *out_dir,
-                    const pb_component *const *components);
+/* The report in memory; each text is NUL-terminated, owned by the caller
+ * (pb_report_out_free). */
+typedef struct pb_report_out {
+    char   *html;            /* index.html: self-contained, gnuplot SVG charts
+                                inlined */
+    size_t  html_len;
+    char   *markdown;        /* summary.md: the overview as Markdown */
+    size_t  markdown_len;
+} pb_report_out;
+
+/* Builds the page and the summary from n_files results files
+ * (1..PB_REPORT_MAX_FILES), with heap-over-time charts from massif_path
+ * (a MASSIF.json, or NULL); components is the NULL-terminated registry.
+ * Returns the exit status: 0 with *out filled; 2 for a missing, malformed
+ * or truncated input (found before gnuplot runs); 1 when gnuplot is
+ * missing or fails, or memory runs out. On failure *out is empty and one
+ * line starting "pairbench: " is printed on stderr. */
+int pb_report_build(const char *const *files, size_t n_files, const char *massif_path,
+                    const pb_component *const *components, pb_report_out *out);
+/* Frees the texts of out and empties it (an empty out is fine). */
+void pb_report_out_free(pb_report_out *out);
 
 #endif
