@@ -67,6 +67,72 @@ static void gp_no_data_note(sbuf *g, const char *words)
 static const char *const impl_colors[2] = { "#c0392b", "#1f6fb4" };
 static const int point_types[5] = { 7, 5, 9, 11, 13 };
 
+/* Ends a chart: the plot command of the clauses in plot or, with none, a
+ * note saying no_data; frees plot. */
+static void gp_plot(sbuf *g, sbuf *plot, const char *no_data)
+{
+    if (plot->oom)
+        g->oom = 1;
+    if (plot->len) {
+        pb_sb_puts(g, "plot ");
+        pb_sb_putn(g, plot->p, plot->len);
+        pb_sb_puts(g, "\n");
+    } else {
+        gp_no_data_note(g, no_data);
+    }
+    pb_sb_free(plot);
+}
+
+/* Writes the data line of cell x at N into g; 0 to leave N out. */
+typedef int n_point(sbuf *g, const cell *x, int64_t n, void *acc);
+
+/* The lines of a chart against N: per series and implementation a data
+ * block $<var><chart>_<series>_<impl> of what point writes at each N and,
+ * when it has any, a clause in plot (with error bars from columns 3 and 4
+ * when errorbars is set and the series has repetitions). */
+static void n_lines(sbuf *g, sbuf *plot, const report *R, const pb_component *c,
+                    const pb_scenario *sc, const int64_t *ns, size_t k, char var,
+                    size_t idx, int errorbars, n_point *point, void *acc)
+{
+    for (size_t si = 0; si < R->n; si++)
+        for (int im = 0; im < 2; im++) {
+            int points = 0;
+            pb_sb_printf(g, "$%c%zu_%zu_%d << EOD\n", var, idx, si, im);
+            for (size_t i = 0; i < k; i++) {
+                cell x = pb_rep_get_cell(&R->s[si], c->name, pb_rep_impl_names[im],
+                                         sc->name, ns[i]);
+                points += point(g, &x, ns[i], acc);
+            }
+            pb_sb_puts(g, "EOD\n");
+            if (!points)
+                continue;
+            int bars = errorbars && R->s[si].repetitions > 1;
+            pb_sb_printf(plot, "%s$%c%zu_%zu_%d using 1:2%s with %s lw 2 lc rgb \"%s\""
+                         " dt %zu pt %d ps 0.8 title \"%s", plot->len ? ", " : "", var,
+                         idx, si, im, bars ? ":3:4" : "", bars ? "yerrorlines" : "linespoints",
+                         impl_colors[im], si % 4 + 1, point_types[si % 5],
+                         pb_rep_impl_names[im]);
+            if (R->n > 1) {
+                pb_sb_puts(plot, ", ");
+                pb_sb_gp(plot, R->s[si].label);
+            }
+            pb_sb_puts(plot, "\"");
+        }
+}
+
+/* Time per op in seconds, with the min..max of the repetitions. */
+static int time_point(sbuf *g, const cell *x, int64_t n, void *acc)
+{
+    (void)acc;
+    if (!x->r || !(x->r->ns_per_op > 0))
+        return 0;
+    double lo = x->reps > 1 && x->lo > 0 ? x->lo : x->r->ns_per_op;
+    double hi = x->reps > 1 && x->hi > 0 ? x->hi : x->r->ns_per_op;
+    pb_sb_printf(g, "%lld %.6g %.6g %.6g\n", (long long)n, x->r->ns_per_op * 1e-9,
+                 lo * 1e-9, hi * 1e-9);
+    return 1;
+}
+
 /* The log-log time chart of one scenario: per series and implementation
  * the median time per op against N, with min..max error bars when the
  * series has repetitions. */
@@ -76,51 +142,28 @@ static void chart_time(charts *C, const report *R, const pb_component *c,
     chart *ch = chart_new(C, "time", c->name, sc->name, "time per operation");
     if (!ch)
         return;
-    sbuf *g = &C->script;
-    size_t idx = C->n - 1;
+    sbuf *g = &C->script, plot = { 0 };
     gp_begin(g, ch, ns, k);
-    sbuf plot = { 0 };
-    for (size_t si = 0; si < R->n; si++)
-        for (int im = 0; im < 2; im++) {
-            int points = 0;
-            pb_sb_printf(g, "$t%zu_%zu_%d << EOD\n", idx, si, im);
-            for (size_t i = 0; i < k; i++) {
-                cell x = pb_rep_get_cell(&R->s[si], c->name, pb_rep_impl_names[im],
-                                         sc->name, ns[i]);
-                if (!x.r || !(x.r->ns_per_op > 0))
-                    continue;
-                double lo = x.reps > 1 && x.lo > 0 ? x.lo : x.r->ns_per_op;
-                double hi = x.reps > 1 && x.hi > 0 ? x.hi : x.r->ns_per_op;
-                pb_sb_printf(g, "%lld %.6g %.6g %.6g\n", (long long)ns[i],
-                             x.r->ns_per_op * 1e-9, lo * 1e-9, hi * 1e-9);
-                points++;
-            }
-            pb_sb_puts(g, "EOD\n");
-            if (!points)
-                continue;
-            pb_sb_printf(&plot, "%s$t%zu_%zu_%d using 1:2%s with %s lw 2 lc rgb \"%s\""
-                         " dt %zu pt %d ps 0.8 title \"%s", plot.len ? ", " : "", idx, si,
-                         im, R->s[si].repetitions > 1 ? ":3:4" : "",
-                         R->s[si].repetitions > 1 ? "yerrorlines" : "linespoints",
-                         impl_colors[im], si % 4 + 1, point_types[si % 5],
-                         pb_rep_impl_names[im]);
-            if (R->n > 1) {
-                pb_sb_puts(&plot, ", ");
-                pb_sb_gp(&plot, R->s[si].label);
-            }
-            pb_sb_puts(&plot, "\"");
-        }
-    if (plot.oom)
-        g->oom = 1;
-    if (plot.len) {
+    n_lines(g, &plot, R, c, sc, ns, k, 't', C->n - 1, 1, time_point, NULL);
+    if (plot.len)
         pb_sb_puts(g, "set logscale y 10\nset format y \"%.0s %cs\"\n"
-                   "set ylabel \"time per operation (log scale)\"\nplot ");
-        pb_sb_putn(g, plot.p, plot.len);
-        pb_sb_puts(g, "\n");
-    } else {
-        gp_no_data_note(g, "no time measured for this scenario");
-    }
-    pb_sb_free(&plot);
+                   "set ylabel \"time per operation (log scale)\"\n");
+    gp_plot(g, &plot, "no time measured for this scenario");
+}
+
+/* Allocations per op; acc is the {smallest, largest} value so far. */
+static int allocs_point(sbuf *g, const cell *x, int64_t n, void *acc)
+{
+    double *range = acc;
+    if (!x->r || x->r->allocs_per_op < 0)
+        return 0;
+    double v = x->r->allocs_per_op;
+    pb_sb_printf(g, "%lld %.6g\n", (long long)n, v);
+    if (range[0] < 0 || v < range[0])
+        range[0] = v;
+    if (v > range[1])
+        range[1] = v;
+    return 1;
 }
 
 /* The allocations chart of one scenario: allocations per op against N (log
@@ -131,43 +174,11 @@ static void chart_allocs(charts *C, const report *R, const pb_component *c,
     chart *ch = chart_new(C, "allocs", c->name, sc->name, "allocations per operation");
     if (!ch)
         return;
-    sbuf *g = &C->script;
-    size_t idx = C->n - 1;
+    sbuf *g = &C->script, plot = { 0 };
+    double range[2] = { -1, -1 };
     gp_begin(g, ch, ns, k);
-    sbuf plot = { 0 };
-    double lo = -1, hi = -1;
-    for (size_t si = 0; si < R->n; si++)
-        for (int im = 0; im < 2; im++) {
-            int points = 0;
-            pb_sb_printf(g, "$a%zu_%zu_%d << EOD\n", idx, si, im);
-            for (size_t i = 0; i < k; i++) {
-                cell x = pb_rep_get_cell(&R->s[si], c->name, pb_rep_impl_names[im],
-                                         sc->name, ns[i]);
-                if (!x.r || x.r->allocs_per_op < 0)
-                    continue;
-                double v = x.r->allocs_per_op;
-                pb_sb_printf(g, "%lld %.6g\n", (long long)ns[i], v);
-                if (lo < 0 || v < lo)
-                    lo = v;
-                if (v > hi)
-                    hi = v;
-                points++;
-            }
-            pb_sb_puts(g, "EOD\n");
-            if (!points)
-                continue;
-            pb_sb_printf(&plot, "%s$a%zu_%zu_%d using 1:2 with linespoints lw 2"
-                         " lc rgb \"%s\" dt %zu pt %d ps 0.8 title \"%s",
-                         plot.len ? ", " : "", idx, si, im, impl_colors[im], si % 4 + 1,
-                         point_types[si % 5], pb_rep_impl_names[im]);
-            if (R->n > 1) {
-                pb_sb_puts(&plot, ", ");
-                pb_sb_gp(&plot, R->s[si].label);
-            }
-            pb_sb_puts(&plot, "\"");
-        }
-    if (plot.oom)
-        g->oom = 1;
+    n_lines(g, &plot, R, c, sc, ns, k, 'a', C->n - 1, 0, allocs_point, range);
+    double lo = range[0], hi = range[1];
     if (plot.len) {
         if (lo > 0 && hi / lo >= 20)
             pb_sb_puts(g, "set logscale y 10\nset format y \"%g\"\n");
@@ -176,14 +187,10 @@ static void chart_allocs(charts *C, const report *R, const pb_component *c,
         if (hi == 0)
             pb_sb_puts(g, "set label 1 \"no allocation in the measured region, at"
                        " any N\" at graph 0.5,0.6 center\n");
-        pb_sb_puts(g, "set ylabel \"allocations per operation\"\nplot ");
-        pb_sb_putn(g, plot.p, plot.len);
-        pb_sb_puts(g, "\n");
-    } else {
-        gp_no_data_note(g, "no allocation counts in these results"
-                          " (allocation tracking was off)");
+        pb_sb_puts(g, "set ylabel \"allocations per operation\"\n");
     }
-    pb_sb_free(&plot);
+    gp_plot(g, &plot, "no allocation counts in these results"
+                      " (allocation tracking was off)");
 }
 
 /* The heap-over-time chart of one scenario from its massif profiles: heap
@@ -229,16 +236,7 @@ static void chart_heap(charts *C, const report *R, const pb_component *c,
                      impl_colors[im], im + 1, pb_rep_impl_names[im], peak, idx, im,
                      impl_colors[im]);
     }
-    if (plot.oom)
-        g->oom = 1;
-    if (plot.len) {
-        pb_sb_puts(g, "plot ");
-        pb_sb_putn(g, plot.p, plot.len);
-        pb_sb_puts(g, "\n");
-    } else {
-        gp_no_data_note(g, "no massif profile for this scenario");
-    }
-    pb_sb_free(&plot);
+    gp_plot(g, &plot, "no massif profile for this scenario");
 }
 
 /* Last non-empty line of a stream, into buf. */
