@@ -1,8 +1,8 @@
 /*
  * What the report's files (reports/ without reports/model/) share, and
  * nothing else: the string buffer, the number formats, the loaded results
- * (series), the warnings, the massif profiles, the charts, the overview's
- * content, and the two writers (page, summary). Everything a file does not
+ * (series), the warnings, the massif profiles, the charts, the walks over
+ * the overview's tables, and the two writers (page, summary). Everything a file does not
  * share is static in it. Names shared between files carry pb_sb_ (the
  * buffer) or pb_rep_ (the rest); none of them is part of report.h's
  * contract.
@@ -284,7 +284,9 @@ void pb_rep_claim_tally(const report *R, int count[4], char ids[4][512]);
 
 /* --- the writers (html.c, markdown.c) ------------------------------------- */
 
+/* Appends the whole page (index.html), with the charts drawn in C. */
 void pb_rep_html_page(sbuf *h, const report *R, const charts *C, const warnings *w);
+/* Appends the whole summary (summary.md). */
 void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w);
 
 #endif

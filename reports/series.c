@@ -3,7 +3,10 @@
  * through pb_results_load, their context and "pairbench" analysis block,
  * read with cJSON), and what the writers look up in them: the cell of a
  * case, the N of a scenario, its reference N, fits, crossovers, claims.
- * The writers see the results only through these functions.
+ * The page, the summary and the charts see the results only through
+ * these functions and a series' path, label, repetitions and cv limit;
+ * the warnings (warnings.c) and the environment rows (overview.c) also
+ * read a series' context and rows.
  */
 #include <ctype.h>
 #include <stdio.h>

@@ -15,7 +15,9 @@
 #      deliberately broken page must be caught;
 #   4. failures: truncated, malformed or missing JSON exit 2 with one line
 #      and leave an existing report untouched and no new files; an
-#      unwritable --out exits 2; gnuplot missing or failing exits 1.
+#      unwritable --out exits 2, with a bad input too (the directory is
+#      checked first; a failed run removes any it made); gnuplot missing or
+#      failing exits 1.
 #
 # The report and screenshot of the last run are kept in ./test_report/ (the
 # build's tests directory under CTest). Prints "N passed, M failed".
@@ -195,6 +197,8 @@ check "missing JSON: no new files" test ! -e "$T/new"
 : > "$T/plainfile"
 "$PB" report "$T/a.json" --out "$T/plainfile/report" > /dev/null 2> "$T/err"
 check "unwritable --out: exit 2, one line" fails_with $? 2 "$T/err"
+"$PB" report "$T/malformed.json" --out "$T/plainfile/report" > /dev/null 2> "$T/err"
+check "unwritable --out and malformed JSON: exit 2, one line" fails_with $? 2 "$T/err"
 
 "$PB" report > /dev/null 2> "$T/err"
 check "no results file: exit 2, one line" fails_with $? 2 "$T/err"
