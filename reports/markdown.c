@@ -4,7 +4,6 @@
  * for a CI job summary.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "report_internal.h"
 
