@@ -14,8 +14,8 @@
  * with allocs and bytes in total over the K operations. The same build, case
  * and K give the same digest and counts on every run.
  */
-#include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,44 +50,57 @@ int pb_case_find(const pb_component *const *comps, const char *name, pb_case *ou
     return -1;
 }
 
-static int parse_count(const char *flag, const char *v, int64_t min, int64_t *out)
+typedef struct exec_opts {
+    int64_t ops;                       /* 0: one batch */
+    int64_t warmup;                    /* -1: one batch */
+} exec_opts;
+
+static const pb_opt exec_opts_table[] = {
+    { .name = "--ops", .type = PB_OPT_INT, .metavar = "K", .min = 1,
+      .max = INT64_MAX / 2,
+      .help = "measured operations, rounded up to whole batches\n(default one batch)",
+      .offset = offsetof(exec_opts, ops) },
+    { .name = "--warmup", .type = PB_OPT_INT, .metavar = "W", .min = 0,
+      .max = INT64_MAX / 2,
+      .help = "warm-up operations before them, neither counted nor\ncollected"
+              " (default one batch)",
+      .offset = offsetof(exec_opts, warmup) },
+};
+
+static int exec_case(const char *name, int64_t ops, int64_t warmup,
+                     const pb_component *const *comps);
+
+static int exec_main(const pb_command *cmd, int argc, char **argv,
+                     const pb_component *const *comps)
 {
-    char *end;
-    errno = 0;
-    long long k = strtoll(v, &end, 10);
-    if (errno || *end || end == v || k < min || k > INT64_MAX / 2) {
-        fprintf(stderr, "pairbench: %s wants an integer >= %lld, not '%s'"
-                " (see 'pairbench help')\n", flag, (long long)min, v);
-        return -1;
-    }
-    *out = k;
-    return 0;
+    exec_opts o = { 0, -1 };
+    pb_selection sel;
+    pb_args a;
+    int rc = pb_opts_parse(cmd, argc, argv, &o, &sel, &a, comps);
+    if (rc == 0)
+        rc = exec_case(a.args[0], o.ops, o.warmup, comps);
+    pb_opts_free(cmd, &o, &sel, &a);
+    return rc == PB_OPTS_HELP ? 0 : rc;
 }
 
-int pb_exec_main(int argc, char **argv, const pb_component *const *comps)
+const pb_command pb_cmd_exec = {
+    .name = "exec", .args = "CASE", .min_args = 1, .max_args = 1,
+    .help = "run one case for K operations (whole batches) with\n"
+            "no Google Benchmark around it, for the profilers;\n"
+            "only the measured region is collected by callgrind",
+    .opts = exec_opts_table,
+    .n_opts = sizeof exec_opts_table / sizeof exec_opts_table[0],
+    .main = exec_main,
+};
+
+/* Runs the case and prints its exec line; the exit status. */
+static int exec_case(const char *name, int64_t ops, int64_t warmup,
+                     const pb_component *const *comps)
 {
-    const char *name = NULL;
-    int64_t ops = 0, warmup = -1;
-    for (int i = 2; i < argc; i++) {
-        if ((!strcmp(argv[i], "--ops") || !strcmp(argv[i], "--warmup")) &&
-            i + 1 < argc) {
-            int64_t *dst = argv[i][2] == 'o' ? &ops : &warmup;
-            if (parse_count(argv[i], argv[i + 1], argv[i][2] == 'o' ? 1 : 0, dst))
-                return 2;
-            i++;
-        } else if (argv[i][0] != '-' && !name) {
-            name = argv[i];
-        } else {
-            fprintf(stderr, "pairbench: exec: unknown or incomplete option '%s'"
-                    " (see 'pairbench help')\n", argv[i]);
-            return 2;
-        }
-    }
     pb_case c;
-    if (!name || pb_case_find(comps, name, &c) != 0) {
+    if (pb_case_find(comps, name, &c) != 0) {
         fprintf(stderr, "pairbench: exec wants one case name that runs, as"
-                " 'pairbench list' prints it%s%s\n", name ? "; not " : "",
-                name ? name : "");
+                " 'pairbench list' prints it; not %s\n", name);
         return 2;
     }
     /* run() is only ever asked for whole batches (the add scenario builds a
