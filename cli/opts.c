@@ -227,9 +227,14 @@ int pb_opts_parse(const pb_command *cmd, int argc, char **argv, void *opts,
 {
     memset(sel, 0, sizeof *sel);
     memset(args, 0, sizeof *args);
-    unsigned char *given = pb_xmalloc(cmd->n_opts + 1);
-    memset(given, 0, cmd->n_opts + 1);
-    size_t cap = 0;
+    if (cmd->n_opts > 64) {
+        fprintf(stderr, "pairbench: %s: more than 64 options in its table\n",
+                cmd->name);
+        abort();
+    }
+    uint64_t given = 0;                 /* bit i: cmd->opts[i] was given */
+    size_t cap = PB_ARGS_INLINE;
+    args->args = args->inline_args;
     int rc = 0, options_done = 0;
     for (int i = 2; i < argc && rc == 0; i++) {
         const char *a = argv[i];
@@ -257,7 +262,7 @@ int pb_opts_parse(const pb_command *cmd, int argc, char **argv, void *opts,
                 break;
             }
             if (base == opts)
-                given[o - cmd->opts] = 1;
+                given |= UINT64_C(1) << (o - cmd->opts);
             const char *v;
             if (o->type == PB_OPT_FLAG) {
                 if (eq) {
@@ -289,18 +294,22 @@ int pb_opts_parse(const pb_command *cmd, int argc, char **argv, void *opts,
             break;
         }
         if (args->n_args == cap) {
-            cap = cap ? cap * 2 : 8;
-            args->args = pb_xrealloc(args->args, cap * sizeof *args->args);
+            cap *= 2;
+            if (args->args == args->inline_args) {
+                args->args = pb_xmalloc(cap * sizeof *args->args);
+                memcpy(args->args, args->inline_args, sizeof args->inline_args);
+            } else {
+                args->args = pb_xrealloc(args->args, cap * sizeof *args->args);
+            }
         }
         args->args[args->n_args++] = argv[i];
     }
     if (rc == 0 && args->n_args < cmd->min_args)
         rc = pb_usage_error(cmd->name, "wants %s", cmd->args);
     for (size_t i = 0; rc == 0 && i < cmd->n_opts; i++)
-        if (cmd->opts[i].required && !given[i])
+        if (cmd->opts[i].required && !(given >> i & 1))
             rc = pb_usage_error(cmd->name, "%s %s is required", cmd->opts[i].name,
                                 cmd->opts[i].metavar);
-    free(given);
     if (rc == 0 && cmd->selection)
         rc = pb_select_prepare(sel, cmd->name, comps);
     return rc;
@@ -312,7 +321,8 @@ void pb_opts_free(const pb_command *cmd, void *opts, pb_selection *sel,
     for (size_t i = 0; i < cmd->n_opts; i++)
         free_value(&cmd->opts[i], opts);
     pb_select_free(sel);
-    free(args->args);
+    if (args->args != args->inline_args)
+        free(args->args);
     memset(args, 0, sizeof *args);
 }
 
