@@ -8,8 +8,7 @@
 
 #include "cli.h"
 
-static int help_main(const pb_command *cmd, int argc, char **argv,
-                     const pb_component *const *comps);
+static int help_main(const pb_invocation *in);
 
 static const pb_command cmd_help = {
     .name = "help", .args = "COMMAND", .min_args = 0, .max_args = 1,
@@ -31,24 +30,18 @@ static const pb_command *find_command(const char *name)
     return NULL;
 }
 
-static int help_main(const pb_command *cmd, int argc, char **argv,
-                     const pb_component *const *comps)
+static int help_main(const pb_invocation *in)
 {
-    int none;
-    pb_selection sel;
-    pb_args a;
-    int rc = pb_opts_parse(cmd, argc, argv, &none, &sel, &a, comps);
-    if (rc == 0 && a.n_args == 1) {
-        const pb_command *c = find_command(a.args[0]);
-        if (c)
-            pb_opts_print_command(stdout, c);
-        else
-            rc = pb_usage_error(cmd->name, "unknown command '%s'", a.args[0]);
-    } else if (rc == 0) {
+    if (in->args->n_args == 0) {
         pb_opts_print_all(stdout, commands);
+        return 0;
     }
-    pb_opts_free(cmd, &none, &sel, &a);
-    return rc == PB_OPTS_HELP ? 0 : rc;
+    const pb_command *c = find_command(in->args->args[0]);
+    if (!c)
+        return pb_usage_error(in->cmd->name, "unknown command '%s'",
+                              in->args->args[0]);
+    pb_opts_print_command(stdout, c);
+    return 0;
 }
 
 int pb_main(int argc, char **argv, const pb_component *const *comps)
@@ -66,5 +59,5 @@ int pb_main(int argc, char **argv, const pb_component *const *comps)
                 name);
         return 2;
     }
-    return cmd->main(cmd, argc, argv, comps);
+    return pb_command_run(cmd, argc, argv, comps);
 }

@@ -28,9 +28,4 @@ extern const pb_command pb_cmd_massif;    /* cmd_massif.c */
 extern const pb_command pb_cmd_instr;     /* cmd_instr.c */
 extern const pb_command pb_cmd_gate;      /* cmd_gate.c */
 
-/* Finds a case by its full name; 0, or -1 when there is none (or its
- * implementation is capped below its N). */
-int      pb_case_find(const pb_component *const *components, const char *name,
-                      pb_case *out);
-
 #endif

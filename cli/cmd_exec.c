@@ -24,32 +24,6 @@
 #include "../reports/model/model.h"
 #include "cli.h"
 
-int pb_case_find(const pb_component *const *comps, const char *name, pb_case *out)
-{
-    for (size_t c = 0; comps[c]; c++)
-        for (size_t i = 0; i < comps[c]->n_impls; i++)
-            for (size_t s = 0; s < comps[c]->n_scenarios; s++) {
-                const pb_impl *im = &comps[c]->impls[i];
-                const pb_scenario *sc = &comps[c]->scenarios[s];
-                for (const int64_t *n = sc->sizes; *n; n++) {
-                    char full[160];
-                    pb_case_name(full, sizeof full, comps[c], im, sc, *n);
-                    if (strcmp(full, name) != 0)
-                        continue;
-                    if (im->max_n > 0 && *n > im->max_n)
-                        return -1;
-                    memset(out, 0, sizeof *out);
-                    out->component = comps[c];
-                    out->impl = im;
-                    out->scenario = sc;
-                    out->n = *n;
-                    snprintf(out->name, sizeof out->name, "%s", full);
-                    return 0;
-                }
-            }
-    return -1;
-}
-
 typedef struct exec_opts {
     int64_t ops;                       /* 0: one batch */
     int64_t warmup;                    /* -1: one batch */
@@ -70,17 +44,12 @@ static const pb_opt exec_opts_table[] = {
 static int exec_case(const char *name, int64_t ops, int64_t warmup,
                      const pb_component *const *comps);
 
-static int exec_main(const pb_command *cmd, int argc, char **argv,
-                     const pb_component *const *comps)
+static const exec_opts exec_defaults = { 0, -1 };
+
+static int exec_main(const pb_invocation *in)
 {
-    exec_opts o = { 0, -1 };
-    pb_selection sel;
-    pb_args a;
-    int rc = pb_opts_parse(cmd, argc, argv, &o, &sel, &a, comps);
-    if (rc == 0)
-        rc = exec_case(a.args[0], o.ops, o.warmup, comps);
-    pb_opts_free(cmd, &o, &sel, &a);
-    return rc == PB_OPTS_HELP ? 0 : rc;
+    const exec_opts *o = in->opts;
+    return exec_case(in->args->args[0], o->ops, o->warmup, in->components);
 }
 
 const pb_command pb_cmd_exec = {
@@ -88,8 +57,8 @@ const pb_command pb_cmd_exec = {
     .help = "run one case for K operations (whole batches) with\n"
             "no Google Benchmark around it, for the profilers;\n"
             "only the measured region is collected by callgrind",
-    .opts = exec_opts_table,
-    .n_opts = sizeof exec_opts_table / sizeof exec_opts_table[0],
+    PB_OPTS(exec_opts_table, exec_opts),
+    .opts_default = &exec_defaults,
     .main = exec_main,
 };
 

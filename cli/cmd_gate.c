@@ -513,20 +513,15 @@ static const pb_opt gate_opts_table[] = {
       .offset = offsetof(gate_args, all) },
 };
 
-static int gate_main(const pb_command *cmd, int argc, char **argv,
-                     const pb_component *const *comps)
+static const gate_args gate_defaults = { 2, 10, 0.01, 0 };
+
+static int gate_main(const pb_invocation *in)
 {
-    gate_args g = { 2, 10, 0.01, 0 };
-    pb_selection sel;
-    pb_args a;
-    int rc = pb_opts_parse(cmd, argc, argv, &g, &sel, &a, comps);
-    if (rc != 0) {
-        pb_opts_free(cmd, &g, &sel, &a);
-        return rc == PB_OPTS_HELP ? 0 : rc;
-    }
-    gate_opts o = { g.instr_pct / 100, g.ratio_pct / 100, g.alpha, g.all };
-    const char *const *paths = (const char *const *)a.args;
-    int n_paths = (int)a.n_args;
+    const gate_args *g = in->opts;
+    const pb_component *const *comps = in->components;
+    gate_opts o = { g->instr_pct / 100, g->ratio_pct / 100, g->alpha, g->all };
+    const char *const *paths = (const char *const *)in->args->args;
+    int n_paths = (int)in->args->n_args;
 
     /* the reasons name the files: room for the longest twice over */
     size_t longest = 0;
@@ -536,7 +531,7 @@ static int gate_main(const pb_command *cmd, int argc, char **argv,
     size_t cap = 3 * longest + 2048;
     char *err = pb_xmalloc(cap);
     gate_side base = { 0 }, now = { 0 };
-    rc = gate_load(paths[0], "baseline", 1, &base, err, cap);
+    int rc = gate_load(paths[0], "baseline", 1, &base, err, cap);
     for (int i = 1; rc == 0 && i < n_paths; i++)
         rc = gate_load(paths[i], "new result", 0, &now, err, cap);
     if (rc == 0 && !(base.instr && now.instr) && !(base.bench && now.bench)) {
@@ -544,7 +539,6 @@ static int gate_main(const pb_command *cmd, int argc, char **argv,
                  " new result share no kind of file (instr or benchmark)");
         rc = -1;
     }
-    pb_opts_free(cmd, &g, &sel, &a);
     if (rc != 0) {
         fprintf(stderr, "pairbench: gate: %s\n", err);
         free(err);
@@ -580,7 +574,7 @@ const pb_command pb_cmd_gate = {
     .help = "compare new instr/benchmark results with a baseline\n"
             "(directory with instr.json [bench.json], or a file);\n"
             "exit 1 on a regression, 2 on a missing or bad input",
-    .opts = gate_opts_table,
-    .n_opts = sizeof gate_opts_table / sizeof gate_opts_table[0],
+    PB_OPTS(gate_opts_table, gate_args),
+    .opts_default = &gate_defaults,
     .main = gate_main,
 };

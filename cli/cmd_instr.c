@@ -49,6 +49,7 @@
 #include "child.h"
 #include "cli.h"
 #include "pb_git_rev.h"
+#include "profiler.h"
 #include "str.h"
 
 #define INSTR_DEFAULT_N 1000
@@ -93,22 +94,6 @@ static int instr_read_callgrind(const char *path, uint64_t *out)
     free(line);
     fclose(f);
     return have ? 0 : -1;
-}
-
-/* The first line of `valgrind --version` (malloc'd), or NULL when valgrind
- * does not run. */
-static char *instr_valgrind_version(void)
-{
-    char *const argv[] = { "valgrind", "--version", NULL };
-    pb_child c = { .argv = argv, .in = PB_CHILD_DEVNULL, .out = PB_CHILD_CAPTURE,
-                   .err = PB_CHILD_DEVNULL, .what = "instr" };
-    pb_str out = { 0 };
-    if (pb_child_run(&c, &out) != 0 || !out.len) {
-        pb_str_free(&out);
-        return NULL;
-    }
-    out.s[strcspn(out.s, "\r\n")] = '\0';
-    return out.s;
 }
 
 /* Measures one case under callgrind and appends its JSON object to cases;
@@ -178,18 +163,6 @@ done:
     return rc;
 }
 
-/* The context's "n": the number when one size is selected, else the list. */
-static void add_sizes(cJSON *ctx, const pb_ints *sizes)
-{
-    if (sizes->n == 1) {
-        cJSON_AddNumberToObject(ctx, "n", (double)sizes->v[0]);
-        return;
-    }
-    cJSON *arr = cJSON_AddArrayToObject(ctx, "n");
-    for (size_t i = 0; arr && i < sizes->n; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)sizes->v[i]));
-}
-
 /* Runs every selected case; returns the exit status. */
 static int instr_all(const pb_command *cmd, const instr_opts *o,
                      const pb_selection *sel, const pb_component *const *comps)
@@ -204,7 +177,7 @@ static int instr_all(const pb_command *cmd, const instr_opts *o,
         free(selected);
         return 2;
     }
-    char *version = instr_valgrind_version();
+    char *version = pb_valgrind_version("instr");
     if (!version) {
         fprintf(stderr, "pairbench: instr: valgrind does not run; install it"
                 " (scripts/install-deps.sh)\n");
@@ -233,7 +206,7 @@ static int instr_all(const pb_command *cmd, const instr_opts *o,
         goto done;
     }
     cJSON_AddStringToObject(ctx, "kind", "pairbench-instr");
-    add_sizes(ctx, &sel->sizes);
+    pb_context_add_sizes(ctx, &sel->sizes);
     cJSON_AddNumberToObject(ctx, "ops", (double)o->ops);
     cJSON_AddStringToObject(ctx, "git_revision", PB_GIT_REV);
     cJSON_AddStringToObject(ctx, "valgrind", version);
@@ -274,32 +247,20 @@ done:
     return rc;
 }
 
-static int instr_main(const pb_command *cmd, int argc, char **argv,
-                      const pb_component *const *comps)
+static int instr_main(const pb_invocation *in)
 {
-    instr_opts o = { 0, NULL };
-    pb_selection sel;
-    pb_args a;
-    int rc = pb_opts_parse(cmd, argc, argv, &o, &sel, &a, comps);
-    if (rc == 0) {
-        pb_select_default_n(&sel, INSTR_DEFAULT_N);
-        if (!pb_alloc_tracking_available()) {
-            fprintf(stderr, "pairbench: instr needs the normal build; this one is"
-                    " built with sanitizers (valgrind cannot run it)\n");
-            rc = 2;
-        } else {
-            rc = instr_all(cmd, &o, &sel, comps);
-        }
+    if (!pb_alloc_tracking_available()) {
+        fprintf(stderr, "pairbench: instr needs the normal build; this one is"
+                " built with sanitizers (valgrind cannot run it)\n");
+        return 2;
     }
-    pb_opts_free(cmd, &o, &sel, &a);
-    return rc == PB_OPTS_HELP ? 0 : rc;
+    return instr_all(in->cmd, in->opts, in->sel, in->components);
 }
 
 const pb_command pb_cmd_instr = {
-    .name = "instr", .selection = 1,
+    .name = "instr", .selection = 1, .default_n = INSTR_DEFAULT_N,
     .help = "instructions per op of every selected case (at N = 1000\n"
             "unless --n is given) under callgrind, with allocations",
-    .opts = instr_opts_table,
-    .n_opts = sizeof instr_opts_table / sizeof instr_opts_table[0],
+    PB_OPTS(instr_opts_table, instr_opts),
     .main = instr_main,
 };

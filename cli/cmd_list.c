@@ -8,24 +8,14 @@
 
 #include "cli.h"
 
-static int list_main(const pb_command *cmd, int argc, char **argv,
-                     const pb_component *const *comps)
+static int list_main(const pb_invocation *in)
 {
-    int none;
-    pb_selection sel;
-    pb_args a;
-    int rc = pb_opts_parse(cmd, argc, argv, &none, &sel, &a, comps);
-    if (rc == 0) {
-        size_t count;
-        pb_case *cases = pb_select_cases(&sel, comps, &count);
-        for (size_t i = 0; i < count; i++)
-            puts(cases[i].name);
-        if (count == 0)
-            rc = pb_select_none(cmd->name);
-        free(cases);
-    }
-    pb_opts_free(cmd, &none, &sel, &a);
-    return rc == PB_OPTS_HELP ? 0 : rc;
+    size_t count;
+    pb_case *cases = pb_select_cases(in->sel, in->components, &count);
+    for (size_t i = 0; i < count; i++)
+        puts(cases[i].name);
+    free(cases);
+    return count ? 0 : pb_select_none(in->cmd->name);
 }
 
 const pb_command pb_cmd_list = {

@@ -62,6 +62,7 @@
 #include "child.h"
 #include "cli.h"
 #include "pb_git_rev.h"
+#include "profiler.h"
 #include "str.h"
 
 #define DEFAULT_N     1000
@@ -275,18 +276,6 @@ static void fmt_kib(char *buf, size_t cap, int64_t b)
     snprintf(buf, cap, "%.1f KiB", (double)b / 1024.0);
 }
 
-/* The context's "n": the number when one size is selected, else the list. */
-static void add_sizes(cJSON *ctx, const pb_ints *sizes)
-{
-    if (sizes->n == 1) {
-        cJSON_AddNumberToObject(ctx, "n", (double)sizes->v[0]);
-        return;
-    }
-    cJSON *arr = cJSON_AddArrayToObject(ctx, "n");
-    for (size_t i = 0; arr && i < sizes->n; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)sizes->v[i]));
-}
-
 static int massif_run(const pb_command *cmd, const mopts *o,
                       const pb_selection *sel, const pb_component *const *comps)
 {
@@ -318,20 +307,12 @@ static int massif_run(const pb_command *cmd, const mopts *o,
         goto done;
     }
 
-    char v0[] = "valgrind", v1[] = "--version";
-    char *vargs[] = { v0, v1, NULL };
-    pb_child version = { .argv = vargs, .in = PB_CHILD_DEVNULL,
-                         .out = PB_CHILD_CAPTURE, .err = PB_CHILD_DEVNULL,
-                         .what = "massif" };
-    pb_str vout = { 0 };
-    if (pb_child_run(&version, &vout) != 0 || !vout.len) {
-        pb_str_free(&vout);
+    vg = pb_valgrind_version("massif");
+    if (!vg) {
         fprintf(stderr, "pairbench: massif: valgrind not found: install Debian's"
                 " valgrind (scripts/install-deps.sh)\n");
         goto done;
     }
-    vg = vout.s;
-    vg[strcspn(vg, "\n")] = '\0';
 
     root = cJSON_CreateObject();
     cJSON *ctxj = root ? cJSON_AddObjectToObject(root, "context") : NULL;
@@ -346,7 +327,7 @@ static int massif_run(const pb_command *cmd, const mopts *o,
     if (gmtime_r(&now, &tm))
         strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
     cJSON_AddStringToObject(ctxj, "kind", "pairbench-massif");
-    add_sizes(ctxj, &sel->sizes);
+    pb_context_add_sizes(ctxj, &sel->sizes);
     cJSON_AddNumberToObject(ctxj, "ops", (double)o->ops);
     cJSON_AddStringToObject(ctxj, "time_unit", "i");
     cJSON_AddStringToObject(ctxj, "valgrind", vg);
@@ -399,28 +380,20 @@ done:
 #endif
 }
 
-static int massif_main(const pb_command *cmd, int argc, char **argv,
-                       const pb_component *const *comps)
+static const mopts massif_defaults = { DEFAULT_OPS, DEFAULT_DIR };
+
+static int massif_main(const pb_invocation *in)
 {
-    mopts o = { DEFAULT_OPS, DEFAULT_DIR };
-    pb_selection sel;
-    pb_args a;
-    int rc = pb_opts_parse(cmd, argc, argv, &o, &sel, &a, comps);
-    if (rc == 0) {
-        pb_select_default_n(&sel, DEFAULT_N);
-        rc = massif_run(cmd, &o, &sel, comps);
-    }
-    pb_opts_free(cmd, &o, &sel, &a);
-    return rc == PB_OPTS_HELP ? 0 : rc;
+    return massif_run(in->cmd, in->opts, in->sel, in->components);
 }
 
 const pb_command pb_cmd_massif = {
-    .name = "massif", .selection = 1,
+    .name = "massif", .selection = 1, .default_n = DEFAULT_N,
     .help = "run each selected case (at N = 1000 unless --n is\n"
             "given) in its own process under valgrind's massif;\n"
             "writes DIR/CASE.massif, DIR/CASE.txt (ms_print) and\n"
             "DIR/MASSIF.json (peaks and heap over time)",
-    .opts = massif_opts_table,
-    .n_opts = sizeof massif_opts_table / sizeof massif_opts_table[0],
+    PB_OPTS(massif_opts_table, mopts),
+    .opts_default = &massif_defaults,
     .main = massif_main,
 };

@@ -23,18 +23,13 @@ static const pb_opt report_opts_table[] = {
       .offset = offsetof(report_opts, out) },
 };
 
-static int report_main(const pb_command *cmd, int argc, char **argv,
-                       const pb_component *const *comps)
+static const report_opts report_defaults = { NULL, PB_REPORT_DEFAULT_OUT };
+
+static int report_main(const pb_invocation *in)
 {
-    report_opts o = { NULL, PB_REPORT_DEFAULT_OUT };
-    pb_selection sel;
-    pb_args a;
-    int rc = pb_opts_parse(cmd, argc, argv, &o, &sel, &a, comps);
-    if (rc == 0)
-        rc = pb_report_write((const char *const *)a.args, a.n_args, o.massif,
-                             o.out, comps);
-    pb_opts_free(cmd, &o, &sel, &a);
-    return rc == PB_OPTS_HELP ? 0 : rc;
+    const report_opts *o = in->opts;
+    return pb_report_write((const char *const *)in->args->args, in->args->n_args,
+                           o->massif, o->out, in->components);
 }
 
 const pb_command pb_cmd_report = {
@@ -42,7 +37,7 @@ const pb_command pb_cmd_report = {
     .max_args = PB_REPORT_MAX_FILES,
     .help = "write DIR/index.html (self-contained, gnuplot charts)\n"
             "and DIR/summary.md from at most 8 results files",
-    .opts = report_opts_table,
-    .n_opts = sizeof report_opts_table / sizeof report_opts_table[0],
+    PB_OPTS(report_opts_table, report_opts),
+    .opts_default = &report_defaults,
     .main = report_main,
 };

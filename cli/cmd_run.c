@@ -330,25 +330,17 @@ done:
     return rc;
 }
 
-static int run_main(const pb_command *cmd, int argc, char **argv,
-                    const pb_component *const *comps)
+static int run_main(const pb_invocation *in)
 {
-    run_opts o = { 0 };
-    pb_selection sel;
-    pb_args a;
-    int rc = pb_opts_parse(cmd, argc, argv, &o, &sel, &a, comps);
-    if (rc == 0)
-        rc = run_cases(cmd, &o, &sel, &a, comps, argv);
-    pb_opts_free(cmd, &o, &sel, &a);
-    return rc == PB_OPTS_HELP ? 0 : rc;
+    return run_cases(in->cmd, in->opts, in->sel, in->args, in->components,
+                     in->argv);
 }
 
 const pb_command pb_cmd_run = {
     .name = "run", .selection = 1,
     .help = "verify and time the selected cases, then print the\n"
             "naive-vs-optimized pair summary and the claims",
-    .opts = run_opts_table,
-    .n_opts = sizeof run_opts_table / sizeof run_opts_table[0],
+    PB_OPTS(run_opts_table, run_opts),
     .rest_help = "pass the remaining flags to Google Benchmark",
     .main = run_main,
 };

@@ -11,30 +11,24 @@
 #include "str.h"
 #include "../reports/model/model.h"
 
-static int read_main(const pb_command *cmd, int argc, char **argv,
-                     const pb_component *const *comps)
+static int read_main(const pb_invocation *in)
 {
-    int none;
-    pb_selection sel;
-    pb_args a;
-    int rc = pb_opts_parse(cmd, argc, argv, &none, &sel, &a, comps);
-    if (rc == 0) {
-        /* the reason names the file: room for it and the words around */
-        size_t cap = strlen(a.args[0]) + 1024;
-        char *err = pb_xmalloc(cap);
-        if (pb_results_load(a.args[0], err, cap) != 0) {
-            fprintf(stderr, "pairbench: %s\n", err);
-            rc = 2;
-        } else if (cmd == &pb_cmd_summary) {
-            pb_report_print(stdout, comps);
-        } else if (pb_claims_print(stdout, comps) == 0) {
-            printf("no component in this build states a claim\n");
-        }
-        pb_results_clear();
-        free(err);
+    const char *file = in->args->args[0];
+    /* the reason names the file: room for it and the words around */
+    size_t cap = strlen(file) + 1024;
+    char *err = pb_xmalloc(cap);
+    int rc = 0;
+    if (pb_results_load(file, err, cap) != 0) {
+        fprintf(stderr, "pairbench: %s\n", err);
+        rc = 2;
+    } else if (in->cmd == &pb_cmd_summary) {
+        pb_report_print(stdout, in->components);
+    } else if (pb_claims_print(stdout, in->components) == 0) {
+        printf("no component in this build states a claim\n");
     }
-    pb_opts_free(cmd, &none, &sel, &a);
-    return rc == PB_OPTS_HELP ? 0 : rc;
+    pb_results_clear();
+    free(err);
+    return rc;
 }
 
 const pb_command pb_cmd_summary = {

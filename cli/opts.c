@@ -221,9 +221,14 @@ static const pb_opt *find(const pb_command *cmd, const char *name, size_t len,
     return NULL;
 }
 
-int pb_opts_parse(const pb_command *cmd, int argc, char **argv, void *opts,
-                  pb_selection *sel, pb_args *args,
-                  const pb_component *const *comps)
+#define PB_OPTS_HELP (-1)    /* parse printed the usage (--help) */
+
+/* Parses argv[2..] of cmd into opts (holding the defaults), sel and args.
+ * 0; 2 after one error line; or PB_OPTS_HELP after printing the usage on
+ * stdout. Whatever it returns, opts_free releases what it allocated. */
+static int parse(const pb_command *cmd, int argc, char **argv, void *opts,
+                 pb_selection *sel, pb_args *args,
+                 const pb_component *const *comps)
 {
     memset(sel, 0, sizeof *sel);
     memset(args, 0, sizeof *args);
@@ -312,11 +317,13 @@ int pb_opts_parse(const pb_command *cmd, int argc, char **argv, void *opts,
                                 cmd->opts[i].metavar);
     if (rc == 0 && cmd->selection)
         rc = pb_select_prepare(sel, cmd->name, comps);
+    if (rc == 0 && cmd->default_n > 0)
+        pb_select_default_n(sel, cmd->default_n);
     return rc;
 }
 
-void pb_opts_free(const pb_command *cmd, void *opts, pb_selection *sel,
-                  pb_args *args)
+static void opts_free(const pb_command *cmd, void *opts, pb_selection *sel,
+                      pb_args *args)
 {
     for (size_t i = 0; i < cmd->n_opts; i++)
         free_value(&cmd->opts[i], opts);
@@ -324,6 +331,27 @@ void pb_opts_free(const pb_command *cmd, void *opts, pb_selection *sel,
     if (args->args != args->inline_args)
         free(args->args);
     memset(args, 0, sizeof *args);
+}
+
+int pb_command_run(const pb_command *cmd, int argc, char **argv,
+                   const pb_component *const *comps)
+{
+    /* The options on the stack, aligned for any member: parsing must not
+     * touch the heap (see pb_args). */
+    size_t words = (cmd->opts_size + sizeof(max_align_t) - 1) / sizeof(max_align_t);
+    max_align_t opts[words ? words : 1];
+    memset(opts, 0, sizeof opts);
+    if (cmd->opts_default)
+        memcpy(opts, cmd->opts_default, cmd->opts_size);
+    pb_selection sel;
+    pb_args args;
+    int rc = parse(cmd, argc, argv, opts, &sel, &args, comps);
+    if (rc == 0) {
+        pb_invocation in = { cmd, opts, &sel, &args, argv, comps };
+        rc = cmd->main(&in);
+    }
+    opts_free(cmd, opts, &sel, &args);
+    return rc == PB_OPTS_HELP ? 0 : rc;
 }
 
 /* --- usage text ---------------------------------------------------------- */

@@ -50,9 +50,8 @@ typedef struct pb_opt {
     size_t      offset;        /* offsetof(the command's struct, field) */
 } pb_opt;
 
-struct pb_command;
-typedef int pb_command_main(const struct pb_command *cmd, int argc, char **argv,
-                            const pb_component *const *components);
+struct pb_invocation;
+typedef int pb_command_main(const struct pb_invocation *in);
 
 /* One command (at most 64 options of its own). */
 typedef struct pb_command {
@@ -62,13 +61,22 @@ typedef struct pb_command {
     const char      *help;          /* what it does; '\n' between lines */
     const pb_opt    *opts;          /* its own options (not the selection) */
     size_t           n_opts;
+    size_t           opts_size;     /* sizeof the struct they are stored in */
+    const void      *opts_default;  /* its defaults (NULL: all zero) */
     int              selection;     /* 1: takes the selection options */
+    int64_t          default_n;     /* > 0: the sizes when --n is not given */
     const char      *rest_help;     /* non-NULL: "--" passes the rest on,
                                      * described thus in the usage text */
     pb_command_main *main;
 } pb_command;
 
 #define PB_ARGS_INLINE 16
+
+/* In a pb_command initializer: its option table and the struct type the
+ * values go into. */
+#define PB_OPTS(table, type) \
+    .opts = (table), .n_opts = sizeof (table) / sizeof (table)[0], \
+    .opts_size = sizeof(type)
 
 /* What is left after the options. Parsing allocates nothing unless a list
  * option or more than PB_ARGS_INLINE arguments are given, so that `exec`
@@ -82,18 +90,22 @@ typedef struct pb_args {
     char  **rest_argv;
 } pb_args;
 
-#define PB_OPTS_HELP (-1)    /* pb_opts_parse printed the usage (--help) */
+/* What a command's entry point gets. */
+typedef struct pb_invocation {
+    const pb_command           *cmd;
+    const void                 *opts;       /* its struct, parsed */
+    const pb_selection         *sel;        /* when cmd->selection */
+    const pb_args              *args;
+    char                      **argv;       /* the whole command line */
+    const pb_component *const  *components;
+} pb_invocation;
 
-/* Parses argv[2..] of cmd into opts (the command's struct, holding its
- * defaults), sel (when cmd->selection; checked against components, its
- * regex compiled) and args. Returns 0; 2 after one error line; or
- * PB_OPTS_HELP after printing the command's usage on stdout for --help.
- * Whatever it returns, pb_opts_free releases what it allocated. */
-int  pb_opts_parse(const pb_command *cmd, int argc, char **argv, void *opts,
-                   pb_selection *sel, pb_args *args,
-                   const pb_component *const *components);
-void pb_opts_free(const pb_command *cmd, void *opts, pb_selection *sel,
-                  pb_args *args);
+/* Parses argv[2..] for cmd (its defaults first, then the options, the
+ * selection checked against components, the arguments) and calls
+ * cmd->main. Returns the exit status: cmd->main's; 2 after one usage
+ * line; 0 after printing the command's usage for --help. */
+int  pb_command_run(const pb_command *cmd, int argc, char **argv,
+                    const pb_component *const *components);
 
 /* One usage error of cmd: "pairbench: CMD: MESSAGE (see 'pairbench help
  * CMD')" on stderr; returns 2. */

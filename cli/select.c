@@ -131,35 +131,91 @@ int pb_select_case(const pb_selection *s, const pb_component *c,
     return 1;
 }
 
+/* Calls visit for every case of the registry in list order (component,
+ * scenario, implementation, N) until it returns nonzero; returns that. */
+typedef int case_visit(void *ctx, const pb_component *c, const pb_impl *i,
+                       const pb_scenario *sc, int64_t n);
+
+static int each_case(const pb_component *const *comps, case_visit *visit,
+                     void *ctx)
+{
+    for (size_t c = 0; comps[c]; c++)
+        for (size_t k = 0; k < comps[c]->n_scenarios; k++)
+            for (size_t i = 0; i < comps[c]->n_impls; i++)
+                for (const int64_t *n = comps[c]->scenarios[k].sizes; *n; n++) {
+                    int rc = visit(ctx, comps[c], &comps[c]->impls[i],
+                                   &comps[c]->scenarios[k], *n);
+                    if (rc)
+                        return rc;
+                }
+    return 0;
+}
+
+static void fill_case(pb_case *out, const pb_component *c, const pb_impl *i,
+                      const pb_scenario *sc, int64_t n)
+{
+    memset(out, 0, sizeof *out);
+    out->component = c;
+    out->impl = i;
+    out->scenario = sc;
+    out->n = n;
+    pb_case_name(out->name, sizeof out->name, c, i, sc, n);
+}
+
+typedef struct collect {
+    const pb_selection *sel;
+    pb_case            *v;
+    size_t              n, cap;
+} collect;
+
+static int collect_one(void *ctx, const pb_component *c, const pb_impl *i,
+                       const pb_scenario *sc, int64_t n)
+{
+    collect *k = ctx;
+    int capped;
+    if (!pb_select_case(k->sel, c, i, sc, n, &capped))
+        return 0;
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 32;
+        k->v = pb_xrealloc(k->v, k->cap * sizeof *k->v);
+    }
+    fill_case(&k->v[k->n++], c, i, sc, n);
+    return 0;
+}
+
 pb_case *pb_select_cases(const pb_selection *s, const pb_component *const *comps,
                          size_t *count)
 {
-    pb_case *v = NULL;
-    size_t n = 0, cap = 0;
-    for (size_t c = 0; comps[c]; c++)
-        for (size_t k = 0; k < comps[c]->n_scenarios; k++)
-            for (size_t i = 0; i < comps[c]->n_impls; i++) {
-                const pb_scenario *sc = &comps[c]->scenarios[k];
-                const pb_impl *im = &comps[c]->impls[i];
-                for (const int64_t *size = sc->sizes; *size; size++) {
-                    int capped;
-                    if (!pb_select_case(s, comps[c], im, sc, *size, &capped))
-                        continue;
-                    if (n == cap) {
-                        cap = cap ? cap * 2 : 32;
-                        v = pb_xrealloc(v, cap * sizeof *v);
-                    }
-                    memset(&v[n], 0, sizeof v[n]);
-                    v[n].component = comps[c];
-                    v[n].impl = im;
-                    v[n].scenario = sc;
-                    v[n].n = *size;
-                    pb_case_name(v[n].name, sizeof v[n].name, comps[c], im, sc, *size);
-                    n++;
-                }
-            }
-    *count = n;
-    return v;
+    collect k = { s, NULL, 0, 0 };
+    each_case(comps, collect_one, &k);
+    *count = k.n;
+    return k.v;
+}
+
+typedef struct lookup {
+    const char *name;
+    pb_case    *out;
+} lookup;
+
+/* 1 when found and runnable, -1 when found but capped, else 0. */
+static int find_one(void *ctx, const pb_component *c, const pb_impl *i,
+                    const pb_scenario *sc, int64_t n)
+{
+    lookup *l = ctx;
+    char full[sizeof l->out->name];
+    pb_case_name(full, sizeof full, c, i, sc, n);
+    if (strcmp(full, l->name) != 0)
+        return 0;
+    if (i->max_n > 0 && n > i->max_n)
+        return -1;
+    fill_case(l->out, c, i, sc, n);
+    return 1;
+}
+
+int pb_case_find(const pb_component *const *comps, const char *name, pb_case *out)
+{
+    lookup l = { name, out };
+    return each_case(comps, find_one, &l) == 1 ? 0 : -1;
 }
 
 int pb_select_none(const char *cmd)

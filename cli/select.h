@@ -61,6 +61,10 @@ int      pb_select_case(const pb_selection *s, const pb_component *c,
  * N), as a malloc'd array with *count set; NULL when there is none. */
 pb_case *pb_select_cases(const pb_selection *s,
                          const pb_component *const *components, size_t *count);
+/* Finds a case by its full name; 0, or -1 when there is none (or its
+ * implementation is capped below its N). Allocates nothing. */
+int      pb_case_find(const pb_component *const *components, const char *name,
+                      pb_case *out);
 /* The usage error for a selection with no case: prints one line, returns 2. */
 int      pb_select_none(const char *cmd);
 void     pb_select_free(pb_selection *s);
