@@ -1,29 +1,31 @@
 /*
- * The commands: pb_main dispatches to one function per command.
+ * The commands: pb_main finds the command by name in one table (cli.c) and
+ * calls its entry point; each command is one pb_command in its own file
+ * (cmd_NAME.c), its options a table that the parser and the usage text
+ * share (opts.h). The toolkit: opts.h (options), select.h (case
+ * selection), child.h (child processes), atomic.h (atomic writes, mkdir
+ * -p), str.h (dynamic strings).
  */
 #ifndef PAIRBENCH_CLI_H
 #define PAIRBENCH_CLI_H
 
 #include "pairbench/harness.h"
 #include "../harness/engine.h"
+#include "opts.h"
 
 /* Runs the pairbench command line over the given components (NULL-terminated
  * array). Returns the process exit status: 0, 1 (a run failed), 2 (usage). */
 int pb_main(int argc, char **argv, const pb_component *const *components);
-/* `pairbench exec CASE [--ops K] [--warmup W]` (exec.c). */
-int      pb_exec_main(int argc, char **argv, const pb_component *const *components);
-/* `pairbench massif [selection] [--n N] [--ops K] [--out DIR]` (massif.c). */
-int      pb_massif_main(int argc, char **argv, const pb_component *const *components);
-/* `pairbench instr ...`: instruction counts under callgrind (instr.c). */
-int      pb_instr_main(int argc, char **argv, const pb_component *const *components);
-/* `pairbench report FILE... [--massif F] [--out DIR]` (report_cmd.c). */
-int      pb_report_main(int argc, char **argv, const pb_component *const *components);
-/* `pairbench gate BASELINE NEW...`: the regression gate (gate.c). */
-int      pb_gate_main(int argc, char **argv, const pb_component *const *components);
 
-/* Finds a case by its full name; 0, or -1 when there is none (or its
- * implementation is capped below its N). */
-int      pb_case_find(const pb_component *const *components, const char *name,
-                      pb_case *out);
+/* The commands, in the order `pairbench help` lists them. */
+extern const pb_command pb_cmd_list;      /* cmd_list.c */
+extern const pb_command pb_cmd_run;       /* cmd_run.c */
+extern const pb_command pb_cmd_summary;   /* cmd_summary.c */
+extern const pb_command pb_cmd_claims;    /* cmd_summary.c */
+extern const pb_command pb_cmd_report;    /* cmd_report.c */
+extern const pb_command pb_cmd_exec;      /* cmd_exec.c */
+extern const pb_command pb_cmd_massif;    /* cmd_massif.c */
+extern const pb_command pb_cmd_instr;     /* cmd_instr.c */
+extern const pb_command pb_cmd_gate;      /* cmd_gate.c */
 
 #endif

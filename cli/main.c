@@ -1,4 +1,4 @@
-/* pairbench: the command-line entry point; everything is in harness/cli.c. */
+/* pairbench: the command-line entry point; the commands are in cli/. */
 #include "pairbench/harness.h"
 #include "../scenarios/scenarios.h"
 #include "cli.h"

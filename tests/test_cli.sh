@@ -128,5 +128,74 @@ else
     bad "compare.py failed:"; cat "$tmp/cmp"
 fi
 
+# --- the one grammar ---------------------------------------------------------
+# expect_flag_error DESCRIPTION FLAG ARGS...: a usage error whose line names FLAG.
+expect_flag_error() {
+    local what=$1 flag=$2; shift 2
+    expect_usage_error "$what" "$@"
+    grep -q -- "$flag" "$tmp/err" && ok || { bad "$what: the line does not name $flag"; cat "$tmp/err"; }
+}
+expect_flag_error "bad repetitions names it" --repetitions run --repetitions abc
+expect_flag_error "bad min-time names it"    --min-time   run --min-time=0
+expect_flag_error "bad --n names it"         --n          list --n 1,x
+expect_flag_error "--n zero"                 --n          list --n=0
+expect_flag_error "exec bad --ops"           --ops        exec task_store/naive/get_hit/16 --ops 0
+expect_flag_error "exec bad --warmup"        --warmup     exec task_store/naive/get_hit/16 --warmup=-1
+expect_flag_error "massif bad --ops"         --ops        massif --ops=-1
+expect_flag_error "instr bad --ops"          --ops        instr --ops x --json "$tmp/i.json"
+expect_flag_error "gate bad --alpha"         --alpha      gate --alpha=2 a b
+expect_flag_error "report empty --out"       --out        report --out= r.json
+expect_flag_error "flag given a value"       --quick      run --quick=1
+expect_flag_error "instr without --json"     --json       instr --component task_store
+expect_usage_error "summary with two files"  summary a.json b.json
+expect_usage_error "help of no command"      help frobnicate
+[ ! -e "$tmp/i.json" ] && ok || bad "instr usage error wrote its file"
+
+# --x=V means --x V for every command that takes --x.
+"$PB" list --filter='get_hit/(16|256)$' --component=task_store --scenario=get_hit \
+    --n=16,256 >"$tmp/eq" 2>&1 && [ "$(wc -l <"$tmp/eq")" -eq 4 ] && ok \
+    || { bad "list with --x=V options"; cat "$tmp/eq"; }
+"$PB" list --filter 'get_hit/(16|256)$' --component task_store --scenario get_hit \
+    --n 16,256 >"$tmp/sp" 2>&1 && cmp -s "$tmp/eq" "$tmp/sp" && ok || bad "--x=V and --x V differ"
+"$PB" exec task_store/naive/get_hit/16 --ops=300 --warmup=0 >"$tmp/out" 2>&1 \
+    && grep -q "^exec task_store/naive/get_hit/16 ops 512 " "$tmp/out" && ok || bad "exec --ops=300"
+expect_usage_error "massif --x=V parsed" massif --component=task_store --n=7 --ops=5 --out="$tmp/m"
+grep -q 'no case matches' "$tmp/err" && [ ! -e "$tmp/m" ] && ok || bad "massif --x=V: $(cat "$tmp/err")"
+expect_usage_error "instr --x=V parsed" instr --component=task_store --scenario=get_hit --n=7 --ops=5 --json="$tmp/i.json"
+grep -q 'no case matches' "$tmp/err" && ok || bad "instr --x=V: $(cat "$tmp/err")"
+expect_usage_error "instr --scenario checks names" instr --scenario no_such --json "$tmp/i.json"
+grep -q "unknown scenario 'no_such' (known:" "$tmp/err" && ok || bad "instr --scenario: $(cat "$tmp/err")"
+printf '{"context": {"kind": "pairbench-instr"}, "cases": [{"name": "x/naive/s/1", "instructions_per_op": 100, "allocs_per_op": 1}]}\n' >"$tmp/gi.json"
+"$PB" gate --instr-threshold=5 --ratio-threshold=20 --alpha=0.05 --all "$tmp/gi.json" "$tmp/gi.json" \
+    >"$tmp/out" 2>&1 && grep -q '^gate: pass' "$tmp/out" && grep -q 'instr/op +5%' "$tmp/out" && ok \
+    || { bad "gate with --x=V options"; cat "$tmp/out"; }
+"$PB" run --filter='^task_store/naive/get_hit/16$' --repetitions=1 --min-time=0.001 \
+    --allocator=glibc --json="$tmp/eq.json" >/dev/null 2>"$tmp/err" && [ -s "$tmp/eq.json" ] && ok \
+    || { bad "run with --x=V options"; cat "$tmp/err"; }
+"$PB" report "$tmp/r.json" --out="$tmp/rep" >/dev/null 2>"$tmp/err" && [ -s "$tmp/rep/index.html" ] && ok \
+    || { bad "report --out=DIR"; cat "$tmp/err"; }
+
+# --n selects sizes, the same for list and run: the selected cases of a
+# run are those list prints.
+n=$("$PB" list --component task_store --n 16,1000 | grep -vc -E '/(16|1000)$')
+[ "$n" -eq 0 ] && ok || bad "list --n 16,1000 printed other sizes"
+expect_usage_error "--n with no case" list --component task_store --n 7
+
+# Help comes from the option tables: the general text, a command's usage.
+"$PB" help >"$tmp/help" 2>&1 && for c in list run summary claims report exec massif instr gate help; do
+    grep -q "^  $c " "$tmp/help" || bad "help lacks $c"; done && ok
+for c in run massif instr; do grep -q -- '--n N\[,N...\]' "$tmp/help" || bad "help lacks --n"; done
+"$PB" help run >"$tmp/h1" 2>&1 && grep -q '^usage: pairbench run ' "$tmp/h1" && ok || bad "help run"
+"$PB" run --help >"$tmp/h2" 2>&1 && cmp -s "$tmp/h1" "$tmp/h2" && ok || bad "run --help differs from help run"
+
+# A --json path too long for its temporary is an error before anything
+# runs, not a cut name.
+long=$(printf 'x%.0s' $(seq 1 250)).json
+expect_usage_error "json name too long for its temporary" run --filter noop --json "$tmp/$long"
+grep -q 'too long' "$tmp/err" && ok || bad "long json: $(cat "$tmp/err")"
+ls "$tmp" | grep -q '^xxxx' && bad "long json: created something" || ok
+deep=$tmp$(printf '/%0200d' $(seq 1 21))/r.json
+expect_usage_error "json path over PATH_MAX" run --filter noop --json "$deep"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

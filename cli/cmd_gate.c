@@ -36,7 +36,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,9 +48,13 @@
 #include "../harness/engine.h"
 #include "../reports/model/model.h"
 #include "cli.h"
+#include "str.h"
 
 #define GATE_MIN_REPS 5
 #define GATE_MAX_INPUTS 8
+/* Room for any double printed by fmt_num or fmt_change ("%.1f" of DBL_MAX
+ * is 311 characters): bounded by construction, never cut. */
+#define GATE_NUM_CAP 400
 
 typedef struct gate_opts {
     double instr_threshold;   /* fraction, 0.02 */
@@ -83,12 +87,15 @@ static void gate_side_free(gate_side *s)
 static int gate_load_file(const char *path, const char *role, gate_side *side,
                           char *err, size_t cap)
 {
-    char why[512];
-    char *raw = pb_read_file(path, why, sizeof why);
+    size_t why_cap = strlen(path) + 512;    /* the reason names the file */
+    char *why = pb_xmalloc(why_cap);
+    char *raw = pb_read_file(path, why, why_cap);
     if (!raw) {
         snprintf(err, cap, "%s: %s", role, why);
+        free(why);
         return -1;
     }
+    free(why);
     char *text = pb_json_sanitize(raw);
     free(raw);
     cJSON *root = text ? cJSON_Parse(text) : NULL;
@@ -133,20 +140,23 @@ static int gate_load(const char *path, const char *role, int need_instr,
     }
     if (!S_ISDIR(st.st_mode))
         return gate_load_file(path, role, side, err, cap);
-    char file[PATH_MAX];
-    snprintf(file, sizeof file, "%s/instr.json", path);
+    char *file = pb_strf("%s/instr.json", path);
+    int rc = 0;
     if (stat(file, &st) == 0) {
-        if (gate_load_file(file, role, side, err, cap))
-            return -1;
+        rc = gate_load_file(file, role, side, err, cap);
     } else if (need_instr) {
-        snprintf(err, cap, "%s %.900s is missing (run 'make baseline' to create"
+        snprintf(err, cap, "%s %s is missing (run 'make baseline' to create"
                  " it)", role, file);
-        return -1;
+        rc = -1;
     }
-    snprintf(file, sizeof file, "%s/bench.json", path);
+    free(file);
+    if (rc != 0)
+        return rc;
+    file = pb_strf("%s/bench.json", path);
     if (stat(file, &st) == 0)
-        return gate_load_file(file, role, side, err, cap);
-    return 0;
+        rc = gate_load_file(file, role, side, err, cap);
+    free(file);
+    return rc;
 }
 
 /* --- printing ----------------------------------------------------------- */
@@ -214,7 +224,7 @@ static void gate_instr(const gate_opts *o, const cJSON *base, const cJSON *now,
     const cJSON *bcases = cJSON_GetObjectItemCaseSensitive(base, "cases");
     const cJSON *ncases = cJSON_GetObjectItemCaseSensitive(now, "cases");
     const cJSON *b;
-    char bs[32], ns[32], ch[32], verdict[64];
+    char bs[GATE_NUM_CAP], ns[GATE_NUM_CAP], ch[GATE_NUM_CAP], verdict[64];
     cJSON_ArrayForEach(b, bcases) {
         const cJSON *nm = cJSON_GetObjectItemCaseSensitive(b, "name");
         if (!cJSON_IsString(nm))
@@ -425,7 +435,7 @@ static void gate_bench(const gate_opts *o, const pb_component *const *comps,
                        const cJSON *base, const cJSON *now, gate_tally *t)
 {
     static double rb[GATE_MAX_REPS], rn[GATE_MAX_REPS];
-    char bs[32], ns[32], ch[32], verdict[96];
+    char bs[GATE_NUM_CAP], ns[GATE_NUM_CAP], ch[GATE_NUM_CAP], verdict[96];
     int few = 0;
     for (size_t c = 0; comps[c]; c++) {
         const pb_component *cp = comps[c];
@@ -478,76 +488,65 @@ static void gate_bench(const gate_opts *o, const pb_component *const *comps,
 
 /* --- entry -------------------------------------------------------------- */
 
-static int gate_usage(const char *fmt, const char *arg)
-{
-    fputs("pairbench: gate: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (see 'pairbench help')\n", stderr);
-    return 2;
-}
+typedef struct gate_args {
+    double instr_pct, ratio_pct, alpha;
+    int    all;
+} gate_args;
 
-/* Parses a percentage or probability in (0, max]; 0, or -1. */
-static int gate_number(const char *v, double max, double *out)
-{
-    char *end;
-    errno = 0;
-    double d = strtod(v, &end);
-    if (errno || *end || end == v || !(d > 0 && d <= max))
-        return -1;
-    *out = d;
-    return 0;
-}
+static const pb_opt gate_opts_table[] = {
+    { .name = "--instr-threshold", .type = PB_OPT_DOUBLE, .metavar = "PCT",
+      .dmin = 0, .dmax = 1000, .want = "a percentage > 0 (at most 1000)",
+      .help = "fail when instructions per op grow by more (default 2)",
+      .offset = offsetof(gate_args, instr_pct) },
+    { .name = "--ratio-threshold", .type = PB_OPT_DOUBLE, .metavar = "PCT",
+      .dmin = 0, .dmax = 1000, .want = "a percentage > 0 (at most 1000)",
+      .help = "fail when the median optimized/naive ratio grows\n"
+              "by more and the change is significant (default 10)",
+      .offset = offsetof(gate_args, ratio_pct) },
+    { .name = "--alpha", .type = PB_OPT_DOUBLE, .metavar = "P",
+      .dmin = 0, .dmax = 0.5, .want = "a probability in (0, 0.5]",
+      .help = "significance level of the Mann-Whitney test\n"
+              "(default 0.01)",
+      .offset = offsetof(gate_args, alpha) },
+    { .name = "--all", .type = PB_OPT_FLAG,
+      .help = "print the passing rows too",
+      .offset = offsetof(gate_args, all) },
+};
 
-int pb_gate_main(int argc, char **argv, const pb_component *const *comps)
-{
-    gate_opts o = { 0.02, 0.10, 0.01, 0 };
-    const char *paths[GATE_MAX_INPUTS + 1];
-    int n_paths = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        double d;
-        if (!strcmp(a, "--instr-threshold") && i + 1 < argc) {
-            if (gate_number(argv[++i], 1000, &d))
-                return gate_usage("--instr-threshold wants a percentage > 0,"
-                                  " not '%s'", argv[i]);
-            o.instr_threshold = d / 100;
-        } else if (!strcmp(a, "--ratio-threshold") && i + 1 < argc) {
-            if (gate_number(argv[++i], 1000, &d))
-                return gate_usage("--ratio-threshold wants a percentage > 0,"
-                                  " not '%s'", argv[i]);
-            o.ratio_threshold = d / 100;
-        } else if (!strcmp(a, "--alpha") && i + 1 < argc) {
-            if (gate_number(argv[++i], 0.5, &d))
-                return gate_usage("--alpha wants a probability in (0, 0.5],"
-                                  " not '%s'", argv[i]);
-            o.alpha = d;
-        } else if (!strcmp(a, "--all")) {
-            o.all = 1;
-        } else if (a[0] == '-' || n_paths == GATE_MAX_INPUTS + 1) {
-            return gate_usage("unknown or incomplete option '%s'", a);
-        } else {
-            paths[n_paths++] = a;
-        }
-    }
-    if (n_paths < 2)
-        return gate_usage("wants a baseline and at least one new result%s", "");
+static const gate_args gate_defaults = { 2, 10, 0.01, 0 };
 
+static int gate_main(const pb_invocation *in)
+{
+    const gate_args *g = in->opts;
+    const pb_component *const *comps = in->components;
+    gate_opts o = { g->instr_pct / 100, g->ratio_pct / 100, g->alpha, g->all };
+    const char *const *paths = (const char *const *)in->args->args;
+    int n_paths = (int)in->args->n_args;
+
+    /* the reasons name the files: room for the longest twice over */
+    size_t longest = 0;
+    for (int i = 0; i < n_paths; i++)
+        if (strlen(paths[i]) > longest)
+            longest = strlen(paths[i]);
+    size_t cap = 3 * longest + 2048;
+    char *err = pb_xmalloc(cap);
     gate_side base = { 0 }, now = { 0 };
-    char err[2048];
-    int rc = gate_load(paths[0], "baseline", 1, &base, err, sizeof err);
+    int rc = gate_load(paths[0], "baseline", 1, &base, err, cap);
     for (int i = 1; rc == 0 && i < n_paths; i++)
-        rc = gate_load(paths[i], "new result", 0, &now, err, sizeof err);
+        rc = gate_load(paths[i], "new result", 0, &now, err, cap);
     if (rc == 0 && !(base.instr && now.instr) && !(base.bench && now.bench)) {
-        snprintf(err, sizeof err, "nothing to compare: the baseline and the"
+        snprintf(err, cap, "nothing to compare: the baseline and the"
                  " new result share no kind of file (instr or benchmark)");
         rc = -1;
     }
     if (rc != 0) {
         fprintf(stderr, "pairbench: gate: %s\n", err);
+        free(err);
         gate_side_free(&base);
         gate_side_free(&now);
         return 2;
     }
+    free(err);
 
     gate_tally t = { 0 };
     header_printed = 0;
@@ -568,3 +567,14 @@ int pb_gate_main(int argc, char **argv, const pb_component *const *comps)
            t.skipped, o.instr_threshold * 100, o.alpha, o.ratio_threshold * 100);
     return failing ? 1 : 0;
 }
+
+const pb_command pb_cmd_gate = {
+    .name = "gate", .args = "BASELINE NEW...", .min_args = 2,
+    .max_args = GATE_MAX_INPUTS + 1,
+    .help = "compare new instr/benchmark results with a baseline\n"
+            "(directory with instr.json [bench.json], or a file);\n"
+            "exit 1 on a regression, 2 on a missing or bad input",
+    PB_OPTS(gate_opts_table, gate_args),
+    .opts_default = &gate_defaults,
+    .main = gate_main,
+};

@@ -1,0 +1,346 @@
+/*
+ * `pairbench run [selection] [options] [-- GBENCH FLAGS]`: verify, time,
+ * summarize.
+ *
+ * Selection is the shared one (select.h), so `list` and `run` agree and an
+ * unknown name is a usage error (exit 2) rather than an empty run. `run`
+ * then
+ *   1. re-executes itself with libjemalloc preloaded if --allocator jemalloc
+ *      asks for it and verifies which allocator serves malloc;
+ *   2. verifies every selected pair: each implementation runs the same
+ *      seeded operations and must return the same digest (a fast wrong
+ *      implementation is caught before it is timed);
+ *   3. registers one gbench family per component/impl/scenario over the
+ *      selected sizes and runs them, JSON going to a temporary file in the
+ *      same directory (atomic.h) that is renamed over --json FILE only when
+ *      the run completes;
+ *   4. prints the naive-vs-optimized pair summary.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../harness/engine.h"
+#include "../reports/model/model.h"
+#include "atomic.h"
+#include "child.h"
+#include "cli.h"
+#include "pb_git_rev.h"
+#include "str.h"
+
+#ifndef PB_BUILD_TYPE
+#define PB_BUILD_TYPE "unknown"
+#endif
+#ifndef PB_JEMALLOC_PATH
+#define PB_JEMALLOC_PATH "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
+#endif
+
+/* Defaults: medians of 5 repetitions of at least 0.1 s measured each; a
+ * quick pass is one repetition of 0.01 s. */
+#define DEFAULT_REPETITIONS 5
+#define DEFAULT_MIN_TIME_S  0.1
+#define QUICK_MIN_TIME_S    0.01
+
+typedef struct run_opts {
+    int         quick;
+    int64_t     repetitions;        /* 0 = not given */
+    double      min_time_s;         /* 0 = not given */
+    const char *json;
+    const char *allocator;
+} run_opts;
+
+static const pb_opt run_opts_table[] = {
+    { .name = "--quick", .type = PB_OPT_FLAG,
+      .help = "a short pass of every selected case (for CI):\n"
+              "1 repetition of 0.01 s",
+      .offset = offsetof(run_opts, quick) },
+    { .name = "--repetitions", .type = PB_OPT_INT, .metavar = "K",
+      .min = 1, .max = 1000,
+      .help = "run each case K times (default 5); the summary\n"
+              "uses medians and flags a cv above 10%",
+      .offset = offsetof(run_opts, repetitions) },
+    { .name = "--min-time", .type = PB_OPT_DOUBLE, .metavar = "SECONDS",
+      .dmin = 0, .dmax = 3600, .want = "seconds (0 < t <= 3600)",
+      .help = "measured time per case and repetition (default 0.1)",
+      .offset = offsetof(run_opts, min_time_s) },
+    { .name = "--json", .type = PB_OPT_STRING, .metavar = "FILE",
+      .want = "a file name",
+      .help = "write Google Benchmark JSON to FILE, atomically",
+      .offset = offsetof(run_opts, json) },
+    { .name = "--allocator", .type = PB_OPT_CHOICE, .metavar = "NAME",
+      .choices = "glibc,jemalloc", .want = "glibc or jemalloc",
+      .help = "glibc (default) or jemalloc: the malloc every case\n"
+              "runs under",
+      .offset = offsetof(run_opts, allocator) },
+};
+
+/* --- allocator ------------------------------------------------------------ */
+
+static int select_allocator(const char *want, char **argv)
+{
+    const char *have = pb_alloc_backend();
+    if (strcmp(want, have) == 0)
+        return 0;
+    if (strcmp(want, "glibc") == 0) {
+        const char *pre = getenv("LD_PRELOAD");
+        fprintf(stderr, "pairbench: --allocator glibc, but malloc is served by %s"
+                " (LD_PRELOAD=%s); unset LD_PRELOAD\n", have, pre ? pre : "");
+        return 2;
+    }
+    if (!pb_alloc_tracking_available()) {
+        fprintf(stderr, "pairbench: --allocator jemalloc needs the normal build;"
+                " this one is built with sanitizers\n");
+        return 2;
+    }
+    if (getenv("PB_ALLOCATOR_REEXEC")) {
+        fprintf(stderr, "pairbench: %s was preloaded but malloc is still served"
+                " by %s\n", PB_JEMALLOC_PATH, have);
+        return 2;
+    }
+    if (access(PB_JEMALLOC_PATH, R_OK) != 0) {
+        fprintf(stderr, "pairbench: jemalloc not found at %s; run"
+                " scripts/install-deps.sh\n", PB_JEMALLOC_PATH);
+        return 2;
+    }
+    const char *old = getenv("LD_PRELOAD");
+    char *preload = pb_strf("%s%s%s", PB_JEMALLOC_PATH, old && *old ? ":" : "",
+                            old && *old ? old : "");
+    setenv("LD_PRELOAD", preload, 1);
+    free(preload);
+    setenv("PB_ALLOCATOR_REEXEC", "1", 1);
+    pb_reexec_self(argv);
+    fprintf(stderr, "pairbench: cannot re-execute with jemalloc: %s\n",
+            strerror(errno));
+    return 2;
+}
+
+/* --- verification --------------------------------------------------------- */
+
+/* Runs one batch of every selected implementation of (c, s, n) from the same
+ * seed; returns 0 when all digests agree (or fewer than two ran). */
+static int verify_one(const pb_selection *sel, const pb_component *c,
+                      const pb_scenario *s, int64_t n, int *compared)
+{
+    uint64_t first = 0;
+    const pb_impl *first_impl = NULL;
+    int bad = 0;
+    for (size_t i = 0; i < c->n_impls; i++) {
+        int capped;
+        if (!pb_select_case(sel, c, &c->impls[i], s, n, &capped))
+            continue;
+        pb_case pc = { c, &c->impls[i], s, n, "" };
+        pb_case_name(pc.name, sizeof pc.name, c, &c->impls[i], s, n);
+        const char *err = NULL;
+        pb_run_release();              /* every implementation starts fresh */
+        pb_ctx *ctx = pb_run_begin(&pc, &err);
+        if (!ctx) {
+            fprintf(stderr, "pairbench: verify %s: %s\n", pc.name, err);
+            return 1;
+        }
+        pb_run_batch(ctx, s->batch(n));
+        pb_run_result r;
+        pb_run_collect(ctx, &r);
+        pb_run_end(ctx);
+        pb_run_release();
+        if (!first_impl) {
+            first_impl = &c->impls[i];
+            first = r.digest;
+        } else {
+            (*compared)++;
+            if (r.digest != first) {
+                fprintf(stderr, "pairbench: verify FAILED: %s/%s/%s/%lld: %s and"
+                        " %s observed different results (digest %016llx vs"
+                        " %016llx)\n", c->name, "*", s->name, (long long)n,
+                        first_impl->name, c->impls[i].name,
+                        (unsigned long long)first, (unsigned long long)r.digest);
+                bad = 1;
+            }
+        }
+    }
+    return bad;
+}
+
+static int verify_all(const pb_selection *sel, const pb_component *const *comps,
+                      int *compared)
+{
+    int bad = 0;
+    *compared = 0;
+    for (size_t c = 0; comps[c]; c++)
+        for (size_t s = 0; s < comps[c]->n_scenarios; s++)
+            for (const int64_t *n = comps[c]->scenarios[s].sizes; *n; n++)
+                bad |= verify_one(sel, comps[c], &comps[c]->scenarios[s], *n, compared);
+    return bad;
+}
+
+/* --- run ------------------------------------------------------------------ */
+
+static const char *compiler_string(void)
+{
+#if defined(__clang__)
+    return "clang " __clang_version__;
+#elif defined(__GNUC__)
+    return "gcc " __VERSION__;
+#else
+    return "unknown";
+#endif
+}
+
+/* Registers the selected families; the capped notes go to caps. Returns
+ * how many cases were registered. */
+static size_t register_cases(const pb_selection *sel,
+                             const pb_component *const *comps, pb_str *caps)
+{
+    size_t n_cases = 0;
+    for (size_t c = 0; comps[c]; c++)
+        for (size_t i = 0; i < comps[c]->n_impls; i++) {
+            const pb_impl *im = &comps[c]->impls[i];
+            int any_capped = 0;
+            for (size_t s = 0; s < comps[c]->n_scenarios; s++) {
+                const pb_scenario *sc = &comps[c]->scenarios[s];
+                size_t in_sweep = 0, k = 0;
+                for (const int64_t *n = sc->sizes; *n; n++)
+                    in_sweep++;
+                int64_t *sizes = pb_xmalloc(in_sweep * sizeof *sizes);
+                for (const int64_t *n = sc->sizes; *n; n++) {
+                    int capped;
+                    if (pb_select_case(sel, comps[c], im, sc, *n, &capped))
+                        sizes[k++] = *n;
+                    any_capped |= capped;
+                }
+                if (k > 0) {
+                    pb_case family = { comps[c], im, sc, 0, "" };
+                    pb_gb_register(&family, sizes, k);
+                    n_cases += k;
+                }
+                free(sizes);
+            }
+            if (any_capped)
+                pb_str_addf(caps, "%s%s/%s: N > %lld not run (%s)",
+                            caps->len ? "; " : "", comps[c]->name, im->name,
+                            (long long)im->max_n,
+                            im->cap_reason ? im->cap_reason : "capped");
+        }
+    return n_cases;
+}
+
+static int run_cases(const pb_command *cmd, const run_opts *o,
+                     const pb_selection *sel, const pb_args *a,
+                     const pb_component *const *comps, char **argv)
+{
+    if (o->allocator) {
+        int rc = select_allocator(o->allocator, argv);
+        if (rc)
+            return rc;
+    }
+
+    pb_str caps = { 0 };
+    size_t n_cases = register_cases(sel, comps, &caps);
+    if (n_cases == 0) {
+        pb_str_free(&caps);
+        return pb_select_none(cmd->name);
+    }
+
+    /* The JSON file: fail now, before minutes of running, if it cannot be
+     * written; gbench writes the temporary, renamed at the end. */
+    pb_atomic json = { 0 };
+    if (o->json && pb_atomic_begin(&json, o->json) != 0) {
+        fprintf(stderr, "pairbench: cannot write %s: %s\n", o->json,
+                strerror(errno));
+        pb_str_free(&caps);
+        return 2;
+    }
+
+    pb_gb_options g = {
+        .min_time_s = o->min_time_s ? o->min_time_s
+                                    : (o->quick ? QUICK_MIN_TIME_S : DEFAULT_MIN_TIME_S),
+        .repetitions = o->repetitions ? (int)o->repetitions
+                                      : (o->quick ? 1 : DEFAULT_REPETITIONS),
+        .json_path = o->json ? json.tmp : NULL,
+        .extra_argc = a->rest_argc,
+        .extra_argv = a->rest_argv,
+    };
+    int rc = 0;
+    if (pb_gb_init(argv[0], &g) != 0) {
+        rc = 2;
+        goto done;
+    }
+
+    fprintf(stderr, "pairbench: verifying that every implementation observes"
+            " the same results...\n");
+    int compared = 0;
+    if (verify_all(sel, comps, &compared)) {
+        rc = 1;
+        goto done;
+    }
+    char *verified = pb_strf("%d implementation pairs agree", compared);
+    fprintf(stderr, "pairbench: verified: %s\n", verified);
+
+    pb_str cmdline = { 0 };
+    for (int i = 0; argv[i]; i++)
+        pb_str_addf(&cmdline, "%s%s", i ? " " : "", argv[i]);
+    char *overhead = pb_strf("%.0f", pb_timer_overhead_ns());
+    pb_gb_add_context("pairbench_command", pb_str_get(&cmdline));
+    pb_gb_add_context("allocator", pb_alloc_backend());
+    pb_gb_add_context("allocator_version", pb_alloc_backend_version());
+    pb_gb_add_context("alloc_tracking", pb_alloc_tracking_available() ? "on" : "off");
+    pb_gb_add_context("compiler", compiler_string());
+    pb_gb_add_context("build_type", PB_BUILD_TYPE);
+    pb_gb_add_context("git_revision", PB_GIT_REV);
+    pb_gb_add_context("quick", o->quick ? "true" : "false");
+    pb_gb_add_context("verified", verified);
+    pb_gb_add_context("capped", pb_str_get(&caps));
+    pb_gb_add_context("latency_timer_overhead_ns", overhead);
+    free(verified);
+    free(overhead);
+    pb_str_free(&cmdline);
+
+    pb_progress_reset(n_cases);
+    pb_results_clear();
+    size_t errors = pb_gb_run();
+
+    if (caps.len)
+        printf("\nnot run: %s\n", pb_str_get(&caps));
+    pb_report_print(stdout, comps);
+
+    if (o->json) {
+        if (pb_report_json(json.tmp, comps) != 0) {
+            rc = 1;
+            goto done;
+        }
+        if (pb_atomic_commit(&json) != 0) {
+            fprintf(stderr, "pairbench: cannot write %s: %s\n", o->json,
+                    strerror(errno));
+            rc = 1;
+            goto done;
+        }
+        fprintf(stderr, "pairbench: results written to %s\n", o->json);
+    }
+    if (errors) {
+        fprintf(stderr, "pairbench: %zu case(s) reported an error\n", errors);
+        rc = 1;
+    }
+done:
+    if (json.tmp)
+        pb_atomic_abort(&json);
+    pb_str_free(&caps);
+    return rc;
+}
+
+static int run_main(const pb_invocation *in)
+{
+    return run_cases(in->cmd, in->opts, in->sel, in->args, in->components,
+                     in->argv);
+}
+
+const pb_command pb_cmd_run = {
+    .name = "run", .selection = 1,
+    .help = "verify and time the selected cases, then print the\n"
+            "naive-vs-optimized pair summary and the claims",
+    PB_OPTS(run_opts_table, run_opts),
+    .rest_help = "pass the remaining flags to Google Benchmark",
+    .main = run_main,
+};
