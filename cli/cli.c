@@ -26,6 +26,7 @@
 
 #include "../harness/engine.h"
 #include "../reports/model/model.h"
+#include "../reports/emit/emit.h"
 #include "cli.h"
 #include "pb_git_rev.h"
 #include "../reports/report.h"
@@ -506,6 +507,18 @@ static int cmd_run(options *o, const pb_component *const *comps, char **argv)
             return 2;
         }
         close(fd);
+    } else {
+        /* No --json: gbench still writes its JSON, to a private file that
+         * is read once as the results and removed. */
+        const char *dir = getenv("TMPDIR");
+        snprintf(tmp, sizeof tmp, "%s/pairbench-run-XXXXXX", dir && *dir ? dir : "/tmp");
+        int fd = mkstemp(tmp);
+        if (fd < 0) {
+            fprintf(stderr, "pairbench: cannot create a temporary file in %s: %s\n",
+                    dir && *dir ? dir : "/tmp", strerror(errno));
+            return 1;
+        }
+        close(fd);
     }
 
     pb_gb_options g = {
@@ -513,7 +526,7 @@ static int cmd_run(options *o, const pb_component *const *comps, char **argv)
                                     : (o->quick ? QUICK_MIN_TIME_S : DEFAULT_MIN_TIME_S),
         .repetitions = o->repetitions ? o->repetitions
                                       : (o->quick ? 1 : DEFAULT_REPETITIONS),
-        .json_path = o->json ? tmp : NULL,
+        .json_path = tmp,
         .extra_argc = o->extra_argc,
         .extra_argv = o->extra_argv,
     };
@@ -557,15 +570,29 @@ static int cmd_run(options *o, const pb_component *const *comps, char **argv)
     pb_gb_add_context("latency_timer_overhead_ns", overhead);
 
     pb_progress_reset(n_cases);
-    pb_results_clear();
     size_t errors = pb_gb_run();
 
+    /* The results: gbench's JSON read once; the analysis computed once. */
+    char why[512];
+    pb_resultset *rs = pb_resultset_load(tmp, why, sizeof why);
+    pb_analysis *an = rs ? pb_analysis_new(rs, comps) : NULL;
+    if (!an) {
+        fprintf(stderr, "pairbench: %s\n", rs ? "out of memory analysing the results" : why);
+        pb_resultset_free(rs);
+        unlink(tmp);
+        return 1;
+    }
     if (*caps)
         printf("\nnot run: %s\n", caps);
-    pb_report_print(stdout, comps);
+    pb_summary_print(stdout, an);
+    int written = !o->json || pb_results_write_json(tmp, an) == 0;
+    pb_analysis_free(an);
+    pb_resultset_free(rs);
+    if (!o->json)
+        unlink(tmp);
 
     if (o->json) {
-        if (pb_report_json(tmp, comps) != 0) {
+        if (!written) {
             unlink(tmp);
             return 1;
         }
@@ -594,15 +621,23 @@ static int cmd_read(int argc, char **argv, const pb_component *const *comps)
     if (argc != 3 || argv[2][0] == '-')
         return usage_error("%s wants exactly one results file", argv[1]);
     char err[512];
-    if (pb_results_load(argv[2], err, sizeof err) != 0) {
+    pb_resultset *rs = pb_resultset_load(argv[2], err, sizeof err);
+    if (!rs) {
         fprintf(stderr, "pairbench: %s\n", err);
         return 2;
     }
+    pb_analysis *an = pb_analysis_new(rs, comps);
+    if (!an) {
+        fprintf(stderr, "pairbench: out of memory analysing %s\n", argv[2]);
+        pb_resultset_free(rs);
+        return 1;
+    }
     if (strcmp(argv[1], "summary") == 0)
-        pb_report_print(stdout, comps);
-    else if (pb_claims_print(stdout, comps) == 0)
+        pb_summary_print(stdout, an);
+    else if (pb_claims_print(stdout, an) == 0)
         printf("no component in this build states a claim\n");
-    pb_results_clear();
+    pb_analysis_free(an);
+    pb_resultset_free(rs);
     return 0;
 }
 
