@@ -7,8 +7,8 @@
  *   time    three significant digits in ns, us, ms or s: "48.1 ns",
  *           "2.28 us", "152 ms"
  *   bytes   B, KiB, MiB, GiB (1024-based), one decimal: "86.2 KiB"
- *   count   three significant digits, whole numbers from 10,000: "0.1",
- *           "8.06", "25000"
+ *   count   three significant digits, whole numbers from 1,000: "0.1",
+ *           "8.06", "1234", "25000"
  *   ratio   three significant digits: "4.65x", "46.5x", "152x"
  *   N       "512", "10k", "1M" (exact thousands and millions)
  *   absent  a negative or non-finite value is "-"
@@ -79,7 +79,7 @@ void pb_fmt_count(char *buf, size_t cap, double v)
 {
     if (absent(v))
         snprintf(buf, cap, "-");
-    else if (v >= 1e4)
+    else if (v >= 999.5)        /* whole numbers, never "1e+03" */
         snprintf(buf, cap, "%.0f", v);
     else
         snprintf(buf, cap, "%.3g", v);

@@ -119,6 +119,9 @@ const struct cJSON *pb_resultset_stored_block(const pb_resultset *rs);
 const char *pb_resultset_context_text(const pb_resultset *rs, const char *key,
                                       char *buf, size_t cap);
 
+/* Nanoseconds in one gbench time_unit ("ns", "us", "ms", "s"; NULL is ns),
+ * or -1 for an unknown unit. */
+double pb_time_unit_ns(const char *unit);
 /* A copy of JSON text with the non-finite numbers gbench prints (NaN,
  * Infinity, nan, inf) as null, so cJSON and strict readers accept it.
  * Caller frees; NULL when out of memory. */

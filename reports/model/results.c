@@ -278,7 +278,7 @@ static const char *str(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static double unit_to_ns(const char *unit)
+double pb_time_unit_ns(const char *unit)
 {
     if (!unit || !strcmp(unit, "ns"))
         return 1;
@@ -369,7 +369,7 @@ static int row_of(const cJSON *b, pb_result *r)
     const char *name = str(b, "name");
     const char *run_name = str(b, "run_name");
     const char *run_type = str(b, "run_type");
-    double scale = unit_to_ns(str(b, "time_unit"));
+    double scale = pb_time_unit_ns(str(b, "time_unit"));
     if (!name || !run_name || !run_type || scale < 0)
         return -1;
     pb_result_init(r);
