@@ -1,0 +1,506 @@
+/*
+ * The report's charts: per scenario a log-log time chart and an
+ * allocations chart, per massif profile a heap-over-time chart, written as
+ * one gnuplot script, drawn by one gnuplot process as SVG, and inlined into
+ * the page with their ids made unique.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report_internal.h"
+
+static chart *chart_new(charts *C, const char *kind, const char *comp,
+                        const char *scen, const char *what)
+{
+    if (C->n == C->cap) {
+        size_t cap = C->cap ? C->cap * 2 : 32;
+        chart *p = realloc(C->c, cap * sizeof *p);
+        if (!p) {
+            C->script.oom = 1;
+            return NULL;
+        }
+        C->c = p;
+        C->cap = cap;
+    }
+    chart *ch = &C->c[C->n++];
+    memset(ch, 0, sizeof *ch);
+    snprintf(ch->id, sizeof ch->id, "chart-%s-%s-%s", kind, comp, scen);
+    snprintf(ch->title, sizeof ch->title, "%s/%s: %s", comp, scen, what);
+    return ch;
+}
+
+/* Common chart set-up: title, N on a log axis with a tic at every N. */
+static void gp_begin(sbuf *g, const chart *ch, const int64_t *ns, size_t k)
+{
+    pb_sb_puts(g, "reset\nset encoding utf8\nset micro\n");
+    pb_sb_puts(g, "set title \"");
+    pb_sb_gp(g, ch->title);
+    pb_sb_puts(g, "\"\nset xlabel \"N\"\nset logscale x 10\nset xtics (");
+    for (size_t i = 0; i < k; i++) {
+        char t[32];
+        pb_rep_fmt_n(t, sizeof t, ns[i]);
+        pb_sb_printf(g, "%s\"%s\" %lld", i ? ", " : "", t, (long long)ns[i]);
+    }
+    pb_sb_printf(g, ")\nset xrange [%g:%g]\n", (double)ns[0] / 1.6,
+                 (double)ns[k - 1] * 1.6);
+    pb_sb_puts(g, "set border 3\nset tics nomirror\nset grid lc rgb \"#e2e2e2\"\n"
+               "set key below horizontal\nset bars small\n");
+}
+
+static void gp_no_data_note(sbuf *g, const char *words)
+{
+    pb_sb_puts(g, "unset border\nunset tics\nunset key\nunset grid\nunset logscale\n"
+               "unset xlabel\nset xrange [0:1]\nset yrange [0:1]\nset label 1 \"");
+    pb_sb_gp(g, words);
+    pb_sb_puts(g, "\" at graph 0.5,0.5 center\nplot 2 notitle\n");
+}
+
+static const char *const impl_colors[2] = { "#c0392b", "#1f6fb4" };
+static const int point_types[5] = { 7, 5, 9, 11, 13 };
+
+/* The log-log time chart of one scenario: per series and implementation
+ * the median time per op against N, with min..max error bars when the
+ * series has repetitions. */
+static void chart_time(charts *C, const report *R, const pb_component *c,
+                       const pb_scenario *sc, const int64_t *ns, size_t k)
+{
+    chart *ch = chart_new(C, "time", c->name, sc->name, "time per operation");
+    if (!ch)
+        return;
+    sbuf *g = &C->script;
+    size_t idx = C->n - 1;
+    gp_begin(g, ch, ns, k);
+    sbuf plot = { 0 };
+    for (size_t si = 0; si < R->n; si++)
+        for (int im = 0; im < 2; im++) {
+            int points = 0;
+            pb_sb_printf(g, "$t%zu_%zu_%d << EOD\n", idx, si, im);
+            for (size_t i = 0; i < k; i++) {
+                cell x = pb_rep_get_cell(&R->s[si], c->name, pb_rep_impl_names[im],
+                                         sc->name, ns[i]);
+                if (!x.r || !(x.r->ns_per_op > 0))
+                    continue;
+                double lo = x.reps > 1 && x.lo > 0 ? x.lo : x.r->ns_per_op;
+                double hi = x.reps > 1 && x.hi > 0 ? x.hi : x.r->ns_per_op;
+                pb_sb_printf(g, "%lld %.6g %.6g %.6g\n", (long long)ns[i],
+                             x.r->ns_per_op * 1e-9, lo * 1e-9, hi * 1e-9);
+                points++;
+            }
+            pb_sb_puts(g, "EOD\n");
+            if (!points)
+                continue;
+            pb_sb_printf(&plot, "%s$t%zu_%zu_%d using 1:2%s with %s lw 2 lc rgb \"%s\""
+                         " dt %zu pt %d ps 0.8 title \"%s", plot.len ? ", " : "", idx, si,
+                         im, R->s[si].repetitions > 1 ? ":3:4" : "",
+                         R->s[si].repetitions > 1 ? "yerrorlines" : "linespoints",
+                         impl_colors[im], si % 4 + 1, point_types[si % 5],
+                         pb_rep_impl_names[im]);
+            if (R->n > 1) {
+                pb_sb_puts(&plot, ", ");
+                pb_sb_gp(&plot, R->s[si].label);
+            }
+            pb_sb_puts(&plot, "\"");
+        }
+    if (plot.oom)
+        g->oom = 1;
+    if (plot.len) {
+        pb_sb_puts(g, "set logscale y 10\nset format y \"%.0s %cs\"\n"
+                   "set ylabel \"time per operation (log scale)\"\nplot ");
+        pb_sb_putn(g, plot.p, plot.len);
+        pb_sb_puts(g, "\n");
+    } else {
+        gp_no_data_note(g, "no time measured for this scenario");
+    }
+    pb_sb_free(&plot);
+}
+
+/* The allocations chart of one scenario: allocations per op against N (log
+ * N; log y only when every value is positive and they span 20x). */
+static void chart_allocs(charts *C, const report *R, const pb_component *c,
+                         const pb_scenario *sc, const int64_t *ns, size_t k)
+{
+    chart *ch = chart_new(C, "allocs", c->name, sc->name, "allocations per operation");
+    if (!ch)
+        return;
+    sbuf *g = &C->script;
+    size_t idx = C->n - 1;
+    gp_begin(g, ch, ns, k);
+    sbuf plot = { 0 };
+    double lo = -1, hi = -1;
+    for (size_t si = 0; si < R->n; si++)
+        for (int im = 0; im < 2; im++) {
+            int points = 0;
+            pb_sb_printf(g, "$a%zu_%zu_%d << EOD\n", idx, si, im);
+            for (size_t i = 0; i < k; i++) {
+                cell x = pb_rep_get_cell(&R->s[si], c->name, pb_rep_impl_names[im],
+                                         sc->name, ns[i]);
+                if (!x.r || x.r->allocs_per_op < 0)
+                    continue;
+                double v = x.r->allocs_per_op;
+                pb_sb_printf(g, "%lld %.6g\n", (long long)ns[i], v);
+                if (lo < 0 || v < lo)
+                    lo = v;
+                if (v > hi)
+                    hi = v;
+                points++;
+            }
+            pb_sb_puts(g, "EOD\n");
+            if (!points)
+                continue;
+            pb_sb_printf(&plot, "%s$a%zu_%zu_%d using 1:2 with linespoints lw 2"
+                         " lc rgb \"%s\" dt %zu pt %d ps 0.8 title \"%s",
+                         plot.len ? ", " : "", idx, si, im, impl_colors[im], si % 4 + 1,
+                         point_types[si % 5], pb_rep_impl_names[im]);
+            if (R->n > 1) {
+                pb_sb_puts(&plot, ", ");
+                pb_sb_gp(&plot, R->s[si].label);
+            }
+            pb_sb_puts(&plot, "\"");
+        }
+    if (plot.oom)
+        g->oom = 1;
+    if (plot.len) {
+        if (lo > 0 && hi / lo >= 20)
+            pb_sb_puts(g, "set logscale y 10\nset format y \"%g\"\n");
+        else
+            pb_sb_printf(g, "set yrange [0:%g]\n", hi > 0 ? hi * 1.15 : 1.0);
+        if (hi == 0)
+            pb_sb_puts(g, "set label 1 \"no allocation in the measured region, at"
+                       " any N\" at graph 0.5,0.6 center\n");
+        pb_sb_puts(g, "set ylabel \"allocations per operation\"\nplot ");
+        pb_sb_putn(g, plot.p, plot.len);
+        pb_sb_puts(g, "\n");
+    } else {
+        gp_no_data_note(g, "no allocation counts in these results"
+                          " (allocation tracking was off)");
+    }
+    pb_sb_free(&plot);
+}
+
+/* The heap-over-time chart of one scenario from its massif profiles: heap
+ * (massif's mem_heap_B, KiB) against millions of instructions executed,
+ * naive and optimized overlaid, each peak marked. */
+static void chart_heap(charts *C, const report *R, const pb_component *c,
+                       const pb_scenario *sc)
+{
+    char what[96];
+    const cJSON *any = pb_rep_massif_case(R, c->name, "naive", sc->name);
+    if (!any)
+        any = pb_rep_massif_case(R, c->name, "optimized", sc->name);
+    snprintf(what, sizeof what, "heap over time (massif, N = %.0f)",
+             jnum(any, "n", 0));
+    chart *ch = chart_new(C, "heap", c->name, sc->name, what);
+    if (!ch)
+        return;
+    sbuf *g = &C->script;
+    size_t idx = C->n - 1;
+    pb_sb_puts(g, "reset\nset encoding utf8\nset title \"");
+    pb_sb_gp(g, ch->title);
+    pb_sb_puts(g, "\"\nset xlabel \"time (millions of instructions executed, under"
+               " valgrind)\"\nset ylabel \"heap (KiB)\"\nset yrange [0:*]\n"
+               "set xrange [0:*]\nset border 3\nset tics nomirror\n"
+               "set grid lc rgb \"#e2e2e2\"\nset key below horizontal\n");
+    sbuf plot = { 0 };
+    for (int im = 0; im < 2; im++) {
+        const cJSON *mc = pb_rep_massif_case(R, c->name, pb_rep_impl_names[im], sc->name);
+        if (!mc)
+            continue;
+        const cJSON *pt;
+        pb_sb_printf(g, "$h%zu_%d << EOD\n", idx, im);
+        cJSON_ArrayForEach(pt, jget(mc, "snapshots"))
+            pb_sb_printf(g, "%.6g %.6g\n", cJSON_GetArrayItem(pt, 0)->valuedouble / 1e6,
+                         cJSON_GetArrayItem(pt, 1)->valuedouble / 1024);
+        pb_sb_printf(g, "EOD\n$p%zu_%d << EOD\n%.6g %.6g\nEOD\n", idx, im,
+                     jnum(mc, "peak_time", 0) / 1e6, jnum(mc, "peak_heap_bytes", 0) / 1024);
+        char peak[32];
+        pb_rep_fmt_bytes(peak, sizeof peak, jnum(mc, "peak_heap_bytes", -1));
+        pb_sb_printf(&plot, "%s$h%zu_%d using 1:2 with lines lw 2 lc rgb \"%s\""
+                     " dt %d title \"%s (peak %s)\", $p%zu_%d using 1:2 with points"
+                     " pt 7 ps 1 lc rgb \"%s\" notitle", plot.len ? ", " : "", idx, im,
+                     impl_colors[im], im + 1, pb_rep_impl_names[im], peak, idx, im,
+                     impl_colors[im]);
+    }
+    if (plot.oom)
+        g->oom = 1;
+    if (plot.len) {
+        pb_sb_puts(g, "plot ");
+        pb_sb_putn(g, plot.p, plot.len);
+        pb_sb_puts(g, "\n");
+    } else {
+        gp_no_data_note(g, "no massif profile for this scenario");
+    }
+    pb_sb_free(&plot);
+}
+
+/* Last non-empty line of a stream, into buf. */
+static void last_line(FILE *f, char *buf, size_t cap)
+{
+    char line[512];
+    buf[0] = '\0';
+    rewind(f);
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
+        while (len && isspace((unsigned char)line[len - 1]))
+            line[--len] = '\0';
+        const char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p)
+            snprintf(buf, cap, "%s", p);
+    }
+}
+
+/* Runs gnuplot on the script, its standard output into out. 0, or 1 after
+ * printing one line (gnuplot missing, failing, or no temporary file). */
+static int run_gnuplot(const sbuf *script, sbuf *out)
+{
+    int rc = 1;
+    int pipefd[2] = { -1, -1 };
+    FILE *in = tmpfile(), *err = tmpfile();
+    if (!in || !err) {
+        fprintf(stderr, "pairbench: cannot create a temporary file for gnuplot: %s\n",
+                strerror(errno));
+        goto done;
+    }
+    if (fwrite(script->p, 1, script->len, in) != script->len || fflush(in) != 0 ||
+        lseek(fileno(in), 0, SEEK_SET) != 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
+        fprintf(stderr, "pairbench: cannot prepare gnuplot's input: %s\n",
+                strerror(errno));
+        goto done;
+    }
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        fprintf(stderr, "pairbench: cannot start gnuplot: out of memory\n");
+        goto done;
+    }
+    posix_spawn_file_actions_adddup2(&fa, fileno(in), 0);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
+    char arg0[] = "gnuplot";
+    char *args[] = { arg0, NULL };
+    pid_t pid;
+    int e = posix_spawnp(&pid, "gnuplot", &fa, NULL, args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pipefd[1]);
+    pipefd[1] = -1;
+    if (e != 0) {
+        if (e == ENOENT)
+            fprintf(stderr, "pairbench: gnuplot not found: install Debian's"
+                    " gnuplot-nox (scripts/install-deps.sh)\n");
+        else
+            fprintf(stderr, "pairbench: cannot run gnuplot: %s\n", strerror(e));
+        goto done;
+    }
+    char chunk[65536];
+    for (;;) {
+        ssize_t k = read(pipefd[0], chunk, sizeof chunk);
+        if (k > 0)
+            pb_sb_putn(out, chunk, (size_t)k);
+        else if (k == 0 || errno != EINTR)
+            break;
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char why[512];
+        last_line(err, why, sizeof why);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !why[0])
+            fprintf(stderr, "pairbench: gnuplot not found: install Debian's"
+                    " gnuplot-nox (scripts/install-deps.sh)\n");
+        else if (WIFEXITED(status))
+            fprintf(stderr, "pairbench: gnuplot failed (exit %d)%s%s\n",
+                    WEXITSTATUS(status), why[0] ? ": " : "", why);
+        else
+            fprintf(stderr, "pairbench: gnuplot was killed by signal %d\n",
+                    WTERMSIG(status));
+        goto done;
+    }
+    if (out->oom) {
+        fprintf(stderr, "pairbench: out of memory reading gnuplot's charts\n");
+        goto done;
+    }
+    rc = 0;
+done:
+    if (pipefd[0] >= 0)
+        close(pipefd[0]);
+    if (pipefd[1] >= 0)
+        close(pipefd[1]);
+    if (in)
+        fclose(in);
+    if (err)
+        fclose(err);
+    return rc;
+}
+
+/* Draws every chart of the report: one gnuplot process for all of them,
+ * its output split into one SVG document per chart. 0, or 1 after one
+ * line on stderr. */
+int pb_rep_draw_charts(charts *C, const report *R)
+{
+    sbuf *g = &C->script;
+    pb_sb_puts(g, "set terminal svg size 580,360 fixed noenhanced font \"sans-serif,11\""
+               " background rgb \"white\"\nset output\n");
+    for (size_t c = 0; R->comps[c]; c++) {
+        const pb_component *comp = R->comps[c];
+        if (!pb_is_pair(comp) || !pb_rep_component_ran(R, comp))
+            continue;
+        for (size_t s = 0; s < comp->n_scenarios; s++) {
+            int64_t ns[MAX_SIZES];
+            size_t k = pb_rep_scenario_sizes(R, comp->name, comp->scenarios[s].name, ns);
+            if (!k)
+                continue;
+            chart_time(C, R, comp, &comp->scenarios[s], ns, k);
+            chart_allocs(C, R, comp, &comp->scenarios[s], ns, k);
+        }
+        for (size_t s = 0; s < comp->n_scenarios; s++)
+            if (pb_rep_massif_has(R, comp->name, comp->scenarios[s].name))
+                chart_heap(C, R, comp, &comp->scenarios[s]);
+    }
+    if (g->oom) {
+        fprintf(stderr, "pairbench: out of memory writing the charts\n");
+        return 1;
+    }
+    if (C->n == 0)
+        return 0;
+    if (run_gnuplot(g, &C->svg) != 0)
+        return 1;
+    size_t at = 0, found = 0;
+    const char *text = C->svg.p ? C->svg.p : "";
+    while (found < C->n) {
+        const char *start = strstr(text + at, "<svg");
+        const char *end = start ? strstr(start, "</svg>") : NULL;
+        if (!end)
+            break;
+        C->c[found].off = (size_t)(start - text);
+        C->c[found].len = (size_t)(end + 6 - start);
+        at = (size_t)(end + 6 - text);
+        found++;
+    }
+    if (found != C->n) {
+        fprintf(stderr, "pairbench: gnuplot drew %zu of %zu charts\n", found, C->n);
+        return 1;
+    }
+    return 0;
+}
+
+const chart *pb_rep_chart_find(const charts *C, const char *id)
+{
+    for (size_t i = 0; i < C->n; i++)
+        if (strcmp(C->c[i].id, id) == 0)
+            return &C->c[i];
+    return NULL;
+}
+
+typedef struct span {
+    const char *p;
+    size_t      n;
+} span;
+
+static int id_char(char ch)
+{
+    return isalnum((unsigned char)ch) || ch == '_' || ch == '-' || ch == '.' || ch == ':';
+}
+
+/* Inlines one gnuplot SVG document into the page: without its namespace
+ * attributes (HTML puts <svg> in the SVG namespace itself), xlink:href as
+ * href, its title as the chart's, and every id and reference to it
+ * prefixed with "c<index>-" so that ids stay unique across charts. */
+static void sb_svg(sbuf *b, const char *svg, size_t len, size_t index,
+                   const char *title)
+{
+    const char *end = svg + len;
+    const char *gt = memchr(svg, '>', len);
+    if (!gt)
+        return;
+    span ids[256];
+    size_t n_ids = 0;
+    for (const char *p = svg + 1; p + 4 < end; p++) {
+        if (!isspace((unsigned char)p[-1]) || strncmp(p, "id=", 3) ||
+            (p[3] != '\'' && p[3] != '"'))
+            continue;
+        const char *q = p + 4;
+        const char *close = memchr(q, p[3], (size_t)(end - q));
+        if (close && n_ids < sizeof ids / sizeof ids[0])
+            ids[n_ids++] = (span){ q, (size_t)(close - q) };
+    }
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "c%zu-", index);
+
+    /* The opening tag, without xmlns attributes. */
+    pb_sb_puts(b, "<svg role=\"img\" aria-label=\"");
+    pb_sb_html(b, title);
+    pb_sb_puts(b, "\"");
+    for (const char *q = svg + 4; q < gt;) {
+        if (isspace((unsigned char)*q) && q + 6 < gt && !strncmp(q + 1, "xmlns", 5)) {
+            const char *eq = memchr(q, '=', (size_t)(gt - q));
+            const char *close = eq && eq + 2 < gt ? memchr(eq + 2, eq[1], (size_t)(gt - eq - 2)) : NULL;
+            if (!close)
+                break;
+            q = close + 1;
+            continue;
+        }
+        pb_sb_putn(b, isspace((unsigned char)*q) ? " " : q, 1);
+        q++;
+    }
+    pb_sb_puts(b, ">");
+
+    const char *run = gt + 1;
+    for (const char *p = gt + 1; p < end; p++) {
+        if (*p == '<' && !strncmp(p, "<title>Gnuplot</title>", 22)) {
+            pb_sb_putn(b, run, (size_t)(p - run));
+            pb_sb_puts(b, "<title>");
+            pb_sb_html(b, title);
+            pb_sb_puts(b, "</title>");
+            p += 21;
+            run = p + 1;
+        } else if (*p == 'x' && !strncmp(p, "xlink:href=", 11)) {
+            pb_sb_putn(b, run, (size_t)(p - run));
+            pb_sb_puts(b, "href=");
+            p += 10;
+            run = p + 1;
+        } else if (*p == 'i' && isspace((unsigned char)p[-1]) && !strncmp(p, "id=", 3) &&
+                   (p[3] == '\'' || p[3] == '"')) {
+            pb_sb_putn(b, run, (size_t)(p + 4 - run));
+            pb_sb_puts(b, prefix);
+            p += 3;
+            run = p + 1;
+        } else if ((*p == '\'' || *p == '"' || *p == '(') && p + 1 < end && p[1] == '#') {
+            const char *name = p + 2;
+            size_t n = 0;
+            while (name + n < end && id_char(name[n]))
+                n++;
+            for (size_t i = 0; i < n_ids; i++)
+                if (ids[i].n == n && !strncmp(ids[i].p, name, n)) {
+                    pb_sb_putn(b, run, (size_t)(p + 2 - run));
+                    pb_sb_puts(b, prefix);
+                    run = p + 2;
+                    p++;
+                    break;
+                }
+        }
+    }
+    pb_sb_putn(b, run, (size_t)(end - run));
+}
+
+void pb_rep_chart_svg(sbuf *b, const charts *C, const chart *ch)
+{
+    sb_svg(b, C->svg.p + ch->off, ch->len, (size_t)(ch - C->c), ch->title);
+}
+
+void pb_rep_charts_free(charts *C)
+{
+    pb_sb_free(&C->script);
+    pb_sb_free(&C->svg);
+    free(C->c);
+    memset(C, 0, sizeof *C);
+}

@@ -1,0 +1,241 @@
+/*
+ * What the report's files (reports/ without reports/model/) share, and
+ * nothing else: the string buffer, the number formats, the loaded results
+ * (series), the warnings, the massif profiles, the charts, the overview's
+ * content, and the two writers (page, summary). Everything a file does not
+ * share is static in it. Names shared between files carry pb_sb_ (the
+ * buffer) or pb_rep_ (the rest); none of them is part of report.h's
+ * contract.
+ */
+#ifndef PAIRBENCH_REPORT_INTERNAL_H
+#define PAIRBENCH_REPORT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "model/model.h"
+#include "report.h"
+
+#define MAX_SERIES  PB_REPORT_MAX_FILES
+#define MAX_SIZES   64         /* distinct N of one scenario */
+
+/* UTF-8 glyphs, as separate literals so no hex escape swallows a letter. */
+#define ARROW  "\xe2\x86\x92"  /* → */
+#define TIMES  "\xc3\x97"      /* × */
+#define MICRO  "\xc2\xb5"      /* µ */
+#define NDASH  "\xe2\x80\x93"  /* – */
+
+/* --- a growable string (sbuf.c) ------------------------------------------- */
+
+/* Appends never fail loudly: on out of memory `oom` is set and later
+ * appends are ignored; the caller checks oom once at the end. */
+typedef struct sbuf {
+    char  *p;
+    size_t len, cap;
+    int    oom;
+} sbuf;
+
+void pb_sb_putn(sbuf *b, const char *s, size_t n);
+void pb_sb_puts(sbuf *b, const char *s);
+__attribute__((format(printf, 2, 3)))
+void pb_sb_printf(sbuf *b, const char *fmt, ...);
+void pb_sb_free(sbuf *b);
+/* Text as HTML character data or attribute value. */
+void pb_sb_html(sbuf *b, const char *s);
+/* Text inside a Markdown table cell: no line breaks, no cell separators,
+ * no HTML, no emphasis or code markers. */
+void pb_sb_md(sbuf *b, const char *s);
+/* Text for a gnuplot double-quoted string (noenhanced): printable ASCII
+ * without quotes or backslashes. */
+void pb_sb_gp(sbuf *b, const char *s);
+
+/* --- number formats (format.c) -------------------------------------------- */
+
+/* Each writes into buf (at most cap bytes); "-" for an absent (negative or
+ * non-finite) value. */
+void pb_rep_fmt_time(char *buf, size_t cap, double ns);      /* "48.1 ns" */
+void pb_rep_fmt_bytes(char *buf, size_t cap, double b);      /* "1.5 KiB" */
+void pb_rep_fmt_count(char *buf, size_t cap, double v);
+void pb_rep_fmt_ratio(char *buf, size_t cap, double r);      /* "3.2×" */
+/* "2 → 0 (100% fewer)": a count per op, naive then optimized. */
+void pb_rep_fmt_reduction(char *buf, size_t cap, double a, double b);
+void pb_rep_fmt_n(char *buf, size_t cap, int64_t n);         /* "16k" */
+/* The current time, "2026-12-01 23:10 UTC". */
+void pb_rep_now_utc(char *buf, size_t cap);
+
+/* --- the results files (series.c) ----------------------------------------- */
+
+typedef struct series {
+    const char   *path;
+    char          label[64];        /* allocator, + file name when shared */
+    cJSON        *root;             /* the whole file */
+    const cJSON  *context;          /* borrowed from root */
+    const cJSON  *block;            /* the "pairbench" object */
+    cJSON        *own_block;        /* computed here when the file had none */
+    pb_result    *rows;
+    size_t        n_rows;
+    int           repetitions;      /* most iteration rows of one case */
+    double        cv_limit;
+} series;
+
+typedef struct report {
+    series                     s[MAX_SERIES];
+    size_t                     n;
+    const pb_component *const *comps;
+    const char                *massif_path;   /* --massif, or NULL */
+    cJSON                     *massif;        /* its parsed MASSIF.json */
+} report;
+
+/* One case in one series: the row standing for it (median when repeated,
+ * else the single run), its cv, the min..max of its repetitions, and an
+ * error row when it failed. */
+typedef struct cell {
+    const pb_result *r;
+    const pb_result *err;
+    double           cv;         /* -1 when not repeated */
+    int              reps;       /* successful repetitions */
+    double           lo, hi;     /* min..max time per op over them */
+} cell;
+
+/* The overview numbers of one pair in one series at N. */
+typedef struct pair_at {
+    cell nv, op;
+    double speedup;          /* -1 when either is missing */
+    int untrusted;
+} pair_at;
+
+typedef enum { V_NONE, V_HOLDS, V_FAILS, V_UNMEASURED } verdict;
+
+extern const char *const pb_rep_impl_names[2];    /* "naive", "optimized" */
+
+/* Loads files[0..n) into R->s and labels them (R->comps set). 0, or -1
+ * with a one-line reason in err; pb_rep_unload frees what was loaded,
+ * either way. */
+int  pb_rep_load(report *R, const char *const *files, size_t n, char *err, size_t cap);
+void pb_rep_unload(report *R);
+
+/* JSON lookups that accept NULL: the member, a string member (or NULL), a
+ * number member (or dflt). */
+static inline const cJSON *jget(const cJSON *o, const char *key)
+{
+    return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
+
+static inline const char *jstr(const cJSON *o, const char *key)
+{
+    const cJSON *v = jget(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static inline double jnum(const cJSON *o, const char *key, double dflt)
+{
+    const cJSON *v = jget(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+/* A context value as text (strings as they are, numbers and booleans
+ * printed into buf); NULL when absent. */
+const char *pb_rep_ctx_text(const series *s, const char *key, char *buf, size_t cap);
+int pb_rep_ctx_is(const series *s, const char *key, const char *want);
+
+cell pb_rep_get_cell(const series *s, const char *comp, const char *impl,
+                     const char *scen, int64_t n);
+pair_at pb_rep_pair_of(const series *s, const char *comp, const char *scen, int64_t n);
+/* Splits "component/impl/scenario/N"; 1 when the name has that shape. */
+int pb_rep_parse_case(const char *name, char *comp, char *impl, char *scen,
+                      size_t cap, int64_t *n);
+/* The N measured (for any implementation, in any file) of a scenario,
+ * ascending (at most MAX_SIZES); their count. */
+size_t pb_rep_scenario_sizes(const report *R, const char *comp, const char *scen,
+                             int64_t *out);
+int pb_rep_component_ran(const report *R, const pb_component *c);
+/* The reference N of a scenario: the largest N measured for both
+ * implementations in every file that measured the scenario at all; when
+ * no N is common, the largest measured for both in any file; 0 if none. */
+int64_t pb_rep_reference_n(const report *R, const char *comp, const char *scen,
+                           const int64_t *ns, size_t k);
+/* "O(N), rms 4%" from the BigO and RMS rows of a family; "-" when absent. */
+void pb_rep_fmt_fit(char *buf, size_t cap, const series *s, const char *comp,
+                    const char *impl, const char *scen);
+/* The crossover of comp/scen as the analysis block states it, in words
+ * (shortly: "N ≥ 256"). */
+void pb_rep_fmt_crossover(char *buf, size_t cap, const series *s, const char *comp,
+                          const char *scen, int shortly);
+/* The evaluation of the k-th claim of component comp in one series, or
+ * NULL; its verdict. */
+const cJSON *pb_rep_claim_in(const series *s, const char *comp, size_t k);
+verdict pb_rep_verdict_of(const cJSON *claim);
+
+/* --- warnings (warnings.c) ------------------------------------------------ */
+
+#define MAX_WARN 32
+
+/* Warnings, each with the set of series it applies to. */
+typedef struct warnings {
+    char     text[MAX_WARN][512];
+    unsigned mask[MAX_WARN];
+    size_t   n;
+} warnings;
+
+void pb_rep_collect_warnings(const report *R, warnings *w);
+/* "glibc, jemalloc: " when a warning applies to some of several series. */
+void pb_rep_warn_prefix(const report *R, unsigned mask, char *buf, size_t cap);
+
+/* --- heap profiles (massif_data.c) ---------------------------------------- */
+
+/* Loads path (a MASSIF.json) into R->massif. 0, or -1 with a one-line
+ * reason in err. */
+int  pb_rep_massif_load(report *R, const char *path, char *err, size_t cap);
+void pb_rep_massif_free(report *R);
+/* The massif case of (component, impl, scenario), or NULL. */
+const cJSON *pb_rep_massif_case(const report *R, const char *comp, const char *impl,
+                                const char *scen);
+/* 1 when the scenario (or any scenario of c) has a massif profile. */
+int pb_rep_massif_has(const report *R, const char *comp, const char *scen);
+int pb_rep_massif_has_component(const report *R, const pb_component *c);
+
+/* --- charts (charts.c) ---------------------------------------------------- */
+
+typedef struct chart {
+    char   id[200];          /* chart-time-<component>-<scenario> */
+    char   title[200];
+    size_t off, len;         /* its SVG in the gnuplot output */
+} chart;
+
+typedef struct charts {
+    chart *c;
+    size_t n, cap;
+    sbuf   script;
+    sbuf   svg;              /* gnuplot's output: one document per chart */
+} charts;
+
+/* Draws every chart of the report: one gnuplot process for all of them,
+ * its output split into one SVG document per chart. 0, or 1 after one
+ * line on stderr. */
+int  pb_rep_draw_charts(charts *C, const report *R);
+void pb_rep_charts_free(charts *C);
+const chart *pb_rep_chart_find(const charts *C, const char *id);
+/* Inlines chart ch into the page as an <svg> element (ids prefixed so
+ * they stay unique across charts). */
+void pb_rep_chart_svg(sbuf *b, const charts *C, const chart *ch);
+
+/* --- the overview's content (overview.c) ---------------------------------- */
+
+/* Counts the claims of the components that ran, by verdict in the first
+ * series that evaluated each; lists their ids into the buffers. */
+void pb_rep_claim_tally(const report *R, int count[4], char ids[4][512]);
+
+/* The environment rows: a label and the key env_value reads. */
+extern const char *const pb_rep_env_rows[][2];
+extern const size_t pb_rep_n_env_rows;
+/* One environment value of one series, as text. */
+void pb_rep_env_value(const series *s, const char *what, char *buf, size_t cap);
+
+/* --- the writers (html.c, markdown.c) ------------------------------------- */
+
+void pb_rep_html_page(sbuf *h, const report *R, const charts *C, const warnings *w);
+void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w);
+
+#endif
