@@ -48,15 +48,16 @@ static const char css[] =
     "nav a{margin-right:12px}"
     "a{color:#0b5cad;text-decoration:none}";
 
-static void html_cell_verdict(sbuf *h, const cJSON *cl)
+static void html_cell_verdict(sbuf *h, const pb_claim_result *cl)
 {
     verdict v = pb_rep_verdict_of(cl);
     const char *cls = v == V_HOLDS ? "good" : v == V_FAILS ? "bad" : "none";
     const char *word = v == V_HOLDS ? "holds" : v == V_FAILS ? "DOES NOT HOLD"
                      : v == V_UNMEASURED ? "not measured" : "not in this file";
     pb_sb_printf(h, "<td class=\"l\"><span class=\"verdict %s\">%s</span>", cls, word);
-    const char *m = jstr(cl, "measured");
-    if (m && v != V_UNMEASURED) {
+    if (cl && v != V_UNMEASURED) {
+        char m[PB_CLAIM_TEXT], thr[48];
+        pb_fmt_claim(m, sizeof m, thr, sizeof thr, cl, PB_BACKEND_HTML);
         pb_sb_puts(h, "<span class=\"sp\">");
         pb_sb_html(h, m);
         pb_sb_puts(h, "</span>");
@@ -120,10 +121,16 @@ static void html_claims(sbuf *h, const report *R, const pb_component *only)
             continue;
         for (size_t k = 0; k < comp->n_claims; k++) {
             const pb_claim *cl = &comp->claims[k];
-            const cJSON *first = NULL;
+            const pb_claim_result *first = NULL;
             for (size_t si = 0; si < R->n && !first; si++)
                 first = pb_rep_claim_in(&R->s[si], comp->name, k);
-            const char *thr = jstr(first, "threshold");
+            char meas[PB_CLAIM_TEXT], thr_text[48];
+            const char *thr = NULL;
+            if (first) {
+                pb_fmt_claim(meas, sizeof meas, thr_text, sizeof thr_text, first,
+                             PB_BACKEND_HTML);
+                thr = thr_text;
+            }
             pb_sb_puts(h, "<tr><td class=\"l\"><b>");
             pb_sb_html(h, cl->id);
             pb_sb_puts(h, "</b></td>");
@@ -204,8 +211,8 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
                 p[si] = pb_rep_pair_of(&R->s[si], comp->name, sc->name, ref);
             for (size_t si = 0; si < R->n; si++) {
                 char a[32], b[32];
-                pb_rep_fmt_time(a, sizeof a, p[si].nv.r ? p[si].nv.r->ns_per_op : -1);
-                pb_rep_fmt_time(b, sizeof b, p[si].op.r ? p[si].op.r->ns_per_op : -1);
+                pb_fmt_time(a, sizeof a, p[si].nv.r ? p[si].nv.r->ns_per_op : -1, PB_BACKEND_HTML);
+                pb_fmt_time(b, sizeof b, p[si].op.r ? p[si].op.r->ns_per_op : -1, PB_BACKEND_HTML);
                 if (!p[si].nv.r && !p[si].op.r)
                     pb_sb_puts(h, "<td class=\"n none\">-</td>");
                 else
@@ -213,7 +220,7 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
             }
             for (size_t si = 0; si < R->n; si++) {
                 char r[32];
-                pb_rep_fmt_ratio(r, sizeof r, p[si].speedup);
+                pb_fmt_ratio(r, sizeof r, p[si].speedup, PB_BACKEND_HTML);
                 pb_sb_printf(h, "<td class=\"n\"><span class=\"%s\">%s</span>%s</td>",
                              p[si].speedup < 0 ? "none" : p[si].speedup >= 1 ? "good" : "bad",
                              r, p[si].untrusted ? "<span class=\"cv bad\" title=\"cv above"
@@ -221,8 +228,8 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
             }
             for (size_t si = 0; si < R->n; si++) {
                 char a[96];
-                pb_rep_fmt_reduction(a, sizeof a, p[si].nv.r ? p[si].nv.r->allocs_per_op : -1,
-                                     p[si].op.r ? p[si].op.r->allocs_per_op : -1);
+                pb_fmt_reduction(a, sizeof a, p[si].nv.r ? p[si].nv.r->allocs_per_op : -1,
+                                     p[si].op.r ? p[si].op.r->allocs_per_op : -1, PB_BACKEND_HTML);
                 pb_sb_puts(h, "<td class=\"n\">");
                 pb_sb_html(h, a);
                 pb_sb_puts(h, "</td>");
@@ -328,7 +335,7 @@ static void html_environment(sbuf *h, const report *R)
                     pb_sb_puts(h, "</td>");
                     for (size_t si = 0; si < R->n; si++) {
                         char t[32];
-                        pb_rep_fmt_time(t, sizeof t, x[si].r ? x[si].r->ns_per_op : -1);
+                        pb_fmt_time(t, sizeof t, x[si].r ? x[si].r->ns_per_op : -1, PB_BACKEND_HTML);
                         pb_sb_printf(h, "<td class=\"n\">%s</td>", t);
                     }
                     pb_sb_puts(h, "</tr>\n");
@@ -365,11 +372,11 @@ static void html_time_cell(sbuf *h, const series *s, const cell *x, int capped)
         }
         return;
     }
-    pb_rep_fmt_time(t, sizeof t, x->r->ns_per_op);
+    pb_fmt_time(t, sizeof t, x->r->ns_per_op, PB_BACKEND_HTML);
     pb_sb_printf(h, "<td class=\"n\">%s", t);
     if (x->reps > 1) {
-        pb_rep_fmt_time(lo, sizeof lo, x->lo);
-        pb_rep_fmt_time(hi, sizeof hi, x->hi);
+        pb_fmt_time(lo, sizeof lo, x->lo, PB_BACKEND_HTML);
+        pb_fmt_time(hi, sizeof hi, x->hi, PB_BACKEND_HTML);
         pb_sb_printf(h, "<span class=\"sp\">%s " NDASH " %s</span>", lo, hi);
     }
     if (x->cv >= 0)
@@ -393,14 +400,14 @@ static void html_arrow_cell(sbuf *h, const cell *nv, const cell *op, int which)
     }
     char sa[32], sb_[32];
     if (which == 0) {
-        pb_rep_fmt_count(sa, sizeof sa, a);
-        pb_rep_fmt_count(sb_, sizeof sb_, b);
+        pb_fmt_count(sa, sizeof sa, a);
+        pb_fmt_count(sb_, sizeof sb_, b);
     } else if (which == 3) {
-        pb_rep_fmt_time(sa, sizeof sa, a);
-        pb_rep_fmt_time(sb_, sizeof sb_, b);
+        pb_fmt_time(sa, sizeof sa, a, PB_BACKEND_HTML);
+        pb_fmt_time(sb_, sizeof sb_, b, PB_BACKEND_HTML);
     } else {
-        pb_rep_fmt_bytes(sa, sizeof sa, a);
-        pb_rep_fmt_bytes(sb_, sizeof sb_, b);
+        pb_fmt_bytes(sa, sizeof sa, a);
+        pb_fmt_bytes(sb_, sizeof sb_, b);
     }
     if (a < 0 && b < 0)
         pb_sb_puts(h, "<td class=\"n none\">-</td>");
@@ -449,15 +456,15 @@ static void html_n_table(sbuf *h, const report *R, const pb_component *comp,
                 html_time_cell(h, &R->s[si], &p[si].op, cap_o > 0 && ns[i] > cap_o);
             for (size_t si = 0; si < R->n; si++) {
                 char r[32];
-                pb_rep_fmt_ratio(r, sizeof r, p[si].speedup);
+                pb_fmt_ratio(r, sizeof r, p[si].speedup, PB_BACKEND_HTML);
                 pb_sb_printf(h, "<td class=\"n\"><span class=\"%s\">%s</span>",
                              p[si].speedup < 0 ? "none" : p[si].speedup >= 1 ? "good" : "bad",
                              r);
                 if (p[si].speedup >= 0 && p[si].nv.reps > 1 && p[si].op.reps > 1 &&
                     p[si].op.hi > 0 && p[si].op.lo > 0) {
                     char lo[32], hi[32];
-                    pb_rep_fmt_ratio(lo, sizeof lo, p[si].nv.lo / p[si].op.hi);
-                    pb_rep_fmt_ratio(hi, sizeof hi, p[si].nv.hi / p[si].op.lo);
+                    pb_fmt_ratio(lo, sizeof lo, p[si].nv.lo / p[si].op.hi, PB_BACKEND_HTML);
+                    pb_fmt_ratio(hi, sizeof hi, p[si].nv.hi / p[si].op.lo, PB_BACKEND_HTML);
                     pb_sb_printf(h, "<span class=\"sp\">%s " NDASH " %s</span>", lo, hi);
                 }
                 pb_sb_puts(h, "</td>");
@@ -565,10 +572,10 @@ static void html_massif(sbuf *h, const report *R, const charts *C,
         const cJSON *op = pb_rep_massif_case(R, comp->name, "optimized", sc->name);
         double a = jnum(nv, "peak_heap_bytes", -1), b = jnum(op, "peak_heap_bytes", -1);
         char fa[32], fb[32], xa[32], xb[32], ch[64] = "-";
-        pb_rep_fmt_bytes(fa, sizeof fa, a);
-        pb_rep_fmt_bytes(fb, sizeof fb, b);
-        pb_rep_fmt_bytes(xa, sizeof xa, jnum(nv, "peak_heap_extra_bytes", -1));
-        pb_rep_fmt_bytes(xb, sizeof xb, jnum(op, "peak_heap_extra_bytes", -1));
+        pb_fmt_bytes(fa, sizeof fa, a);
+        pb_fmt_bytes(fb, sizeof fb, b);
+        pb_fmt_bytes(xa, sizeof xa, jnum(nv, "peak_heap_extra_bytes", -1));
+        pb_fmt_bytes(xb, sizeof xb, jnum(op, "peak_heap_extra_bytes", -1));
         if (a > 0 && b >= 0)
             snprintf(ch, sizeof ch, "%+.1f%%", (b / a - 1) * 100);
         pb_sb_printf(h, "<tr><td class=\"l\">%s</td><td class=\"n\">%.0f</td>"

@@ -98,8 +98,8 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
             pb_sb_printf(m, "| %s/%s | %lld |", comp->name, sc->name, (long long)ref);
             for (size_t si = 0; si < R->n; si++) {
                 char a[32], b[32];
-                pb_rep_fmt_time(a, sizeof a, p[si].nv.r ? p[si].nv.r->ns_per_op : -1);
-                pb_rep_fmt_time(b, sizeof b, p[si].op.r ? p[si].op.r->ns_per_op : -1);
+                pb_fmt_time(a, sizeof a, p[si].nv.r ? p[si].nv.r->ns_per_op : -1, PB_BACKEND_MARKDOWN);
+                pb_fmt_time(b, sizeof b, p[si].op.r ? p[si].op.r->ns_per_op : -1, PB_BACKEND_MARKDOWN);
                 if (!p[si].nv.r && !p[si].op.r)
                     pb_sb_puts(m, " - |");
                 else
@@ -107,15 +107,15 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
             }
             for (size_t si = 0; si < R->n; si++) {
                 char r[32];
-                pb_rep_fmt_ratio(r, sizeof r, p[si].speedup);
+                pb_fmt_ratio(r, sizeof r, p[si].speedup, PB_BACKEND_MARKDOWN);
                 pb_sb_printf(m, " %s%s%s%s |", p[si].speedup >= 0 ? "**" : "", r,
                              p[si].speedup >= 0 ? "**" : "",
                              p[si].untrusted ? " (noisy: cv above limit)" : "");
             }
             for (size_t si = 0; si < R->n; si++) {
                 char a[96];
-                pb_rep_fmt_reduction(a, sizeof a, p[si].nv.r ? p[si].nv.r->allocs_per_op : -1,
-                                     p[si].op.r ? p[si].op.r->allocs_per_op : -1);
+                pb_fmt_reduction(a, sizeof a, p[si].nv.r ? p[si].nv.r->allocs_per_op : -1,
+                                     p[si].op.r ? p[si].op.r->allocs_per_op : -1, PB_BACKEND_MARKDOWN);
                 pb_sb_puts(m, " ");
                 pb_sb_md(m, a);
                 pb_sb_puts(m, " |");
@@ -160,10 +160,16 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
             continue;
         for (size_t k = 0; k < comp->n_claims; k++) {
             const pb_claim *cl = &comp->claims[k];
-            const cJSON *first = NULL;
+            const pb_claim_result *first = NULL;
             for (size_t si = 0; si < R->n && !first; si++)
                 first = pb_rep_claim_in(&R->s[si], comp->name, k);
-            const char *thr = jstr(first, "threshold");
+            char meas[PB_CLAIM_TEXT], thr_text[48];
+            const char *thr = NULL;
+            if (first) {
+                pb_fmt_claim(meas, sizeof meas, thr_text, sizeof thr_text, first,
+                             PB_BACKEND_MARKDOWN);
+                thr = thr_text;
+            }
             pb_sb_puts(m, "| ");
             pb_sb_md(m, cl->id);
             pb_sb_printf(m, " | %s | ", comp->name);
@@ -172,12 +178,14 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
             pb_sb_md(m, thr ? thr : "-");
             pb_sb_puts(m, " |");
             for (size_t si = 0; si < R->n; si++) {
-                const cJSON *x = pb_rep_claim_in(&R->s[si], comp->name, k);
+                const pb_claim_result *x = pb_rep_claim_in(&R->s[si], comp->name, k);
                 verdict v = pb_rep_verdict_of(x);
-                const char *meas = jstr(x, "measured");
+                if (x)
+                    pb_fmt_claim(meas, sizeof meas, thr_text, sizeof thr_text, x,
+                                 PB_BACKEND_MARKDOWN);
                 pb_sb_puts(m, v == V_HOLDS ? " ✅ holds" : v == V_FAILS ? " ❌ **does not hold**"
                          : v == V_UNMEASURED ? " not measured" : " not in this file");
-                if (meas && (v == V_HOLDS || v == V_FAILS)) {
+                if (x && (v == V_HOLDS || v == V_FAILS)) {
                     pb_sb_puts(m, ": ");
                     pb_sb_md(m, meas);
                 }

@@ -1,10 +1,12 @@
 /*
  * The overview's content shared by the page and the summary: the claims
- * tally and the environment rows.
+ * tally, the environment rows and the generation date.
  */
+#define _GNU_SOURCE
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "report_internal.h"
 
@@ -68,7 +70,7 @@ void pb_rep_env_value(const series *s, const char *what, char *buf, size_t cap)
             else if (size >= 1024 && fmod(size, 1024) == 0)
                 snprintf(sz, sizeof sz, "%.0f KiB", size / 1024);
             else
-                pb_rep_fmt_bytes(sz, sizeof sz, size);
+                pb_fmt_bytes(sz, sizeof sz, size);
             if (used < cap)
                 used += (size_t)snprintf(buf + used, cap - used, "%sL%.0f%s %s",
                                          first ? "; caches " : ", ", level,
@@ -125,3 +127,13 @@ const char *const pb_rep_env_rows[][2] = {
 };
 
 const size_t pb_rep_n_env_rows = sizeof pb_rep_env_rows / sizeof pb_rep_env_rows[0];
+
+void pb_rep_now_utc(char *buf, size_t cap)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(buf, cap, "%Y-%m-%d %H:%M UTC", &tm);
+    else
+        snprintf(buf, cap, "?");
+}

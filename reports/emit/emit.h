@@ -19,7 +19,7 @@
  *               and the results file (gbench's tree + that block) written
  *               from memory.
  *
- * This folder is a layer below the report writers (reports/report*.c) and
+ * This folder is a layer below the report writers (the .c files of reports/) and
  * above the model; it knows the model's values, never a file format other
  * than the JSON it writes.
  */

@@ -246,20 +246,6 @@ const char  *pb_verdict_name(pb_verdict v);
 /* 1 when the component has implementations named naive and optimized. */
 int          pb_is_pair(const pb_component *c);
 
-/* --- compatibility, removed when the report is ported --------------------
- * reports/report.c still reads through a "current" result set. These are
- * defined in reports/emit/compat.c (they need the JSON block writer). */
-
-/* Loads path as the current result set (freeing the previous one). */
-int    pb_results_load(const char *path, char *err, size_t err_cap);
-/* Frees the current result set. */
-void   pb_results_clear(void);
-size_t pb_results_count(void);
-const pb_result *pb_results_at(size_t i);
-/* The "pairbench" block of the current result set (cJSON *, caller frees
- * with cJSON_Delete), as `run --json` writes it. */
-void  *pb_report_block_new(const pb_component *const *components);
-
 #ifdef __cplusplus
 }
 #endif
