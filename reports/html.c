@@ -121,16 +121,9 @@ static void html_claims(sbuf *h, const report *R, const pb_component *only)
             continue;
         for (size_t k = 0; k < comp->n_claims; k++) {
             const pb_claim *cl = &comp->claims[k];
-            const pb_claim_result *first = NULL;
-            for (size_t si = 0; si < R->n && !first; si++)
-                first = pb_rep_claim_in(&R->s[si], comp->name, k);
-            char meas[PB_CLAIM_TEXT], thr_text[48];
-            const char *thr = NULL;
-            if (first) {
-                pb_fmt_claim(meas, sizeof meas, thr_text, sizeof thr_text, first,
-                             PB_BACKEND_HTML);
-                thr = thr_text;
-            }
+            char thr_text[48];
+            const char *thr = pb_rep_claim_threshold(R, comp->name, k, PB_BACKEND_HTML,
+                                                     thr_text, sizeof thr_text);
             pb_sb_puts(h, "<tr><td class=\"l\"><b>");
             pb_sb_html(h, cl->id);
             pb_sb_puts(h, "</b></td>");

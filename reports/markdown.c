@@ -160,16 +160,10 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
             continue;
         for (size_t k = 0; k < comp->n_claims; k++) {
             const pb_claim *cl = &comp->claims[k];
-            const pb_claim_result *first = NULL;
-            for (size_t si = 0; si < R->n && !first; si++)
-                first = pb_rep_claim_in(&R->s[si], comp->name, k);
             char meas[PB_CLAIM_TEXT], thr_text[48];
-            const char *thr = NULL;
-            if (first) {
-                pb_fmt_claim(meas, sizeof meas, thr_text, sizeof thr_text, first,
-                             PB_BACKEND_MARKDOWN);
-                thr = thr_text;
-            }
+            const char *thr = pb_rep_claim_threshold(R, comp->name, k,
+                                                     PB_BACKEND_MARKDOWN, thr_text,
+                                                     sizeof thr_text);
             pb_sb_puts(m, "| ");
             pb_sb_md(m, cl->id);
             pb_sb_printf(m, " | %s | ", comp->name);

@@ -159,6 +159,10 @@ void pb_rep_fmt_crossover(char *buf, size_t cap, const series *s, const char *co
  * NULL; its verdict. Its words: pb_fmt_claim (reports/emit/emit.h). */
 const pb_claim_result *pb_rep_claim_in(const series *s, const char *comp, size_t k);
 verdict pb_rep_verdict_of(const pb_claim_result *claim);
+/* The threshold of the k-th claim of comp in words, from the first series
+ * that evaluated it, written into buf; NULL when none did. */
+const char *pb_rep_claim_threshold(const report *R, const char *comp, size_t k,
+                                   pb_backend b, char *buf, size_t cap);
 
 /* --- warnings (warnings.c) ------------------------------------------------ */
 

@@ -336,6 +336,20 @@ verdict pb_rep_verdict_of(const pb_claim_result *claim)
          : claim->verdict == PB_VERDICT_FAILS ? V_FAILS : V_UNMEASURED;
 }
 
+const char *pb_rep_claim_threshold(const report *R, const char *comp, size_t k,
+                                   pb_backend b, char *buf, size_t cap)
+{
+    for (size_t si = 0; si < R->n; si++) {
+        const pb_claim_result *r = pb_rep_claim_in(&R->s[si], comp, k);
+        if (r) {
+            char measured[PB_CLAIM_TEXT];
+            pb_fmt_claim(measured, sizeof measured, buf, cap, r, b);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
 /* The cells of a pair at N with the analysis's speed-up and trust. */
 pair_at pb_rep_pair_of(const series *s, const char *comp, const char *scen, int64_t n)
 {
