@@ -38,10 +38,8 @@ static void untrusted_rows(const series *s, char *buf, size_t cap, size_t *count
     size_t used = 0, shown = 0;
     *count = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < pb_resultset_count(s->rs); i++) {
-        const pb_result *r = pb_resultset_at(s->rs, i);
-        if (strcmp(r->aggregate, "cv") || !(r->cv > s->cv_limit))
-            continue;
+    for (size_t i = 0; i < s->an->n_noisy; i++) {
+        const pb_result *r = s->an->noisy[i];
         (*count)++;
         if (shown < 6 && used < cap) {
             used += (size_t)snprintf(buf + used, cap - used, "%s%s (cv %.0f%%)",

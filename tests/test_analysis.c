@@ -264,6 +264,42 @@ static void test_claims(void **state)
     cJSON_Delete(root);
 }
 
+/* A cv above the trust limit: the point is untrusted, the row is noisy. */
+static void test_noisy(void **state)
+{
+    (void)state;
+    rows = pb_resultset_new();
+    assert_non_null(rows);
+    row("naive", "from", 10, "median", 50, 0, 0, -1);
+    row("optimized", "from", 10, "median", 5, 0, 0, -1);
+    static const struct { const char *impl; double cv; } cvs[] = {
+        { "naive", 0.25 }, { "optimized", 0.05 } };
+    for (int i = 0; i < 2; i++) {
+        pb_result r;
+        pb_result_init(&r);
+        snprintf(r.case_name, sizeof r.case_name, "fake/%s/from/10", cvs[i].impl);
+        snprintf(r.name, sizeof r.name, "%s_cv", r.case_name);
+        snprintf(r.aggregate, sizeof r.aggregate, "cv");
+        r.cv = cvs[i].cv;
+        assert_int_equal(pb_resultset_add(rows, &r), 0);
+    }
+    pb_analysis *an = pb_analysis_new(rows, comps);
+    assert_non_null(an);
+    assert_true(an->repeated);
+    assert_int_equal(an->n_noisy, 1);
+    assert_string_equal(an->noisy[0]->case_name, "fake/naive/from/10");
+    assert_int_equal(an->n_untrusted, 1);
+    const pb_scenario_result *sr = pb_analysis_scenario(an, "fake", "from");
+    assert_non_null(sr);
+    assert_int_equal(sr->n_points, 1);
+    assert_true(sr->points[0].untrusted);
+    assert_true(sr->points[0].speedup == 10);
+    assert_true(sr->points[0].naive_cv == 0.25);
+    pb_analysis_free(an);
+    pb_resultset_free(rows);
+    rows = NULL;
+}
+
 static void test_sanitize(void **state)
 {
     (void)state;
@@ -279,6 +315,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossovers),
         cmocka_unit_test(test_claims),
+        cmocka_unit_test(test_noisy),
         cmocka_unit_test(test_sanitize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

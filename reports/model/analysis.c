@@ -9,6 +9,7 @@
  *   crossover    per pair: the smallest N of the sweep from which the
  *                optimized implementation stays faster, "always" (from the
  *                first N), or "never" (not faster at the largest N)
+ *   noisy rows   the cv rows above the trust limit
  *   claims       each seed claim of a component (pb_claim) with the value
  *                measured, the deciding point and the verdict; the words
  *                are written by reports/emit/
@@ -418,14 +419,23 @@ pb_analysis *pb_analysis_new(const pb_resultset *rs, const pb_component *const *
         return NULL;
     a->results = rs;
     a->cv_trust_limit = PB_CV_TRUST_LIMIT;
-    for (size_t i = 0; i < pb_resultset_count(rs); i++)
-        a->repeated |= strcmp(pb_resultset_at(rs, i)->aggregate, "median") == 0;
+    a->noisy = calloc(pb_resultset_count(rs) + 1, sizeof *a->noisy);
+    if (!a->noisy) {
+        free(a);
+        return NULL;
+    }
+    for (size_t i = 0; i < pb_resultset_count(rs); i++) {
+        const pb_result *r = pb_resultset_at(rs, i);
+        a->repeated |= strcmp(r->aggregate, "median") == 0;
+        if (strcmp(r->aggregate, "cv") == 0 && r->cv > a->cv_trust_limit)
+            a->noisy[a->n_noisy++] = r;
+    }
     size_t n = 0;
     while (comps[n])
         n++;
     a->components = calloc(n + 1, sizeof *a->components);
     if (!a->components) {
-        free(a);
+        pb_analysis_free(a);
         return NULL;
     }
     a->n_components = n;
@@ -451,6 +461,7 @@ void pb_analysis_free(pb_analysis *a)
         free(cr->claims);
     }
     free(a->components);
+    free(a->noisy);
     free(a);
 }
 

@@ -228,6 +228,9 @@ typedef struct pb_analysis {
     pb_component_result *components;   /* every component of the build */
     size_t               n_components;
     size_t               n_untrusted;  /* pair points with a cv above it */
+    const pb_result    **noisy;        /* every cv row above the limit (any
+                                          case, pair or not), file order */
+    size_t               n_noisy;
 } pb_analysis;
 
 /* The analysis of rs with the components of this build (NULL-terminated);
