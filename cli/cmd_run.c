@@ -26,6 +26,7 @@
 
 #include "../harness/engine.h"
 #include "../reports/model/model.h"
+#include "../reports/emit/emit.h"
 #include "atomic.h"
 #include "child.h"
 #include "cli.h"
@@ -254,12 +255,30 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
         return 2;
     }
 
+    /* No --json: gbench still writes its JSON, to a private file that is
+     * read once as the results and removed. */
+    char *scratch = NULL;
+    if (!o->json) {
+        const char *dir = getenv("TMPDIR");
+        scratch = pb_strf("%s/pairbench-run-XXXXXX", dir && *dir ? dir : "/tmp");
+        int fd = mkstemp(scratch);
+        if (fd < 0) {
+            fprintf(stderr, "pairbench: cannot create a temporary file in %s: %s\n",
+                    dir && *dir ? dir : "/tmp", strerror(errno));
+            free(scratch);
+            pb_str_free(&caps);
+            return 1;
+        }
+        close(fd);
+    }
+    const char *gb_json = o->json ? json.tmp : scratch;
+
     pb_gb_options g = {
         .min_time_s = o->min_time_s ? o->min_time_s
                                     : (o->quick ? QUICK_MIN_TIME_S : DEFAULT_MIN_TIME_S),
         .repetitions = o->repetitions ? (int)o->repetitions
                                       : (o->quick ? 1 : DEFAULT_REPETITIONS),
-        .json_path = o->json ? json.tmp : NULL,
+        .json_path = gb_json,
         .extra_argc = a->rest_argc,
         .extra_argv = a->rest_argv,
     };
@@ -299,15 +318,30 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
     pb_str_free(&cmdline);
 
     pb_progress_reset(n_cases);
-    pb_results_clear();
     size_t errors = pb_gb_run();
 
+    /* The results: gbench's JSON read once; the analysis computed once. */
+    size_t why_cap = strlen(gb_json) + 1024;
+    char *why = pb_xmalloc(why_cap);
+    pb_resultset *rs = pb_resultset_load(gb_json, why, why_cap);
+    pb_analysis *an = rs ? pb_analysis_new(rs, comps) : NULL;
+    if (!an) {
+        fprintf(stderr, "pairbench: %s\n", rs ? "out of memory analysing the results" : why);
+        pb_resultset_free(rs);
+        free(why);
+        rc = 1;
+        goto done;
+    }
+    free(why);
     if (caps.len)
         printf("\nnot run: %s\n", pb_str_get(&caps));
-    pb_report_print(stdout, comps);
+    pb_summary_print(stdout, an);
+    int written = !o->json || pb_results_write_json(json.tmp, an) == 0;
+    pb_analysis_free(an);
+    pb_resultset_free(rs);
 
     if (o->json) {
-        if (pb_report_json(json.tmp, comps) != 0) {
+        if (!written) {
             rc = 1;
             goto done;
         }
@@ -326,6 +360,10 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
 done:
     if (json.tmp)
         pb_atomic_abort(&json);
+    if (scratch) {
+        unlink(scratch);
+        free(scratch);
+    }
     pb_str_free(&caps);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "str.h"
 #include "../reports/model/model.h"
+#include "../reports/emit/emit.h"
 
 static int read_main(const pb_invocation *in)
 {
@@ -18,15 +19,21 @@ static int read_main(const pb_invocation *in)
     size_t cap = strlen(file) + 1024;
     char *err = pb_xmalloc(cap);
     int rc = 0;
-    if (pb_results_load(file, err, cap) != 0) {
+    pb_resultset *rs = pb_resultset_load(file, err, cap);
+    pb_analysis *an = rs ? pb_analysis_new(rs, in->components) : NULL;
+    if (!rs) {
         fprintf(stderr, "pairbench: %s\n", err);
         rc = 2;
+    } else if (!an) {
+        fprintf(stderr, "pairbench: out of memory analysing %s\n", file);
+        rc = 1;
     } else if (in->cmd == &pb_cmd_summary) {
-        pb_report_print(stdout, in->components);
-    } else if (pb_claims_print(stdout, in->components) == 0) {
+        pb_summary_print(stdout, an);
+    } else if (pb_claims_print(stdout, an) == 0) {
         printf("no component in this build states a claim\n");
     }
-    pb_results_clear();
+    pb_analysis_free(an);
+    pb_resultset_free(rs);
     free(err);
     return rc;
 }

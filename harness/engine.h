@@ -108,7 +108,9 @@ void     pb_progress(const pb_case *c);
 typedef struct pb_gb_options {
     double      min_time_s;            /* 0 = gbench default */
     int         repetitions;           /* >= 1 */
-    const char *json_path;             /* NULL = no JSON file */
+    const char *json_path;             /* NULL = no JSON file; `run` always
+                                          gives one and reads it back once
+                                          as its results */
     int         extra_argc;            /* raw gbench flags after "--" */
     char      **extra_argv;
 } pb_gb_options;
@@ -118,7 +120,8 @@ int  pb_gb_init(const char *argv0, const pb_gb_options *o);
 void pb_gb_add_context(const char *key, const char *value);
 /* Registers one gbench family for (component, impl, scenario) over sizes. */
 void pb_gb_register(const pb_case *family, const int64_t *sizes, size_t n_sizes);
-/* Runs everything registered; returns the number of gbench runs reported. */
+/* Runs everything registered; returns the number of runs that reported an
+ * error. */
 size_t pb_gb_run(void);
 
 /* A case's name, written into buf. */

@@ -10,7 +10,9 @@
 // the measured region of each batch. gbench marks manual-time runs with a
 // "/manual_time" name suffix; every run here is manual-time, so both
 // reporters clear it and names stay component/impl/scenario/N. The console
-// reporter also hands every run to the C summary.
+// reporter also counts the runs that reported an error. The rows reach the
+// results model only through the JSON file (pb_gb_options.json_path), which
+// `run` reads once: the engine knows nothing of the model.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -21,7 +23,6 @@
 #include <vector>
 
 #include "engine.h"
-#include "../reports/model/model.h"  /* TEMPORARY: the live rows; to be inverted */
 
 namespace {
 
@@ -29,11 +30,6 @@ std::vector<std::unique_ptr<pb_case>> families;
 std::string last_case;
 bool json_requested;
 size_t error_count;
-
-void copy_str(char *dst, size_t cap, const std::string &src)
-{
-    std::snprintf(dst, cap, "%s", src.c_str());
-}
 
 void run_case(benchmark::State &st, const pb_case *family)
 {
@@ -86,26 +82,6 @@ void run_case(benchmark::State &st, const pb_case *family)
                 Counter(r.counters[k], Counter::kAvgIterations);
 }
 
-const char *big_o_name(benchmark::BigO b)
-{
-    switch (b) {
-    case benchmark::o1: return "(1)";
-    case benchmark::oN: return "N";
-    case benchmark::oNSquared: return "N^2";
-    case benchmark::oNCubed: return "N^3";
-    case benchmark::oLogN: return "lgN";
-    case benchmark::oNLogN: return "NlgN";
-    case benchmark::oLambda: return "f(N)";
-    default: return "?";
-    }
-}
-
-double counter(const benchmark::BenchmarkReporter::Run &run, const char *name)
-{
-    auto it = run.counters.find(name);
-    return it == run.counters.end() ? -1.0 : it->second.value;
-}
-
 using Runs = std::vector<benchmark::BenchmarkReporter::Run>;
 
 Runs plain_names(const Runs &runs)
@@ -116,56 +92,30 @@ Runs plain_names(const Runs &runs)
     return out;
 }
 
+// gbench's JSON gives a fit's RMS of the CPU time only ("rms"); every run
+// here is manual-time, so the RMS that matters is the real-time fit's. It
+// is added to the RMS row as "real_rms", which the results reader prefers.
 class JSONFileReporter : public benchmark::JSONReporter {
   public:
-    void ReportRuns(const Runs &runs) override
+    void ReportRuns(const Runs &in) override
     {
-        JSONReporter::ReportRuns(plain_names(runs));
+        Runs runs = plain_names(in);
+        for (auto &run : runs)
+            if (run.report_rms)
+                run.counters["real_rms"] = benchmark::Counter(run.GetAdjustedRealTime());
+        JSONReporter::ReportRuns(runs);
     }
 };
 
-class CaptureReporter : public benchmark::ConsoleReporter {
+class CountingReporter : public benchmark::ConsoleReporter {
   public:
-    explicit CaptureReporter(OutputOptions o) : ConsoleReporter(o) {}
+    explicit CountingReporter(OutputOptions o) : ConsoleReporter(o) {}
 
     void ReportRuns(const Runs &in) override
     {
         Runs runs = plain_names(in);
-        for (const Run &run : runs) {
-            pb_result r;
-            pb_result_init(&r);
-            copy_str(r.name, sizeof r.name, run.benchmark_name());
-            copy_str(r.case_name, sizeof r.case_name, run.run_name.str());
-            if (run.run_type == Run::RT_Aggregate)
-                copy_str(r.aggregate, sizeof r.aggregate, run.aggregate_name);
-            r.error = run.error_occurred;
-            if (run.error_occurred) {
-                copy_str(r.error_message, sizeof r.error_message, run.error_message);
-                error_count++;
-            }
-            r.iterations = run.iterations;
-            if (run.report_big_o) {
-                copy_str(r.big_o, sizeof r.big_o, big_o_name(run.complexity));
-            } else if (run.report_rms) {
-                r.rms = run.GetAdjustedRealTime();
-            } else if (run.aggregate_unit == benchmark::kPercentage) {
-                r.cv = run.real_accumulated_time;
-            } else {
-                r.ns_per_op = run.GetAdjustedRealTime();   // time unit is ns
-            }
-            r.allocs_per_op = counter(run, "allocs_per_op");
-            r.bytes_per_op = counter(run, "bytes_per_op");
-            r.peak_heap_bytes = counter(run, "peak_heap_bytes");
-            r.peak_rss_bytes = counter(run, "peak_rss_bytes");
-            r.p50_ns = counter(run, "p50_ns");
-            r.p90_ns = counter(run, "p90_ns");
-            r.p99_ns = counter(run, "p99_ns");
-            r.p999_ns = counter(run, "p999_ns");
-            r.max_ns = counter(run, "max_ns");
-            for (const auto &kv : run.counters)
-                pb_result_add_counter(&r, kv.first.c_str(), kv.second.value);
-            pb_results_add(&r);
-        }
+        for (const Run &run : runs)
+            error_count += run.error_occurred;
         ConsoleReporter::ReportRuns(runs);
     }
 };
@@ -227,7 +177,7 @@ extern "C" void pb_gb_register(const pb_case *family, const int64_t *sizes,
 
 extern "C" size_t pb_gb_run(void)
 {
-    CaptureReporter display(benchmark::ConsoleReporter::OO_Tabular);
+    CountingReporter display(benchmark::ConsoleReporter::OO_Tabular);
     JSONFileReporter file;
     error_count = 0;
     last_case.clear();

@@ -47,7 +47,7 @@ static void gp_begin(sbuf *g, const chart *ch, const int64_t *ns, size_t k)
     pb_sb_puts(g, "\"\nset xlabel \"N\"\nset logscale x 10\nset xtics (");
     for (size_t i = 0; i < k; i++) {
         char t[32];
-        pb_rep_fmt_n(t, sizeof t, ns[i]);
+        pb_fmt_n(t, sizeof t, ns[i]);
         pb_sb_printf(g, "%s\"%s\" %lld", i ? ", " : "", t, (long long)ns[i]);
     }
     pb_sb_printf(g, ")\nset xrange [%g:%g]\n", (double)ns[0] / 1.6,
@@ -229,7 +229,7 @@ static void chart_heap(charts *C, const report *R, const pb_component *c,
         pb_sb_printf(g, "EOD\n$p%zu_%d << EOD\n%.6g %.6g\nEOD\n", idx, im,
                      jnum(mc, "peak_time", 0) / 1e6, jnum(mc, "peak_heap_bytes", 0) / 1024);
         char peak[32];
-        pb_rep_fmt_bytes(peak, sizeof peak, jnum(mc, "peak_heap_bytes", -1));
+        pb_fmt_bytes(peak, sizeof peak, jnum(mc, "peak_heap_bytes", -1));
         pb_sb_printf(&plot, "%s$h%zu_%d using 1:2 with lines lw 2 lc rgb \"%s\""
                      " dt %d title \"%s (peak %s)\", $p%zu_%d using 1:2 with points"
                      " pt 7 ps 1 lc rgb \"%s\" notitle", plot.len ? ", " : "", idx, im,

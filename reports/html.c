@@ -154,7 +154,7 @@ static void html_claims(sbuf *h, const report *R, const pb_component *only)
         html_group_head(h, R, lead, 5, groups, 1);
     }
     pb_sb_puts(h, "<tbody>\n");
-    pb_rep_each_claim(h, R, only, only ? html_component_claim_row : html_claim_row);
+    pb_rep_each_claim(h, R, only, PB_BACKEND_HTML, only ? html_component_claim_row : html_claim_row);
     pb_sb_puts(h, "</tbody></table></div>\n");
 }
 
@@ -218,7 +218,7 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
                              "crossover" };
     html_group_head(h, R, lead, 2, groups, 4);
     pb_sb_puts(h, "<tbody>\n");
-    size_t rows = pb_rep_each_pair(h, R, html_pair_row);
+    size_t rows = pb_rep_each_pair(h, R, PB_BACKEND_HTML, html_pair_row);
     pb_sb_puts(h, "</tbody></table></div>\n");
     if (!rows)
         pb_sb_puts(h, "<p>No naive/optimized pair ran in these results.</p>\n");
@@ -308,7 +308,7 @@ static void html_environment(sbuf *h, const report *R)
                     pb_sb_puts(h, "</td>");
                     for (size_t si = 0; si < R->n; si++) {
                         char t[32];
-                        pb_rep_fmt_time(t, sizeof t, x[si].r ? x[si].r->ns_per_op : -1);
+                        pb_fmt_time(t, sizeof t, x[si].r ? x[si].r->ns_per_op : -1, PB_BACKEND_HTML);
                         pb_sb_printf(h, "<td class=\"n\">%s</td>", t);
                     }
                     pb_sb_puts(h, "</tr>\n");
@@ -345,11 +345,11 @@ static void html_time_cell(sbuf *h, const series *s, const cell *x, int capped)
         }
         return;
     }
-    pb_rep_fmt_time(t, sizeof t, x->r->ns_per_op);
+    pb_fmt_time(t, sizeof t, x->r->ns_per_op, PB_BACKEND_HTML);
     pb_sb_printf(h, "<td class=\"n\">%s", t);
     if (x->reps > 1) {
-        pb_rep_fmt_time(lo, sizeof lo, x->lo);
-        pb_rep_fmt_time(hi, sizeof hi, x->hi);
+        pb_fmt_time(lo, sizeof lo, x->lo, PB_BACKEND_HTML);
+        pb_fmt_time(hi, sizeof hi, x->hi, PB_BACKEND_HTML);
         pb_sb_printf(h, "<span class=\"sp\">%s " NDASH " %s</span>", lo, hi);
     }
     if (x->cv >= 0)
@@ -373,14 +373,14 @@ static void html_arrow_cell(sbuf *h, const cell *nv, const cell *op, int which)
     }
     char sa[32], sb_[32];
     if (which == 0) {
-        pb_rep_fmt_count(sa, sizeof sa, a);
-        pb_rep_fmt_count(sb_, sizeof sb_, b);
+        pb_fmt_count(sa, sizeof sa, a);
+        pb_fmt_count(sb_, sizeof sb_, b);
     } else if (which == 3) {
-        pb_rep_fmt_time(sa, sizeof sa, a);
-        pb_rep_fmt_time(sb_, sizeof sb_, b);
+        pb_fmt_time(sa, sizeof sa, a, PB_BACKEND_HTML);
+        pb_fmt_time(sb_, sizeof sb_, b, PB_BACKEND_HTML);
     } else {
-        pb_rep_fmt_bytes(sa, sizeof sa, a);
-        pb_rep_fmt_bytes(sb_, sizeof sb_, b);
+        pb_fmt_bytes(sa, sizeof sa, a);
+        pb_fmt_bytes(sb_, sizeof sb_, b);
     }
     if (a < 0 && b < 0)
         pb_sb_puts(h, "<td class=\"n none\">-</td>");
@@ -429,15 +429,15 @@ static void html_n_table(sbuf *h, const report *R, const pb_component *comp,
                 html_time_cell(h, &R->s[si], &p[si].op, cap_o > 0 && ns[i] > cap_o);
             for (size_t si = 0; si < R->n; si++) {
                 char r[32];
-                pb_rep_fmt_ratio(r, sizeof r, p[si].speedup);
+                pb_fmt_ratio(r, sizeof r, p[si].speedup, PB_BACKEND_HTML);
                 pb_sb_printf(h, "<td class=\"n\"><span class=\"%s\">%s</span>",
                              p[si].speedup < 0 ? "none" : p[si].speedup >= 1 ? "good" : "bad",
                              r);
                 if (p[si].speedup >= 0 && p[si].nv.reps > 1 && p[si].op.reps > 1 &&
                     p[si].op.hi > 0 && p[si].op.lo > 0) {
                     char lo[32], hi[32];
-                    pb_rep_fmt_ratio(lo, sizeof lo, p[si].nv.lo / p[si].op.hi);
-                    pb_rep_fmt_ratio(hi, sizeof hi, p[si].nv.hi / p[si].op.lo);
+                    pb_fmt_ratio(lo, sizeof lo, p[si].nv.lo / p[si].op.hi, PB_BACKEND_HTML);
+                    pb_fmt_ratio(hi, sizeof hi, p[si].nv.hi / p[si].op.lo, PB_BACKEND_HTML);
                     pb_sb_printf(h, "<span class=\"sp\">%s " NDASH " %s</span>", lo, hi);
                 }
                 pb_sb_puts(h, "</td>");
@@ -537,10 +537,10 @@ static void html_massif(sbuf *h, const report *R, const charts *C,
         const cJSON *op = pb_rep_massif_case(R, comp->name, "optimized", sc->name);
         double a = jnum(nv, "peak_heap_bytes", -1), b = jnum(op, "peak_heap_bytes", -1);
         char fa[32], fb[32], xa[32], xb[32], ch[64] = "-";
-        pb_rep_fmt_bytes(fa, sizeof fa, a);
-        pb_rep_fmt_bytes(fb, sizeof fb, b);
-        pb_rep_fmt_bytes(xa, sizeof xa, jnum(nv, "peak_heap_extra_bytes", -1));
-        pb_rep_fmt_bytes(xb, sizeof xb, jnum(op, "peak_heap_extra_bytes", -1));
+        pb_fmt_bytes(fa, sizeof fa, a);
+        pb_fmt_bytes(fb, sizeof fb, b);
+        pb_fmt_bytes(xa, sizeof xa, jnum(nv, "peak_heap_extra_bytes", -1));
+        pb_fmt_bytes(xb, sizeof xb, jnum(op, "peak_heap_extra_bytes", -1));
         if (a > 0 && b >= 0)
             snprintf(ch, sizeof ch, "%+.1f%%", (b / a - 1) * 100);
         pb_sb_printf(h, "<tr><td class=\"l\">%s</td><td class=\"n\">%.0f</td>"

@@ -151,7 +151,7 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
             pb_sb_puts(m, " ---: |");
         pb_sb_puts(m, "\n");
     }
-    pb_rep_each_pair(m, R, md_pair_row);
+    pb_rep_each_pair(m, R, PB_BACKEND_MARKDOWN, md_pair_row);
 
     int count[4];
     char ids[4][512];
@@ -169,7 +169,7 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
     for (size_t si = 0; si < R->n; si++)
         pb_sb_puts(m, " --- |");
     pb_sb_puts(m, "\n");
-    pb_rep_each_claim(m, R, NULL, md_claim_row);
+    pb_rep_each_claim(m, R, NULL, PB_BACKEND_MARKDOWN, md_claim_row);
 
     pb_sb_puts(m, "\n## Environment\n\n|  |");
     for (size_t si = 0; si < R->n; si++)

@@ -5,13 +5,16 @@
  * to a layout function of html.c (an HTML table row) or markdown.c (a
  * Markdown table row); the warnings are walked in warnings.c.
  */
+#define _GNU_SOURCE
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "report_internal.h"
 
-size_t pb_rep_each_pair(sbuf *out, const report *R, pb_rep_pair_row *row)
+size_t pb_rep_each_pair(sbuf *out, const report *R, pb_backend be,
+                        pb_rep_pair_row *row)
 {
     size_t rows = 0;
     for (size_t c = 0; R->comps[c]; c++) {
@@ -31,19 +34,19 @@ size_t pb_rep_each_pair(sbuf *out, const report *R, pb_rep_pair_row *row)
             for (size_t si = 0; si < R->n; si++) {
                 pair_at p = pb_rep_pair_of(&R->s[si], comp->name, sc->name, o.ref);
                 char a[32], b[32];
-                pb_rep_fmt_time(a, sizeof a, p.nv.r ? p.nv.r->ns_per_op : -1);
-                pb_rep_fmt_time(b, sizeof b, p.op.r ? p.op.r->ns_per_op : -1);
+                pb_fmt_time(a, sizeof a, p.nv.r ? p.nv.r->ns_per_op : -1, be);
+                pb_fmt_time(b, sizeof b, p.op.r ? p.op.r->ns_per_op : -1, be);
                 o.s[si].measured = p.nv.r || p.op.r;
                 if (o.s[si].measured)
                     snprintf(o.s[si].time, sizeof o.s[si].time, "%s " ARROW " %s", a, b);
                 else
                     snprintf(o.s[si].time, sizeof o.s[si].time, "-");
                 o.s[si].speedup = p.speedup;
-                pb_rep_fmt_ratio(o.s[si].ratio, sizeof o.s[si].ratio, p.speedup);
+                pb_fmt_ratio(o.s[si].ratio, sizeof o.s[si].ratio, p.speedup, be);
                 o.s[si].untrusted = p.untrusted;
-                pb_rep_fmt_reduction(o.s[si].allocs, sizeof o.s[si].allocs,
-                                     p.nv.r ? p.nv.r->allocs_per_op : -1,
-                                     p.op.r ? p.op.r->allocs_per_op : -1);
+                pb_fmt_reduction(o.s[si].allocs, sizeof o.s[si].allocs,
+                                 p.nv.r ? p.nv.r->allocs_per_op : -1,
+                                 p.op.r ? p.op.r->allocs_per_op : -1, be);
                 pb_rep_fmt_crossover(o.s[si].crossover, sizeof o.s[si].crossover,
                                      &R->s[si], comp->name, sc->name, 1);
             }
@@ -84,7 +87,7 @@ void pb_rep_claim_tally(const report *R, int count[4], char ids[4][512])
 }
 
 void pb_rep_each_claim(sbuf *out, const report *R, const pb_component *only,
-                       pb_rep_claim_row *row)
+                       pb_backend be, pb_rep_claim_row *row)
 {
     for (size_t c = 0; R->comps[c]; c++) {
         const pb_component *comp = R->comps[c];
@@ -92,19 +95,23 @@ void pb_rep_each_claim(sbuf *out, const report *R, const pb_component *only,
             continue;
         for (size_t k = 0; k < comp->n_claims; k++) {
             ov_claim o;
-            const cJSON *first = NULL;
             o.comp = comp;
             o.claim = &comp->claims[k];
-            for (size_t si = 0; si < R->n; si++) {
-                const cJSON *x = pb_rep_claim_in(&R->s[si], comp->name, k);
-                if (!first)
-                    first = x;
-                o.s[si].v = pb_rep_verdict_of(x);
-                o.s[si].measured = jstr(x, "measured");
-            }
-            o.threshold = jstr(first, "threshold");
+            o.threshold = pb_rep_claim_threshold(R, comp->name, k, be, o.threshold_text,
+                                                 sizeof o.threshold_text);
             if (!o.threshold)
                 o.threshold = "-";
+            for (size_t si = 0; si < R->n; si++) {
+                const pb_claim_result *x = pb_rep_claim_in(&R->s[si], comp->name, k);
+                char thr[48];
+                o.s[si].v = pb_rep_verdict_of(x);
+                o.s[si].measured = NULL;
+                if (x) {
+                    pb_fmt_claim(o.s[si].measured_text, sizeof o.s[si].measured_text,
+                                 thr, sizeof thr, x, be);
+                    o.s[si].measured = o.s[si].measured_text;
+                }
+            }
             row(out, R, &o);
         }
     }
@@ -141,7 +148,7 @@ static void env_value(const series *s, const char *what, char *buf, size_t cap)
             else if (size >= 1024 && fmod(size, 1024) == 0)
                 snprintf(sz, sizeof sz, "%.0f KiB", size / 1024);
             else
-                pb_rep_fmt_bytes(sz, sizeof sz, size);
+                pb_fmt_bytes(sz, sizeof sz, size);
             if (used < cap)
                 used += (size_t)snprintf(buf + used, cap - used, "%sL%.0f%s %s",
                                          first ? "; caches " : ", ", level,
@@ -212,4 +219,14 @@ void pb_rep_each_env(sbuf *out, const report *R, pb_rep_env_row *row)
             env_value(&R->s[si], env_rows[i].key, o.value[si], sizeof o.value[si]);
         row(out, R, &o);
     }
+}
+
+void pb_rep_now_utc(char *buf, size_t cap)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(buf, cap, "%Y-%m-%d %H:%M UTC", &tm);
+    else
+        snprintf(buf, cap, "?");
 }

@@ -27,9 +27,10 @@
  * With repetitions the tables show the median with the min..max of the
  * repetitions and the cv, and the time chart draws min..max as error bars.
  *
- * Rows come from pb_results_load (each file in turn, copied out, as
- * results.c holds one file at a time); the context and the "pairbench"
- * analysis block (claims, crossovers) are read with cJSON.
+ * Each file is read once as a result set and analysed once with this
+ * build's components (reports/series.c, over reports/model/); the numbers
+ * are formatted by reports/emit/. The report parses no JSON of its own
+ * except the --massif file.
  *
  * Failure contract: a missing, malformed or truncated file or bad usage
  * print one line and return 2 before gnuplot runs; gnuplot missing or

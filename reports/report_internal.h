@@ -1,8 +1,8 @@
 /*
- * What the report's files (reports/ without reports/model/) share, and
- * nothing else: the string buffer, the number formats, the loaded results
- * (series), the warnings, the massif profiles, the charts, the walks over
- * the overview's tables, and the two writers (page, summary). Everything a file does not
+ * What the report's files (reports/ without reports/model/ and
+ * reports/emit/) share, and nothing else: the string buffer, the loaded results
+ * (series), the warnings, the massif profiles, the charts, the overview's
+ * content, and the two writers (page, summary). Everything a file does not
  * share is static in it. Names shared between files carry pb_sb_ (the
  * buffer) or pb_rep_ (the rest); none of them is part of report.h's
  * contract.
@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "model/model.h"
+#include "emit/emit.h"
 #include "report.h"
 
 #define MAX_SERIES  PB_REPORT_MAX_FILES
@@ -51,18 +52,11 @@ void pb_sb_md(sbuf *b, const char *s);
  * without quotes or backslashes. */
 void pb_sb_gp(sbuf *b, const char *s);
 
-/* --- number formats (format.c) -------------------------------------------- */
+/* --- number formats: reports/emit/ (pb_format, pb_fmt_*), the one
+ * formatter of every unit; the page and the summary use its HTML and
+ * Markdown backends. ------------------------------------------------------ */
 
-/* Each writes into buf (at most cap bytes); "-" for an absent (negative or
- * non-finite) value. */
-void pb_rep_fmt_time(char *buf, size_t cap, double ns);      /* "48.1 ns" */
-void pb_rep_fmt_bytes(char *buf, size_t cap, double b);      /* "1.5 KiB" */
-void pb_rep_fmt_count(char *buf, size_t cap, double v);
-void pb_rep_fmt_ratio(char *buf, size_t cap, double r);      /* "3.2×" */
-/* "2 → 0 (100% fewer)": a count per op, naive then optimized. */
-void pb_rep_fmt_reduction(char *buf, size_t cap, double a, double b);
-void pb_rep_fmt_n(char *buf, size_t cap, int64_t n);         /* "16k" */
-/* The current time, "2026-12-01 23:10 UTC". */
+/* The current time, "2026-12-01 23:10 UTC" (overview.c). */
 void pb_rep_now_utc(char *buf, size_t cap);
 
 /* --- the results files (series.c) ----------------------------------------- */
@@ -70,14 +64,12 @@ void pb_rep_now_utc(char *buf, size_t cap);
 typedef struct series {
     const char   *path;
     char          label[64];        /* allocator, + file name when shared */
-    cJSON        *root;             /* the whole file */
-    const cJSON  *context;          /* borrowed from root */
-    const cJSON  *block;            /* the "pairbench" object */
-    cJSON        *own_block;        /* computed here when the file had none */
-    pb_result    *rows;
-    size_t        n_rows;
+    pb_resultset *rs;               /* the file, read once */
+    pb_analysis  *an;               /* its analysis, computed once */
+    const cJSON  *context;          /* borrowed from rs */
+    int           had_block;        /* the file carried a "pairbench" block */
     int           repetitions;      /* most iteration rows of one case */
-    double        cv_limit;
+    double        cv_limit;         /* the analysis's trust limit */
 } series;
 
 typedef struct report {
@@ -159,14 +151,18 @@ int64_t pb_rep_reference_n(const report *R, const char *comp, const char *scen,
 /* "O(N), rms 4%" from the BigO and RMS rows of a family; "-" when absent. */
 void pb_rep_fmt_fit(char *buf, size_t cap, const series *s, const char *comp,
                     const char *impl, const char *scen);
-/* The crossover of comp/scen as the analysis block states it, in words
+/* The crossover of comp/scen as the analysis states it, in words
  * (shortly: "N ≥ 256"). */
 void pb_rep_fmt_crossover(char *buf, size_t cap, const series *s, const char *comp,
                           const char *scen, int shortly);
 /* The evaluation of the k-th claim of component comp in one series, or
- * NULL; its verdict. */
-const cJSON *pb_rep_claim_in(const series *s, const char *comp, size_t k);
-verdict pb_rep_verdict_of(const cJSON *claim);
+ * NULL; its verdict. Its words: pb_fmt_claim (reports/emit/emit.h). */
+const pb_claim_result *pb_rep_claim_in(const series *s, const char *comp, size_t k);
+verdict pb_rep_verdict_of(const pb_claim_result *claim);
+/* The threshold of the k-th claim of comp in words, from the first series
+ * that evaluated it, written into buf; NULL when none did. */
+const char *pb_rep_claim_threshold(const report *R, const char *comp, size_t k,
+                                   pb_backend b, char *buf, size_t cap);
 
 /* --- warnings (warnings.c) ------------------------------------------------ */
 
@@ -254,9 +250,11 @@ typedef struct ov_claim {
     const pb_component *comp;
     const pb_claim     *claim;
     const char         *threshold;      /* the first file's, or "-" */
+    char                threshold_text[48];
     struct {
         verdict     v;
-        const char *measured;
+        const char *measured;           /* measured_text, or NULL */
+        char        measured_text[PB_CLAIM_TEXT];
     } s[MAX_SERIES];
 } ov_claim;
 
@@ -272,10 +270,11 @@ typedef void pb_rep_claim_row(sbuf *out, const report *R, const ov_claim *c);
 typedef void pb_rep_env_row(sbuf *out, const report *R, const ov_env *e);
 
 /* Every pair (component and scenario) that ran; the number of rows. */
-size_t pb_rep_each_pair(sbuf *out, const report *R, pb_rep_pair_row *row);
+size_t pb_rep_each_pair(sbuf *out, const report *R, pb_backend be,
+                        pb_rep_pair_row *row);
 /* Every claim of the components that ran, or only those of `only`. */
 void pb_rep_each_claim(sbuf *out, const report *R, const pb_component *only,
-                       pb_rep_claim_row *row);
+                       pb_backend be, pb_rep_claim_row *row);
 /* Every environment row. */
 void pb_rep_each_env(sbuf *out, const report *R, pb_rep_env_row *row);
 /* Counts the claims of the components that ran, by verdict in the first

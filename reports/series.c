@@ -1,12 +1,11 @@
 /*
- * The report's inputs: the results files as series (their rows, read
- * through pb_results_load, their context and "pairbench" analysis block,
- * read with cJSON), and what the writers look up in them: the cell of a
+ * The report's inputs: the results files as series, each a result set
+ * read once (reports/model/results.c) and its analysis computed once with
+ * this build's components (a "pairbench" block stored in the file is not
+ * used, see model.h), and what the writers look up in them: the cell of a
  * case, the N of a scenario, its reference N, fits, crossovers, claims.
- * The page, the summary and the charts see the results only through
- * these functions and a series' path, label, repetitions and cv limit;
- * the warnings (warnings.c) and the environment rows (overview.c) also
- * read a series' context and rows.
+ * The writers see the results only through these functions; nothing here
+ * parses JSON or recomputes a ratio.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -21,16 +20,7 @@ const char *const pb_rep_impl_names[2] = { "naive", "optimized" };
  * printed into buf); NULL when absent. */
 const char *pb_rep_ctx_text(const series *s, const char *key, char *buf, size_t cap)
 {
-    const cJSON *v = jget(s->context, key);
-    if (cJSON_IsString(v))
-        return v->valuestring;
-    if (cJSON_IsBool(v))
-        return cJSON_IsTrue(v) ? "true" : "false";
-    if (cJSON_IsNumber(v)) {
-        snprintf(buf, cap, "%g", v->valuedouble);
-        return buf;
-    }
-    return NULL;
+    return pb_resultset_context_text(s->rs, key, buf, cap);
 }
 
 int pb_rep_ctx_is(const series *s, const char *key, const char *want)
@@ -40,72 +30,32 @@ int pb_rep_ctx_is(const series *s, const char *key, const char *want)
     return v && strcmp(v, want) == 0;
 }
 
-/* Loads one file into *s: its rows (through pb_results_load) and its JSON
- * tree. 0, or -1 with a one-line reason in err. */
+/* Loads one file into *s: its result set and its analysis. 0, or -1 with
+ * a one-line reason in err. */
 static int series_load(series *s, const char *path,
                        const pb_component *const *comps, char *err, size_t cap)
 {
     memset(s, 0, sizeof *s);
     s->path = path;
-    if (pb_results_load(path, err, cap) != 0)
+    s->rs = pb_resultset_load(path, err, cap);
+    if (!s->rs)
         return -1;
-    /* The analysis of these rows, for a file written without one (plain
-     * gbench output, or pairbench --json interrupted before it added it). */
-    s->own_block = pb_report_block_new(comps);
-    size_t n = pb_results_count();
-    s->rows = malloc((n ? n : 1) * sizeof *s->rows);
-    if (!s->rows) {
-        snprintf(err, cap, "out of memory reading %s", path);
+    s->an = pb_analysis_new(s->rs, comps);
+    if (!s->an) {
+        snprintf(err, cap, "out of memory analysing %s", path);
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
-        s->rows[i] = *pb_results_at(i);
-    s->n_rows = n;
-    pb_results_clear();
-
-    char *raw = pb_read_file(path, err, cap);
-    if (!raw)
-        return -1;
-    char *text = pb_json_sanitize(raw);
-    free(raw);
-    if (!text) {
-        snprintf(err, cap, "out of memory reading %s", path);
-        return -1;
-    }
-    s->root = cJSON_Parse(text);
-    free(text);
-    s->context = jget(s->root, "context");
-    if (!cJSON_IsObject(s->context)) {
-        snprintf(err, cap, "%s is not a complete Google Benchmark JSON file"
-                 " (malformed or truncated)", path);
-        return -1;
-    }
-    s->block = jget(s->root, "pairbench");
-    if (!cJSON_IsObject(s->block))
-        s->block = s->own_block;
-    s->cv_limit = jnum(s->block, "cv_trust_limit", PB_CV_TRUST_LIMIT);
-
-    /* Repetitions: the most iteration rows any one case has. */
-    for (size_t i = 0; i < s->n_rows; i++) {
-        if (s->rows[i].aggregate[0])
-            continue;
-        int k = 0;
-        for (size_t j = 0; j < s->n_rows; j++)
-            k += !s->rows[j].aggregate[0] &&
-                 strcmp(s->rows[j].case_name, s->rows[i].case_name) == 0;
-        if (k > s->repetitions)
-            s->repetitions = k;
-        if (k > 1)
-            break;             /* every case of a run has the same count */
-    }
+    s->context = pb_resultset_context(s->rs);
+    s->had_block = pb_resultset_stored_block(s->rs) != NULL;
+    s->cv_limit = s->an->cv_trust_limit;
+    s->repetitions = pb_resultset_repetitions(s->rs);
     return 0;
 }
 
 static void series_free(series *s)
 {
-    cJSON_Delete(s->root);
-    cJSON_Delete(s->own_block);
-    free(s->rows);
+    pb_analysis_free(s->an);
+    pb_resultset_free(s->rs);
     memset(s, 0, sizeof *s);
 }
 
@@ -173,26 +123,14 @@ static void case_of(char *buf, size_t cap, const char *comp, const char *impl,
     snprintf(buf, cap, "%s/%s/%s/%lld", comp, impl, scen, (long long)n);
 }
 
-static const pb_result *s_find(const series *s, const char *case_name,
-                               const char *aggregate)
-{
-    for (size_t i = 0; i < s->n_rows; i++)
-        if (strcmp(s->rows[i].aggregate, aggregate) == 0 &&
-            strcmp(s->rows[i].case_name, case_name) == 0)
-            return &s->rows[i];
-    return NULL;
-}
-
 cell pb_rep_get_cell(const series *s, const char *comp, const char *impl,
                      const char *scen, int64_t n)
 {
     cell c = { NULL, NULL, -1, 0, -1, -1 };
     char name[200];
     case_of(name, sizeof name, comp, impl, scen, n);
-    for (size_t i = 0; i < s->n_rows; i++) {
-        const pb_result *r = &s->rows[i];
-        if (strcmp(r->case_name, name) != 0)
-            continue;
+    for (const pb_result *r = pb_resultset_first(s->rs, name); r;
+         r = pb_resultset_next(s->rs, r)) {
         if (r->error) {
             c.err = r;
             continue;
@@ -261,8 +199,8 @@ size_t pb_rep_scenario_sizes(const report *R, const char *comp, const char *scen
 {
     size_t k = 0;
     for (size_t si = 0; si < R->n; si++)
-        for (size_t i = 0; i < R->s[si].n_rows; i++) {
-            const pb_result *r = &R->s[si].rows[i];
+        for (size_t i = 0; i < pb_resultset_count(R->s[si].rs); i++) {
+            const pb_result *r = pb_resultset_at(R->s[si].rs, i);
             char c[96], im[96], sc[96];
             int64_t n;
             if (r->aggregate[0] || !pb_rep_parse_case(r->case_name, c, im, sc, sizeof c, &n))
@@ -279,21 +217,13 @@ size_t pb_rep_scenario_sizes(const report *R, const char *comp, const char *scen
     return k;
 }
 
-static int component_in(const series *s, const char *comp)
-{
-    size_t len = strlen(comp);
-    for (size_t i = 0; i < s->n_rows; i++)
-        if (strncmp(s->rows[i].case_name, comp, len) == 0 &&
-            s->rows[i].case_name[len] == '/')
-            return 1;
-    return 0;
-}
-
 int pb_rep_component_ran(const report *R, const pb_component *c)
 {
-    for (size_t i = 0; i < R->n; i++)
-        if (component_in(&R->s[i], c->name))
+    for (size_t i = 0; i < R->n; i++) {
+        const pb_component_result *cr = pb_analysis_component(R->s[i].an, c->name);
+        if (cr ? cr->ran : pb_resultset_has_component(R->s[i].rs, c->name))
             return 1;
+    }
     return 0;
 }
 
@@ -333,92 +263,106 @@ int64_t pb_rep_reference_n(const report *R, const char *comp, const char *scen,
     return 0;
 }
 
-/* "O(N) rms 4%" from the BigO and RMS rows of a family; "-" when absent. */
+/* "O(N), rms 4%" from the analysis's fit of a family; "-" when absent. */
 void pb_rep_fmt_fit(char *buf, size_t cap, const series *s, const char *comp,
                     const char *impl, const char *scen)
 {
-    char fam[200];
-    snprintf(fam, sizeof fam, "%s/%s/%s", comp, impl, scen);
-    const pb_result *bo = s_find(s, fam, "BigO");
-    const pb_result *rms = s_find(s, fam, "RMS");
-    if (!bo) {
+    const pb_scenario_result *sr = pb_analysis_scenario(s->an, comp, scen);
+    const pb_component_result *cr = pb_analysis_component(s->an, comp);
+    const pb_fit *f = sr && cr && cr->pair ? &sr->fit[strcmp(impl, "naive") != 0] : NULL;
+    if (!f || !f->big_o) {
         snprintf(buf, cap, "-");
         return;
     }
-    const char *o = strcmp(bo->big_o, "(1)") ? bo->big_o : "1";
-    if (rms && rms->rms >= 0)
-        snprintf(buf, cap, "O(%s), rms %.0f%%", o, rms->rms * 100);
+    const char *o = strcmp(f->big_o->big_o, "(1)") ? f->big_o->big_o : "1";
+    if (f->rms && f->rms->rms >= 0)
+        snprintf(buf, cap, "O(%s), rms %.0f%%", o, f->rms->rms * 100);
     else
         snprintf(buf, cap, "O(%s)", o);
 }
 
-/* The crossover of a scenario in one series, in words: from the file's
- * "pairbench" block when it has one, else computed the same way (the
- * smallest N from which optimized is faster at every larger N measured
- * for both). */
-/* The crossover of comp/scen as the analysis block states it. */
+/* The analysis of a pair's scenario in one series, or NULL. */
+static const pb_scenario_result *pair_scenario(const series *s, const char *comp,
+                                               const char *scen)
+{
+    const pb_component_result *cr = pb_analysis_component(s->an, comp);
+    if (!cr || !cr->pair)
+        return NULL;
+    return pb_analysis_scenario(s->an, comp, scen);
+}
+
+/* The crossover of comp/scen as the analysis states it, in words. */
 void pb_rep_fmt_crossover(char *buf, size_t cap, const series *s, const char *comp,
                           const char *scen, int shortly)
 {
-    const cJSON *x, *xs = jget(s->block, "crossovers");
-    cJSON_ArrayForEach(x, xs) {
-        const char *c = jstr(x, "component"), *sc = jstr(x, "scenario");
-        const char *v = jstr(x, "verdict");
-        if (!c || !sc || !v || strcmp(c, comp) || strcmp(sc, scen))
-            continue;
-        double n = jnum(x, "crossover_n", -1), last = jnum(x, "largest_n", -1);
-        if (!strcmp(v, "always"))
-            snprintf(buf, cap, shortly ? "always" : "always (optimized faster at"
-                     " every N measured, up to %.0f)", last);
-        else if (!strcmp(v, "from"))
-            snprintf(buf, cap, shortly ? "N " "\xe2\x89\xa5" " %.0f"
-                     : "from N = %.0f (optimized faster there and at every"
-                       " larger N up to %.0f)", n, last);
-        else if (!strcmp(v, "never"))
-            snprintf(buf, cap, shortly ? "never" : "never (optimized not faster"
-                     " at N = %.0f)", last);
-        else
-            snprintf(buf, cap, "-");
+    const pb_scenario_result *sr = pair_scenario(s, comp, scen);
+    if (!sr || !sr->shown) {
+        snprintf(buf, cap, "-");
         return;
     }
-    snprintf(buf, cap, "-");
+    const pb_crossover *x = &sr->crossover;
+    long long n = (long long)x->n, last = (long long)x->last_n;
+    if (x->kind == PB_CROSS_ALWAYS)
+        snprintf(buf, cap, shortly ? "always" : "always (optimized faster at"
+                 " every N measured, up to %lld)", last);
+    else if (x->kind == PB_CROSS_FROM && shortly)
+        snprintf(buf, cap, "N " "\xe2\x89\xa5" " %lld", n);
+    else if (x->kind == PB_CROSS_FROM)
+        snprintf(buf, cap, "from N = %lld (optimized faster there and at every"
+                 " larger N up to %lld)", n, last);
+    else if (x->kind == PB_CROSS_NEVER)
+        snprintf(buf, cap, shortly ? "never" : "never (optimized not faster"
+                 " at N = %lld)", last);
+    else
+        snprintf(buf, cap, "-");
 }
 
-/* The evaluation of the k-th claim of component comp in one series (from
- * its "pairbench" block), or NULL. Claims are matched by position within the
- * component, as pb_report_block lists them: one claim id can be measured
- * two ways (S-8), so the id alone does not identify a row. */
-const cJSON *pb_rep_claim_in(const series *s, const char *comp, size_t k)
+/* The evaluation of the k-th claim of component comp in one series, or
+ * NULL when the component is not a pair of this build or did not run in
+ * the file. Claims are matched by position within the component: one
+ * claim id can be measured two ways (S-8), so the id alone does not
+ * identify one. */
+const pb_claim_result *pb_rep_claim_in(const series *s, const char *comp, size_t k)
 {
-    const cJSON *x, *xs = jget(s->block, "claims");
-    size_t seen = 0;
-    cJSON_ArrayForEach(x, xs) {
-        const char *c = jstr(x, "component");
-        if (c && !strcmp(c, comp) && seen++ == k)
-            return x;
+    const pb_component_result *cr = pb_analysis_component(s->an, comp);
+    return cr && cr->pair && k < cr->n_claims ? &cr->claims[k] : NULL;
+}
+
+verdict pb_rep_verdict_of(const pb_claim_result *claim)
+{
+    if (!claim)
+        return V_NONE;
+    return claim->verdict == PB_VERDICT_HOLDS ? V_HOLDS
+         : claim->verdict == PB_VERDICT_FAILS ? V_FAILS : V_UNMEASURED;
+}
+
+const char *pb_rep_claim_threshold(const report *R, const char *comp, size_t k,
+                                   pb_backend b, char *buf, size_t cap)
+{
+    for (size_t si = 0; si < R->n; si++) {
+        const pb_claim_result *r = pb_rep_claim_in(&R->s[si], comp, k);
+        if (r) {
+            char measured[PB_CLAIM_TEXT];
+            pb_fmt_claim(measured, sizeof measured, buf, cap, r, b);
+            return buf;
+        }
     }
     return NULL;
 }
 
-verdict pb_rep_verdict_of(const cJSON *claim)
-{
-    const char *v = jstr(claim, "verdict");
-    if (!v)
-        return V_NONE;
-    if (!strcmp(v, "holds"))
-        return V_HOLDS;
-    if (!strcmp(v, "not measured"))
-        return V_UNMEASURED;
-    return V_FAILS;
-}
-
+/* The cells of a pair at N with the analysis's speed-up and trust. */
 pair_at pb_rep_pair_of(const series *s, const char *comp, const char *scen, int64_t n)
 {
     pair_at p;
     p.nv = pb_rep_get_cell(s, comp, "naive", scen, n);
     p.op = pb_rep_get_cell(s, comp, "optimized", scen, n);
-    p.speedup = p.nv.r && p.op.r && p.op.r->ns_per_op > 0
-                    ? p.nv.r->ns_per_op / p.op.r->ns_per_op : -1;
-    p.untrusted = p.nv.cv > s->cv_limit || p.op.cv > s->cv_limit;
+    p.speedup = -1;
+    p.untrusted = 0;
+    const pb_scenario_result *sr = pair_scenario(s, comp, scen);
+    for (size_t i = 0; sr && i < sr->n_points; i++)
+        if (sr->points[i].n == n) {
+            p.speedup = sr->points[i].speedup;
+            p.untrusted = sr->points[i].untrusted;
+        }
     return p;
 }

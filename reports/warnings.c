@@ -38,10 +38,8 @@ static void untrusted_rows(const series *s, char *buf, size_t cap, size_t *count
     size_t used = 0, shown = 0;
     *count = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < s->n_rows; i++) {
-        const pb_result *r = &s->rows[i];
-        if (strcmp(r->aggregate, "cv") || !(r->cv > s->cv_limit))
-            continue;
+    for (size_t i = 0; i < s->an->n_noisy; i++) {
+        const pb_result *r = s->an->noisy[i];
         (*count)++;
         if (shown < 6 && used < cap) {
             used += (size_t)snprintf(buf + used, cap - used, "%s%s (cv %.0f%%)",
@@ -83,7 +81,7 @@ void pb_rep_collect_warnings(const report *R, warnings *w)
             warn_add(w, i, "The machine was busy: load average %.2f on %.0f CPUs"
                      " when the run started.",
                      cJSON_GetArrayItem(load, 0)->valuedouble, cpus);
-        if (s->block == s->own_block)
+        if (!s->had_block)
             warn_add(w, i, "No \"pairbench\" analysis block in the file (not"
                      " written by pairbench run): the analysis was redone from its"
                      " rows with this build's claims.");
@@ -115,10 +113,11 @@ void pb_rep_collect_warnings(const report *R, warnings *w)
     /* Components this build does not know. */
     char unknown[256] = "";
     for (size_t i = 0; i < R->n; i++)
-        for (size_t j = 0; j < R->s[i].n_rows; j++) {
+        for (size_t j = 0; j < pb_resultset_count(R->s[i].rs); j++) {
             char c[96], im[96], sc[96];
             int64_t n;
-            if (!pb_rep_parse_case(R->s[i].rows[j].case_name, c, im, sc, sizeof c, &n))
+            if (!pb_rep_parse_case(pb_resultset_at(R->s[i].rs, j)->case_name, c, im,
+                                   sc, sizeof c, &n))
                 continue;
             int known = 0;
             for (size_t k = 0; R->comps[k]; k++)

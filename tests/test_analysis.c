@@ -1,7 +1,8 @@
 /*
  * The analysis answers correctly on results whose answers are known:
- * synthetic rows for a fake component go through pb_report_json, and the
- * crossover, complexity and claim verdicts it writes are checked.
+ * synthetic rows for a fake component go into a result set, the analysis
+ * is computed once, its "pairbench" JSON block is written through the
+ * emitter, and the crossover, complexity and claim verdicts are checked.
  *
  *   scenario "from"      naive faster at 10, optimized faster at 100, 1000
  *                        -> crossover from N = 100
@@ -25,6 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "../reports/model/model.h"
+#include "../reports/emit/emit.h"
 
 static const int64_t sizes[] = { 10, 100, 1000, 0 };
 static const int64_t at_1000[] = { 1000, 0 };
@@ -83,6 +85,8 @@ static const pb_component fake = {
 };
 static const pb_component *const comps[] = { &fake, NULL };
 
+static pb_resultset *rows;
+
 static void row(const char *impl, const char *scen, long n, const char *agg,
                 double ns, double allocs, double heap, double p99)
 {
@@ -95,7 +99,7 @@ static void row(const char *impl, const char *scen, long n, const char *agg,
     r.allocs_per_op = allocs;
     r.peak_heap_bytes = heap;
     r.p99_ns = p99;
-    pb_results_add(&r);
+    assert_int_equal(pb_resultset_add(rows, &r), 0);
 }
 
 static void fit(const char *impl, const char *scen, const char *big_o)
@@ -106,12 +110,13 @@ static void fit(const char *impl, const char *scen, const char *big_o)
     snprintf(r.name, sizeof r.name, "%s_BigO", r.case_name);
     snprintf(r.aggregate, sizeof r.aggregate, "BigO");
     snprintf(r.big_o, sizeof r.big_o, "%s", big_o);
-    pb_results_add(&r);
+    assert_int_equal(pb_resultset_add(rows, &r), 0);
 }
 
 static cJSON *analyse(void)
 {
-    pb_results_clear();
+    rows = pb_resultset_new();
+    assert_non_null(rows);
     /* from: naive faster at 10 only */
     row("naive", "from", 10, "", 5, 2, 100, 10);
     row("optimized", "from", 10, "", 8, 0.1, 150, 10);
@@ -129,7 +134,7 @@ static cJSON *analyse(void)
         r.p99_ns = 30;
         pb_result_add_counter(&r, "hits_per_op", 0.8);
         pb_result_add_counter(&r, "allocs_per_op", 99);     /* not a counter */
-        pb_results_add(&r);
+        assert_int_equal(pb_resultset_add(rows, &r), 0);
     }
     /* wobble */
     row("naive", "wobble", 10, "", 10, 0, 0, -1);
@@ -159,22 +164,13 @@ static cJSON *analyse(void)
     fit("naive", "never", "N");
     fit("optimized", "never", "N");
 
-    char path[] = "/tmp/pb_analysis_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    const char base[] = "{\"context\": {}, \"benchmarks\": []}\n";
-    assert_int_equal(write(fd, base, sizeof base - 1), (ssize_t)(sizeof base - 1));
-    close(fd);
-    assert_int_equal(pb_report_json(path, comps), 0);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char text[1 << 16];
-    size_t len = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    unlink(path);
-    text[len] = '\0';
-    cJSON *root = cJSON_Parse(text);
-    assert_non_null(root);
+    pb_analysis *an = pb_analysis_new(rows, comps);
+    assert_non_null(an);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "pairbench", pb_analysis_block(an));
+    pb_analysis_free(an);
+    pb_resultset_free(rows);
+    rows = NULL;
     return root;
 }
 
@@ -268,6 +264,42 @@ static void test_claims(void **state)
     cJSON_Delete(root);
 }
 
+/* A cv above the trust limit: the point is untrusted, the row is noisy. */
+static void test_noisy(void **state)
+{
+    (void)state;
+    rows = pb_resultset_new();
+    assert_non_null(rows);
+    row("naive", "from", 10, "median", 50, 0, 0, -1);
+    row("optimized", "from", 10, "median", 5, 0, 0, -1);
+    static const struct { const char *impl; double cv; } cvs[] = {
+        { "naive", 0.25 }, { "optimized", 0.05 } };
+    for (int i = 0; i < 2; i++) {
+        pb_result r;
+        pb_result_init(&r);
+        snprintf(r.case_name, sizeof r.case_name, "fake/%s/from/10", cvs[i].impl);
+        snprintf(r.name, sizeof r.name, "%s_cv", r.case_name);
+        snprintf(r.aggregate, sizeof r.aggregate, "cv");
+        r.cv = cvs[i].cv;
+        assert_int_equal(pb_resultset_add(rows, &r), 0);
+    }
+    pb_analysis *an = pb_analysis_new(rows, comps);
+    assert_non_null(an);
+    assert_true(an->repeated);
+    assert_int_equal(an->n_noisy, 1);
+    assert_string_equal(an->noisy[0]->case_name, "fake/naive/from/10");
+    assert_int_equal(an->n_untrusted, 1);
+    const pb_scenario_result *sr = pb_analysis_scenario(an, "fake", "from");
+    assert_non_null(sr);
+    assert_int_equal(sr->n_points, 1);
+    assert_true(sr->points[0].untrusted);
+    assert_true(sr->points[0].speedup == 10);
+    assert_true(sr->points[0].naive_cv == 0.25);
+    pb_analysis_free(an);
+    pb_resultset_free(rows);
+    rows = NULL;
+}
+
 static void test_sanitize(void **state)
 {
     (void)state;
@@ -283,6 +315,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossovers),
         cmocka_unit_test(test_claims),
+        cmocka_unit_test(test_noisy),
         cmocka_unit_test(test_sanitize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

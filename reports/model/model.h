@@ -1,8 +1,28 @@
 /*
- * The results model and its analysis: rows as Google Benchmark reported
- * them, loaded from a results file or added live, and the analysis of
- * pairs, fits, crossovers and claims. Knows the scenario API (for the
- * registry and its claims), nothing of the engine.
+ * The results model and its analysis.
+ *
+ *   result set  a VALUE (pb_resultset *): the rows of one Google Benchmark
+ *               JSON file, read once by ONE reader (pb_resultset_load) with
+ *               the file's context kept, indexed by case name; freed by the
+ *               caller. A live run is a result set too: gbench writes its
+ *               JSON and `run` loads it once (the engine knows nothing of
+ *               this model).
+ *   analysis    a VALUE (pb_analysis *) computed ONCE from a result set and
+ *               the components of this build: pair points with their
+ *               ratios and cv, fits, crossovers, claims with verdicts,
+ *               untrusted points. Every writer (console, JSON block,
+ *               Markdown, HTML) reads it; none recomputes it. The numbers
+ *               are formatted in reports/emit/, never here.
+ *
+ * A results file that already carries a "pairbench" block: the analysis is
+ * ALWAYS recomputed from the rows with the components of this build, so one
+ * analysis exists; the stored block is kept only as the file had it
+ * (pb_resultset_stored_block) and is replaced when the file is rewritten.
+ * A claim of a component that is not in this build is therefore not
+ * reported (its rows still are, as rows).
+ *
+ * Knows the scenario API (for the registry and its claims), nothing of the
+ * engine or of any writer.
  */
 #ifndef PAIRBENCH_MODEL_H
 #define PAIRBENCH_MODEL_H
@@ -15,7 +35,9 @@
 extern "C" {
 #endif
 
-/* --- results, as reported by gbench  ------------------------- */
+struct cJSON;
+
+/* --- one row, as gbench reported it --------------------------------------- */
 
 typedef struct pb_result {
     char     name[200];               /* as gbench names the row */
@@ -38,54 +60,194 @@ typedef struct pb_result {
     struct { char name[48]; double value; } counters[PB_MAX_COUNTERS];
 } pb_result;
 
+/* A result with every counter marked absent. */
+void pb_result_init(pb_result *r);
 /* Records a reported counter in *r when it is a component counter (a name
  * ending in "_per_op" other than allocs_per_op and bytes_per_op). */
 void pb_result_add_counter(pb_result *r, const char *name, double value);
 /* A component counter of a row by its scenario name ("hits"), per op, or -1. */
 double pb_result_counter(const pb_result *r, const char *name);
 
-/* --- results (results.c) ------------------------------------------------ */
+/* --- the result set (results.c) ------------------------------------------ */
 
-/* A result with every counter marked absent. */
-void pb_result_init(pb_result *r);
-void pb_results_add(const pb_result *r);
-void pb_results_clear(void);
-size_t pb_results_count(void);
-const pb_result *pb_results_at(size_t i);
+typedef struct pb_resultset pb_resultset;
+
+/* THE reader: the benchmarks of a Google Benchmark JSON file (with or
+ * without a "pairbench" block), its context and the whole tree kept for
+ * rewriting. NULL with a one-line reason in err (missing, malformed,
+ * truncated, a row without name, run_name, run_type or a known time_unit).
+ * Free with pb_resultset_free. */
+pb_resultset *pb_resultset_load(const char *path, char *err, size_t err_cap);
+/* The same from JSON text in memory; `what` names it in err. */
+pb_resultset *pb_resultset_parse(const char *text, const char *what,
+                                 char *err, size_t err_cap);
+/* An empty set with an empty context, for rows built by hand (tests);
+ * NULL when out of memory. */
+pb_resultset *pb_resultset_new(void);
+/* Appends a row (and indexes it). 0, or -1 when out of memory. */
+int  pb_resultset_add(pb_resultset *rs, const pb_result *r);
+void pb_resultset_free(pb_resultset *rs);
+
+size_t           pb_resultset_count(const pb_resultset *rs);
+/* Rows in file order; NULL past the end. */
+const pb_result *pb_resultset_at(const pb_resultset *rs, size_t i);
+/* The first row of a case (or BigO/RMS family) name in file order, and the
+ * next row of the same name after r; NULL when none. O(1) by a hash index. */
+const pb_result *pb_resultset_first(const pb_resultset *rs, const char *case_name);
+const pb_result *pb_resultset_next(const pb_resultset *rs, const pb_result *r);
+/* The first row of a case with aggregate `aggregate` ("" = a single run),
+ * or NULL. Looks at the rows of that case only. */
+const pb_result *pb_resultset_find(const pb_resultset *rs, const char *case_name,
+                                   const char *aggregate);
+/* The row standing for a case: its median when repeated, else its single
+ * run; NULL when the case did not run or failed. */
+const pb_result *pb_resultset_pick(const pb_resultset *rs, const char *case_name);
+/* The most iteration rows (repetitions) any one case has; 0 when none. */
+int  pb_resultset_repetitions(const pb_resultset *rs);
+/* 1 when a row's case name starts with "component/". */
+int  pb_resultset_has_component(const pb_resultset *rs, const char *component);
+
+/* The file's "context" object, and its whole tree (context, benchmarks and
+ * whatever else it had), borrowed; never NULL. */
+const struct cJSON *pb_resultset_context(const pb_resultset *rs);
+const struct cJSON *pb_resultset_json(const pb_resultset *rs);
+/* The "pairbench" block the file carried, or NULL. Not used by the
+ * analysis (see the header). */
+const struct cJSON *pb_resultset_stored_block(const pb_resultset *rs);
+/* A context value as text: strings as they are, numbers and booleans
+ * printed into buf; NULL when absent. */
+const char *pb_resultset_context_text(const pb_resultset *rs, const char *key,
+                                      char *buf, size_t cap);
+
+/* Nanoseconds in one gbench time_unit ("ns", "us", "ms", "s"; NULL is ns),
+ * or -1 for an unknown unit. */
+double pb_time_unit_ns(const char *unit);
 /* A copy of JSON text with the non-finite numbers gbench prints (NaN,
  * Infinity, nan, inf) as null, so cJSON and strict readers accept it.
  * Caller frees; NULL when out of memory. */
 char *pb_json_sanitize(const char *text);
-/* Loads the benchmarks of a Google Benchmark JSON file as results (after
- * clearing them). 0, or -1 with a one-line reason in err. */
-int  pb_results_load(const char *path, char *err, size_t err_cap);
-/* The row standing for a case: its median when repeated, else its single
- * run; NULL when the case did not run or failed. */
-const pb_result *pb_results_pick(const char *case_name);
-/* The aggregate row `aggregate` of a case or family, or NULL. */
-const pb_result *pb_results_find(const char *case_name, const char *aggregate);
-
-/* --- analysis (analysis.c) ---------------------------------------------- */
-
-#define PB_CV_TRUST_LIMIT 0.10         /* cv above this: flagged */
-
-/* Prints the pair table, complexities, crossovers and the claims. */
-void pb_report_print(FILE *out, const pb_component *const *components);
-/* Adds a "pairbench" object (crossovers, complexities, claims, flagged
- * cases) to the JSON file at path, rewriting it in place atomically.
- * 0, or -1 with a message printed. */
-int  pb_report_json(const char *path, const pb_component *const *components);
-/* Prints only the claims table; returns how many claims were evaluated. */
-size_t pb_claims_print(FILE *out, const pb_component *const *components);
-/* The "pairbench" object (crossovers, complexities, claims, pairs) of the
- * loaded results, as pb_report_json adds it. Caller frees (cJSON_Delete);
- * declared as void * so this header does not need cJSON. */
-void  *pb_report_block_new(const pb_component *const *components);
-/* 1 when the component has implementations named naive and optimized. */
-int    pb_is_pair(const pb_component *c);
 /* The whole file as a NUL-terminated string, or NULL with a one-line
  * reason in err. Caller frees. */
-char  *pb_read_file(const char *path, char *err, size_t err_cap);
+char *pb_read_file(const char *path, char *err, size_t err_cap);
+
+/* --- the analysis (analysis.c) ------------------------------------------- */
+
+#define PB_CV_TRUST_LIMIT 0.10         /* cv above this: untrusted */
+#define PB_CLAIM_MAX_PARTS 16          /* scenarios listed by one claim */
+
+typedef enum pb_verdict {
+    PB_VERDICT_NOT_MEASURED, PB_VERDICT_HOLDS, PB_VERDICT_FAILS
+} pb_verdict;
+
+typedef enum pb_cross_kind {
+    PB_CROSS_NO_DATA, PB_CROSS_ALWAYS, PB_CROSS_FROM, PB_CROSS_NEVER
+} pb_cross_kind;
+
+/* The smallest N of the sweep from which the optimized implementation is
+ * faster at every larger N measured for both. */
+typedef struct pb_crossover {
+    pb_cross_kind kind;
+    int64_t       n;          /* ALWAYS, FROM: first N of the faster tail */
+    int64_t       first_n;    /* smallest N measured for both */
+    int64_t       last_n;     /* largest N measured for both */
+    size_t        points;     /* N measured for both */
+} pb_crossover;
+
+/* One component/scenario/N of a pair with a row for either implementation. */
+typedef struct pb_pair_point {
+    int64_t          n;
+    const pb_result *naive, *optimized;   /* picked rows (borrowed), or NULL */
+    double           naive_cv, optimized_cv;  /* -1 when not repeated */
+    double           speedup;     /* naive / optimized time, -1 without both */
+    int              untrusted;   /* a cv above the trust limit */
+} pb_pair_point;
+
+/* gbench's fit of one implementation: its BigO and RMS rows, or NULL. */
+typedef struct pb_fit {
+    const pb_result *big_o, *rms;
+} pb_fit;
+
+/* One implementation at one N of a component that is not a pair. */
+typedef struct pb_solo_point {
+    const pb_impl   *impl;
+    int64_t          n;
+    const pb_result *row;
+} pb_solo_point;
+
+typedef struct pb_scenario_result {
+    const pb_scenario *scenario;
+    int                shown;       /* a row at any N (pair: either side) */
+    pb_pair_point     *points;      /* pairs: in the order of the sizes */
+    size_t             n_points;
+    pb_fit             fit[2];      /* pairs: [0] naive, [1] optimized */
+    pb_crossover       crossover;   /* pairs */
+    pb_solo_point     *solo;        /* not a pair: per impl, per N */
+    size_t             n_solo;
+} pb_scenario_result;
+
+/* One scenario of a complexity or growth claim. */
+typedef struct pb_claim_part {
+    const pb_scenario *scenario;
+    const char        *naive_big_o;     /* complexity: NULL when absent */
+    const char        *optimized_big_o;
+    double             optimized_rms;   /* complexity: -1 when absent */
+    double             growth;          /* growth: value at hi / value at lo */
+} pb_claim_part;
+
+typedef struct pb_claim_result {
+    const pb_claim    *claim;
+    pb_verdict         verdict;
+    double             value;      /* what is compared with the threshold
+                                      (may be -INFINITY for a reduction
+                                      from 0); 0 when not measured */
+    /* speed-up, reduction, p99, value claims: the deciding point */
+    int                points;     /* points seen */
+    const pb_scenario *at_scenario;
+    int64_t            at_n;
+    double             naive_value, optimized_value;
+    /* complexity and growth claims: the scenarios measured */
+    pb_claim_part      parts[PB_CLAIM_MAX_PARTS];
+    size_t             n_parts;
+    int64_t            growth_lo, growth_hi;   /* growth: the two N */
+} pb_claim_result;
+
+typedef struct pb_component_result {
+    const pb_component *component;
+    int                 ran;        /* a row of the component exists */
+    int                 pair;       /* naive and optimized implementations */
+    pb_scenario_result *scenarios;  /* every scenario, in order */
+    size_t              n_scenarios;
+    pb_claim_result    *claims;     /* every claim, in order, when ran */
+    size_t              n_claims;
+} pb_component_result;
+
+typedef struct pb_analysis {
+    const pb_resultset  *results;   /* borrowed: free the analysis first */
+    int                  repeated;  /* medians over repetitions */
+    double               cv_trust_limit;
+    pb_component_result *components;   /* every component of the build */
+    size_t               n_components;
+    size_t               n_untrusted;  /* pair points with a cv above it */
+    const pb_result    **noisy;        /* every cv row above the limit (any
+                                          case, pair or not), file order */
+    size_t               n_noisy;
+} pb_analysis;
+
+/* The analysis of rs with the components of this build (NULL-terminated);
+ * NULL when out of memory. rs must outlive it. */
+pb_analysis *pb_analysis_new(const pb_resultset *rs,
+                             const pb_component *const *components);
+void         pb_analysis_free(pb_analysis *a);
+/* The analysis of a component or of one of its scenarios, or NULL. */
+const pb_component_result *pb_analysis_component(const pb_analysis *a,
+                                                 const char *component);
+const pb_scenario_result  *pb_analysis_scenario(const pb_analysis *a,
+                                                const char *component,
+                                                const char *scenario);
+/* "holds", "DOES NOT HOLD", "not measured". */
+const char  *pb_verdict_name(pb_verdict v);
+/* 1 when the component has implementations named naive and optimized. */
+int          pb_is_pair(const pb_component *c);
 
 #ifdef __cplusplus
 }

@@ -1,12 +1,15 @@
 /*
- * Results: the rows gbench reported, kept for the analysis.
+ * The result set: the rows of one Google Benchmark JSON file as a value.
  *
- * They arrive either live, from the shim's reporter (pb_results_add), or from
- * a Google Benchmark JSON file (pb_results_load, with cJSON), so `run` and
- * `claims FILE` share one analysis. Lookups are linear: a run has a few
- * thousand rows at most and is analysed once.
+ * One reader (pb_resultset_parse, with cJSON) turns a file, written by
+ * gbench with or without pairbench's "pairbench" block, into rows; the
+ * parsed tree is kept (context, benchmarks) so a writer can rewrite the
+ * file from memory. Rows are indexed by case name in an open-addressing
+ * hash table; the rows of one name are chained in file order, so a lookup
+ * by name and aggregate touches that case's few rows, never the whole set.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +18,18 @@
 
 #include "model.h"
 
-static pb_result *results;
-static size_t n_results, cap_results;
+#define NONE SIZE_MAX
+
+struct pb_resultset {
+    pb_result *rows;
+    size_t    *next;           /* next row of the same case name, or NONE */
+    size_t    *last;           /* per slot: the last row of its chain */
+    size_t     n, cap;
+    size_t    *slots;          /* first row of a case name, or NONE */
+    size_t     n_slots, used_slots;
+    cJSON     *root;           /* the whole file, or an empty one */
+    cJSON     *context;        /* borrowed from root */
+};
 
 void pb_result_init(pb_result *r)
 {
@@ -50,51 +63,205 @@ double pb_result_counter(const pb_result *r, const char *name)
     return -1;
 }
 
-void pb_results_add(const pb_result *r)
+
+/* --- the index ------------------------------------------------------------ */
+
+static uint64_t hash_name(const char *s)
 {
-    if (n_results == cap_results) {
-        size_t cap = cap_results ? cap_results * 2 : 256;
-        pb_result *p = realloc(results, cap * sizeof *p);
-        if (!p) {
-            fprintf(stderr, "pairbench: out of memory collecting results\n");
-            return;
-        }
-        results = p;
-        cap_results = cap;
+    uint64_t h = 1469598103934665603ull;          /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The slot of a case name: where its chain starts, or the empty slot where
+ * it would. */
+static size_t slot_of(const pb_resultset *rs, const char *name)
+{
+    size_t mask = rs->n_slots - 1;
+    for (size_t i = (size_t)hash_name(name) & mask;; i = (i + 1) & mask)
+        if (rs->slots[i] == NONE || strcmp(rs->rows[rs->slots[i]].case_name, name) == 0)
+            return i;
+}
+
+/* Doubles the table and re-inserts every chain. 0, or -1. */
+static int grow_slots(pb_resultset *rs)
+{
+    size_t old_n = rs->n_slots, *old = rs->slots, *old_last = rs->last;
+    size_t n = old_n ? old_n * 2 : 256;
+    size_t *slots = malloc(n * sizeof *slots), *last = malloc(n * sizeof *last);
+    if (!slots || !last) {
+        free(slots);
+        free(last);
+        return -1;
     }
-    results[n_results++] = *r;
+    for (size_t i = 0; i < n; i++)
+        slots[i] = NONE;
+    rs->slots = slots;
+    rs->last = last;
+    rs->n_slots = n;
+    for (size_t i = 0; i < old_n; i++)
+        if (old[i] != NONE) {
+            size_t k = slot_of(rs, rs->rows[old[i]].case_name);
+            slots[k] = old[i];
+            last[k] = old_last[i];
+        }
+    free(old);
+    free(old_last);
+    return 0;
 }
 
-void pb_results_clear(void)
+pb_resultset *pb_resultset_new(void)
 {
-    n_results = 0;
+    pb_resultset *rs = calloc(1, sizeof *rs);
+    if (!rs)
+        return NULL;
+    rs->root = cJSON_CreateObject();
+    rs->context = rs->root ? cJSON_AddObjectToObject(rs->root, "context") : NULL;
+    if (!rs->context || !cJSON_AddArrayToObject(rs->root, "benchmarks") ||
+        grow_slots(rs) != 0) {
+        pb_resultset_free(rs);
+        return NULL;
+    }
+    return rs;
 }
 
-size_t pb_results_count(void)
+int pb_resultset_add(pb_resultset *rs, const pb_result *r)
 {
-    return n_results;
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? rs->cap * 2 : 256;
+        pb_result *rows = realloc(rs->rows, cap * sizeof *rows);
+        if (!rows)
+            return -1;
+        rs->rows = rows;
+        size_t *next = realloc(rs->next, cap * sizeof *next);
+        if (!next)
+            return -1;
+        rs->next = next;
+        rs->cap = cap;
+    }
+    if ((rs->used_slots + 1) * 2 > rs->n_slots && grow_slots(rs) != 0)
+        return -1;
+    size_t i = rs->n++;
+    rs->rows[i] = *r;
+    rs->next[i] = NONE;
+    size_t k = slot_of(rs, r->case_name);
+    if (rs->slots[k] == NONE) {
+        rs->slots[k] = i;
+        rs->used_slots++;
+    } else {
+        rs->next[rs->last[k]] = i;
+    }
+    rs->last[k] = i;
+    return 0;
 }
 
-const pb_result *pb_results_at(size_t i)
+void pb_resultset_free(pb_resultset *rs)
 {
-    return i < n_results ? &results[i] : NULL;
+    if (!rs)
+        return;
+    free(rs->rows);
+    free(rs->next);
+    free(rs->slots);
+    free(rs->last);
+    cJSON_Delete(rs->root);
+    free(rs);
 }
 
-const pb_result *pb_results_find(const char *case_name, const char *aggregate)
+size_t pb_resultset_count(const pb_resultset *rs)
 {
-    for (size_t i = 0; i < n_results; i++)
-        if (strcmp(results[i].aggregate, aggregate) == 0 &&
-            strcmp(results[i].case_name, case_name) == 0)
-            return &results[i];
+    return rs->n;
+}
+
+const pb_result *pb_resultset_at(const pb_resultset *rs, size_t i)
+{
+    return i < rs->n ? &rs->rows[i] : NULL;
+}
+
+const pb_result *pb_resultset_first(const pb_resultset *rs, const char *case_name)
+{
+    size_t k = slot_of(rs, case_name);
+    return rs->slots[k] == NONE ? NULL : &rs->rows[rs->slots[k]];
+}
+
+const pb_result *pb_resultset_next(const pb_resultset *rs, const pb_result *r)
+{
+    size_t i = rs->next[(size_t)(r - rs->rows)];
+    return i == NONE ? NULL : &rs->rows[i];
+}
+
+const pb_result *pb_resultset_find(const pb_resultset *rs, const char *case_name,
+                                   const char *aggregate)
+{
+    for (const pb_result *r = pb_resultset_first(rs, case_name); r;
+         r = pb_resultset_next(rs, r))
+        if (strcmp(r->aggregate, aggregate) == 0)
+            return r;
     return NULL;
 }
 
-const pb_result *pb_results_pick(const char *case_name)
+const pb_result *pb_resultset_pick(const pb_resultset *rs, const char *case_name)
 {
-    const pb_result *r = pb_results_find(case_name, "median");
+    const pb_result *r = pb_resultset_find(rs, case_name, "median");
     if (!r)
-        r = pb_results_find(case_name, "");
+        r = pb_resultset_find(rs, case_name, "");
     return r && !r->error && r->ns_per_op >= 0 ? r : NULL;
+}
+
+int pb_resultset_repetitions(const pb_resultset *rs)
+{
+    int most = 0;
+    for (size_t k = 0; k < rs->n_slots; k++) {
+        if (rs->slots[k] == NONE)
+            continue;
+        int reps = 0;
+        for (size_t i = rs->slots[k]; i != NONE; i = rs->next[i])
+            reps += !rs->rows[i].aggregate[0];
+        if (reps > most)
+            most = reps;
+    }
+    return most;
+}
+
+int pb_resultset_has_component(const pb_resultset *rs, const char *component)
+{
+    size_t len = strlen(component);
+    for (size_t i = 0; i < rs->n; i++)
+        if (strncmp(rs->rows[i].case_name, component, len) == 0 &&
+            rs->rows[i].case_name[len] == '/')
+            return 1;
+    return 0;
+}
+
+const cJSON *pb_resultset_context(const pb_resultset *rs)
+{
+    return rs->context;
+}
+
+const cJSON *pb_resultset_json(const pb_resultset *rs)
+{
+    return rs->root;
+}
+
+const cJSON *pb_resultset_stored_block(const pb_resultset *rs)
+{
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(rs->root, "pairbench");
+    return cJSON_IsObject(b) ? b : NULL;
+}
+
+const char *pb_resultset_context_text(const pb_resultset *rs, const char *key,
+                                      char *buf, size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(rs->context, key);
+    if (cJSON_IsString(v))
+        return v->valuestring;
+    if (cJSON_IsBool(v))
+        return cJSON_IsTrue(v) ? "true" : "false";
+    if (cJSON_IsNumber(v)) {
+        snprintf(buf, cap, "%g", v->valuedouble);
+        return buf;
+    }
+    return NULL;
 }
 
 /* --- loading a JSON file ------------------------------------------------ */
@@ -111,7 +278,7 @@ static const char *str(const cJSON *obj, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static double unit_to_ns(const char *unit)
+double pb_time_unit_ns(const char *unit)
 {
     if (!unit || !strcmp(unit, "ns"))
         return 1;
@@ -195,83 +362,114 @@ char *pb_json_sanitize(const char *text)
     return out;
 }
 
-int pb_results_load(const char *path, char *err, size_t err_cap)
+
+/* One benchmark object as a row; 0, or -1 when it lacks what a row needs. */
+static int row_of(const cJSON *b, pb_result *r)
 {
-    char *raw = pb_read_file(path, err, err_cap);
-    if (!raw)
+    const char *name = str(b, "name");
+    const char *run_name = str(b, "run_name");
+    const char *run_type = str(b, "run_type");
+    double scale = pb_time_unit_ns(str(b, "time_unit"));
+    if (!name || !run_name || !run_type || scale < 0)
         return -1;
+    pb_result_init(r);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    snprintf(r->case_name, sizeof r->case_name, "%s", run_name);
+    if (!strcmp(run_type, "aggregate")) {
+        const char *agg = str(b, "aggregate_name");
+        snprintf(r->aggregate, sizeof r->aggregate, "%s", agg ? agg : "?");
+    }
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(b, "error_occurred");
+    r->error = cJSON_IsTrue(e);
+    const char *msg = str(b, "error_message");
+    if (msg)
+        snprintf(r->error_message, sizeof r->error_message, "%s", msg);
+    r->iterations = (int64_t)num(b, "iterations");
+    const char *big_o = str(b, "big_o");
+    const char *unit = str(b, "aggregate_unit");
+    if (big_o) {
+        snprintf(r->big_o, sizeof r->big_o, "%s", big_o);
+    } else if (!strcmp(r->aggregate, "RMS")) {
+        /* the real-time fit's RMS when pairbench wrote it, else gbench's
+         * (of the CPU time) */
+        r->rms = num(b, "real_rms");
+        if (r->rms < 0)
+            r->rms = num(b, "rms");
+    } else if (unit && !strcmp(unit, "percentage")) {
+        r->cv = num(b, "real_time");
+    } else if (!r->error) {
+        double t = num(b, "real_time");
+        r->ns_per_op = t < 0 ? -1 : t * scale;
+    }
+    r->allocs_per_op = num(b, "allocs_per_op");
+    r->bytes_per_op = num(b, "bytes_per_op");
+    r->peak_heap_bytes = num(b, "peak_heap_bytes");
+    r->peak_rss_bytes = num(b, "peak_rss_bytes");
+    r->p50_ns = num(b, "p50_ns");
+    r->p90_ns = num(b, "p90_ns");
+    r->p99_ns = num(b, "p99_ns");
+    r->p999_ns = num(b, "p999_ns");
+    r->max_ns = num(b, "max_ns");
+    const cJSON *field;
+    cJSON_ArrayForEach(field, b)
+        if (cJSON_IsNumber(field) && field->string)
+            pb_result_add_counter(r, field->string, field->valuedouble);
+    return 0;
+}
+
+pb_resultset *pb_resultset_parse(const char *raw, const char *what, char *err,
+                                 size_t err_cap)
+{
     char *text = pb_json_sanitize(raw);
-    free(raw);
     if (!text) {
-        snprintf(err, err_cap, "out of memory reading %s", path);
-        return -1;
+        snprintf(err, err_cap, "out of memory reading %s", what);
+        return NULL;
     }
     cJSON *root = cJSON_Parse(text);
     free(text);
-    const cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
-    if (!root || !cJSON_IsArray(benchmarks) ||
-        !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "context"))) {
+    cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
+    cJSON *context = cJSON_GetObjectItemCaseSensitive(root, "context");
+    if (!root || !cJSON_IsArray(benchmarks) || !cJSON_IsObject(context)) {
         snprintf(err, err_cap, "%s is not a complete Google Benchmark JSON"
-                 " file (malformed or truncated)", path);
+                 " file (malformed or truncated)", what);
         cJSON_Delete(root);
-        return -1;
+        return NULL;
     }
-    pb_results_clear();
+    pb_resultset *rs = pb_resultset_new();
+    if (!rs) {
+        snprintf(err, err_cap, "out of memory reading %s", what);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    cJSON_Delete(rs->root);
+    rs->root = root;
+    rs->context = context;
     const cJSON *b;
     int index = 0;
     cJSON_ArrayForEach(b, benchmarks) {
-        const char *name = str(b, "name");
-        const char *run_name = str(b, "run_name");
-        const char *run_type = str(b, "run_type");
-        double scale = unit_to_ns(str(b, "time_unit"));
-        if (!name || !run_name || !run_type || scale < 0) {
-            snprintf(err, err_cap, "%s: benchmark %d lacks name, run_name,"
-                     " run_type or a known time_unit", path, index);
-            cJSON_Delete(root);
-            return -1;
-        }
         pb_result r;
-        pb_result_init(&r);
-        snprintf(r.name, sizeof r.name, "%s", name);
-        snprintf(r.case_name, sizeof r.case_name, "%s", run_name);
-        if (!strcmp(run_type, "aggregate")) {
-            const char *agg = str(b, "aggregate_name");
-            snprintf(r.aggregate, sizeof r.aggregate, "%s", agg ? agg : "?");
+        if (row_of(b, &r) != 0) {
+            snprintf(err, err_cap, "%s: benchmark %d lacks name, run_name,"
+                     " run_type or a known time_unit", what, index);
+            pb_resultset_free(rs);
+            return NULL;
         }
-        const cJSON *e = cJSON_GetObjectItemCaseSensitive(b, "error_occurred");
-        r.error = cJSON_IsTrue(e);
-        const char *msg = str(b, "error_message");
-        if (msg)
-            snprintf(r.error_message, sizeof r.error_message, "%s", msg);
-        r.iterations = (int64_t)num(b, "iterations");
-        const char *big_o = str(b, "big_o");
-        const char *unit = str(b, "aggregate_unit");
-        if (big_o) {
-            snprintf(r.big_o, sizeof r.big_o, "%s", big_o);
-        } else if (!strcmp(r.aggregate, "RMS")) {
-            r.rms = num(b, "rms");
-        } else if (unit && !strcmp(unit, "percentage")) {
-            r.cv = num(b, "real_time");
-        } else if (!r.error) {
-            double t = num(b, "real_time");
-            r.ns_per_op = t < 0 ? -1 : t * scale;
+        if (pb_resultset_add(rs, &r) != 0) {
+            snprintf(err, err_cap, "out of memory reading %s", what);
+            pb_resultset_free(rs);
+            return NULL;
         }
-        r.allocs_per_op = num(b, "allocs_per_op");
-        r.bytes_per_op = num(b, "bytes_per_op");
-        r.peak_heap_bytes = num(b, "peak_heap_bytes");
-        r.peak_rss_bytes = num(b, "peak_rss_bytes");
-        r.p50_ns = num(b, "p50_ns");
-        r.p90_ns = num(b, "p90_ns");
-        r.p99_ns = num(b, "p99_ns");
-        r.p999_ns = num(b, "p999_ns");
-        r.max_ns = num(b, "max_ns");
-        const cJSON *field;
-        cJSON_ArrayForEach(field, b)
-            if (cJSON_IsNumber(field) && field->string)
-                pb_result_add_counter(&r, field->string, field->valuedouble);
-        pb_results_add(&r);
         index++;
     }
-    cJSON_Delete(root);
-    return 0;
+    return rs;
+}
+
+pb_resultset *pb_resultset_load(const char *path, char *err, size_t err_cap)
+{
+    char *raw = pb_read_file(path, err, err_cap);
+    if (!raw)
+        return NULL;
+    pb_resultset *rs = pb_resultset_parse(raw, path, err, err_cap);
+    free(raw);
+    return rs;
 }

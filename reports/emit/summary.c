@@ -1,0 +1,424 @@
+/*
+ * The analysis written through the emitter: the pair summary, the fits and
+ * crossovers, and the claims. The console backend gives the tables `run`
+ * and `summary FILE` print; the JSON backend gives the "pairbench" block
+ * (cv_trust_limit, pairs, complexity, crossovers, claims) that `run --json`
+ * adds next to gbench's context and benchmarks. Everything printed comes
+ * from the pb_analysis value; nothing is recomputed here.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "emit.h"
+
+/* --- words ---------------------------------------------------------------- */
+
+void pb_fmt_crossover(char *buf, size_t cap, const pb_crossover *x)
+{
+    switch (x->kind) {
+    case PB_CROSS_NO_DATA:
+        snprintf(buf, cap, "no N measured for both");
+        break;
+    case PB_CROSS_ALWAYS:
+        snprintf(buf, cap, "always (optimized faster at every N, %lld..%lld)",
+                 (long long)x->first_n, (long long)x->last_n);
+        break;
+    case PB_CROSS_FROM:
+        snprintf(buf, cap, "N = %lld (optimized faster from there up to %lld)",
+                 (long long)x->n, (long long)x->last_n);
+        break;
+    case PB_CROSS_NEVER:
+        snprintf(buf, cap, "never (optimized not faster at N = %lld)",
+                 (long long)x->last_n);
+        break;
+    }
+}
+
+/* "naive O(N) (rms 6%)", "naive -". */
+static void fmt_fit(char *buf, size_t cap, const char *impl, const pb_fit *f)
+{
+    if (!f->big_o)
+        snprintf(buf, cap, "%s -", impl);
+    else if (f->rms && f->rms->rms >= 0)
+        snprintf(buf, cap, "%s O(%s) (rms %.0f%%)", impl,
+                 strcmp(f->big_o->big_o, "(1)") ? f->big_o->big_o : "1",
+                 f->rms->rms * 100);
+    else
+        snprintf(buf, cap, "%s O(%s)", impl,
+                 strcmp(f->big_o->big_o, "(1)") ? f->big_o->big_o : "1");
+}
+
+static const char *metric_name(pb_metric m, const char *counter)
+{
+    switch (m) {
+    case PB_METRIC_TIME: return "time/op";
+    case PB_METRIC_ALLOCS: return "allocs/op";
+    case PB_METRIC_HEAP: return "peak heap";
+    case PB_METRIC_COUNTER: return counter ? counter : "?";
+    }
+    return "?";
+}
+
+static void fmt_metric(char *buf, size_t cap, pb_metric m, double v, pb_backend b)
+{
+    if (m == PB_METRIC_TIME)
+        pb_fmt_time(buf, cap, v, b);
+    else if (m == PB_METRIC_HEAP)
+        pb_fmt_bytes(buf, cap, v);
+    else
+        pb_fmt_count(buf, cap, v);
+}
+
+/* Appends to buf (cap bytes, *used of them written so far), truncating as
+ * snprintf does. */
+static void append(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + (*used < cap ? *used : cap), *used < cap ? cap - *used : 0,
+                      fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        *used += (size_t)k;
+}
+
+void pb_fmt_claim(char *measured, size_t mcap, char *threshold, size_t tcap,
+                  const pb_claim_result *r, pb_backend b)
+{
+    const pb_claim *cl = r->claim;
+    const char *metric = metric_name(cl->metric, cl->counter);
+    const char *arrow = pb_fmt_arrow(b);
+    char x[48], y[48], where[96] = "";
+    if (r->at_scenario)
+        snprintf(where, sizeof where, "%s/%lld", r->at_scenario->name,
+                 (long long)r->at_n);
+    const char *plural = r->points == 1 ? "" : "s";
+    size_t used = 0;
+    measured[0] = '\0';
+    switch (cl->kind) {
+    case PB_CLAIM_SPEEDUP:
+        snprintf(threshold, tcap, ">= %gx", cl->threshold);
+        if (r->verdict == PB_VERDICT_NOT_MEASURED)
+            break;
+        pb_fmt_time(x, sizeof x, r->naive_value, b);
+        pb_fmt_time(y, sizeof y, r->optimized_value, b);
+        char ratio[32];
+        pb_fmt_ratio(ratio, sizeof ratio, r->value, b);
+        snprintf(measured, mcap, "min speed-up %s at %s (%s %s %s) over %d point%s",
+                 ratio, where, x, arrow, y, r->points, plural);
+        break;
+    case PB_CLAIM_REDUCTION:
+        snprintf(threshold, tcap, ">= %g%% less %s", cl->threshold * 100, metric);
+        if (r->verdict == PB_VERDICT_NOT_MEASURED)
+            break;
+        fmt_metric(x, sizeof x, cl->metric, r->naive_value, b);
+        fmt_metric(y, sizeof y, cl->metric, r->optimized_value, b);
+        if (isinf(r->value))
+            snprintf(measured, mcap, "%s %s %s %s at %s (naive 0)", metric, x,
+                     arrow, y, where);
+        else
+            snprintf(measured, mcap, "%s %s %s %s at %s: %.0f%% %s", metric, x,
+                     arrow, y, where, fabs(r->value) * 100,
+                     r->value >= 0 ? "less" : "MORE");
+        break;
+    case PB_CLAIM_P99_BELOW:
+        pb_fmt_time(x, sizeof x, cl->threshold, b);
+        snprintf(threshold, tcap, "p99 < %s", x);
+        if (r->verdict == PB_VERDICT_NOT_MEASURED)
+            break;
+        pb_fmt_time(x, sizeof x, r->value, b);
+        snprintf(measured, mcap, "optimized max p99 %s at %s over %d point%s", x,
+                 where, r->points, plural);
+        break;
+    case PB_CLAIM_COMPLEXITY:
+        snprintf(threshold, tcap, "optimized in {%s}", cl->complexities);
+        for (size_t i = 0; i < r->n_parts; i++) {
+            const pb_claim_part *p = &r->parts[i];
+            char rms[24] = "";
+            if (p->optimized_rms >= 0)     /* a poor fit says so */
+                snprintf(rms, sizeof rms, " (rms %.0f%%)", p->optimized_rms * 100);
+            append(measured, mcap, &used, "%s%s: naive %s, optimized %s%s",
+                   used ? "; " : "", p->scenario->name,
+                   p->naive_big_o ? p->naive_big_o : "-", p->optimized_big_o, rms);
+        }
+        break;
+    case PB_CLAIM_VALUE_BELOW:
+    case PB_CLAIM_VALUE_ABOVE: {
+        int below = cl->kind == PB_CLAIM_VALUE_BELOW;
+        fmt_metric(x, sizeof x, cl->metric, cl->threshold, b);
+        snprintf(threshold, tcap, "%s %s %s", metric, below ? "<" : ">=", x);
+        if (r->verdict == PB_VERDICT_NOT_MEASURED)
+            break;
+        fmt_metric(x, sizeof x, cl->metric, r->value, b);
+        snprintf(measured, mcap, "optimized %s %s %s at %s over %d point%s",
+                 below ? "max" : "min", metric, x, where, r->points, plural);
+        break;
+    }
+    case PB_CLAIM_GROWTH_BELOW:
+        snprintf(threshold, tcap, "growth <= %gx", cl->threshold);
+        if (r->verdict == PB_VERDICT_NOT_MEASURED)
+            break;
+        for (size_t i = 0; i < r->n_parts; i++) {
+            pb_fmt_ratio(x, sizeof x, r->parts[i].growth, b);
+            append(measured, mcap, &used, "%s%s %s", used ? "; " : "",
+                   r->parts[i].scenario->name, x);
+        }
+        if (used < mcap)
+            append(measured, mcap, &used, " (optimized %s, N = %lld %s %lld)",
+                   metric, (long long)r->growth_lo, arrow, (long long)r->growth_hi);
+        break;
+    }
+    if (r->verdict == PB_VERDICT_NOT_MEASURED)
+        snprintf(measured, mcap, "not measured in these results");
+}
+
+/* --- the pair summary ----------------------------------------------------- */
+
+static const pb_column col_key = { NULL, -34, NULL, 0 };
+static const pb_column col_naive = { "naive_ns_per_op", 11, " ", 0 };
+static const pb_column col_naive_cv = { NULL, 4, " ", 0 };
+static const pb_column col_opt = { "optimized_ns_per_op", 11, " ", 0 };
+static const pb_column col_opt_cv = { NULL, 4, " ", 0 };
+static const pb_column col_speedup = { "speedup", 8, " ", 0 };
+static const pb_column col_allocs = { NULL, -18, "  ", 0 };
+static const pb_column col_heap = { NULL, -22, " ", 0 };
+static const pb_column col_p99 = { NULL, 0, " ", 0 };
+static const pb_column col_note = { NULL, 0, NULL, 0 };
+
+static double time_of(const pb_result *r)
+{
+    return r ? r->ns_per_op : -1;
+}
+
+static void emit_point(pb_emitter *e, const pb_analysis *a, const pb_component *c,
+                       const pb_scenario_result *sr, const pb_pair_point *p)
+{
+    const pb_result *nv = p->naive, *op = p->optimized;
+    char key[160];
+    snprintf(key, sizeof key, "%s/%s/%lld", c->name, sr->scenario->name,
+             (long long)p->n);
+    pb_emit_row_begin(e, "pairs");
+    pb_emit_field(e, "component", PB_TEXT(c->name));
+    pb_emit_field(e, "scenario", PB_TEXT(sr->scenario->name));
+    pb_emit_field(e, "n", PB_NUMBER((double)p->n));
+    pb_emit_col(e, &col_key, PB_TEXT(key));
+    pb_emit_col(e, &col_naive, PB_TIME(time_of(nv)));
+    pb_emit_col(e, &col_naive_cv, PB_CV(p->naive_cv, a->cv_trust_limit));
+    pb_emit_col(e, &col_opt, PB_TIME(time_of(op)));
+    pb_emit_col(e, &col_opt_cv, PB_CV(p->optimized_cv, a->cv_trust_limit));
+    pb_emit_col(e, &col_speedup, PB_RATIO(p->speedup));
+    pb_emit_col(e, &col_allocs, PB_ARROW(PB_V_COUNT, nv ? nv->allocs_per_op : -1,
+                                         op ? op->allocs_per_op : -1));
+    pb_emit_col(e, &col_heap, PB_ARROW(PB_V_BYTES, nv ? nv->peak_heap_bytes : -1,
+                                       op ? op->peak_heap_bytes : -1));
+    if (sr->scenario->latency)
+        pb_emit_col(e, &col_p99, PB_ARROW(PB_V_TIME, nv ? nv->p99_ns : -1,
+                                          op ? op->p99_ns : -1));
+    else
+        pb_emit_col(e, &col_p99, PB_TEXT(""));
+    pb_emit_col(e, &col_note, PB_TEXT(nv ? "" : "  (naive not run)"));
+    pb_emit_field(e, "naive_cv", PB_PERCENT(p->naive_cv));
+    pb_emit_field(e, "optimized_cv", PB_PERCENT(p->optimized_cv));
+    pb_emit_field(e, "untrusted", PB_BOOL(p->untrusted));
+    pb_emit_row_end(e);
+}
+
+static void emit_fits(pb_emitter *e, const pb_component *c, const pb_scenario_result *sr)
+{
+    static const char *const impl[2] = { "naive", "optimized" };
+    static const char *const kinds[] = { "no data", "always", "from", "never" };
+    char fit[2][48], cross[96];
+    for (int i = 0; i < 2; i++) {
+        fmt_fit(fit[i], sizeof fit[i], impl[i], &sr->fit[i]);
+        if (!sr->fit[i].big_o)
+            continue;
+        pb_emit_row_begin(e, "complexity");
+        pb_emit_field(e, "component", PB_TEXT(c->name));
+        pb_emit_field(e, "impl", PB_TEXT(impl[i]));
+        pb_emit_field(e, "scenario", PB_TEXT(sr->scenario->name));
+        pb_emit_field(e, "big_o", PB_TEXT(sr->fit[i].big_o->big_o));
+        pb_emit_field(e, "rms", PB_NUMBER(sr->fit[i].rms && sr->fit[i].rms->rms >= 0
+                                              ? sr->fit[i].rms->rms : NAN));
+        pb_emit_row_end(e);
+    }
+    const pb_crossover *x = &sr->crossover;
+    pb_fmt_crossover(cross, sizeof cross, x);
+    pb_emit_text(e, "  %s/%s: fit %s, %s; crossover %s\n", c->name,
+                 sr->scenario->name, fit[0], fit[1], cross);
+    pb_emit_row_begin(e, "crossovers");
+    pb_emit_field(e, "component", PB_TEXT(c->name));
+    pb_emit_field(e, "scenario", PB_TEXT(sr->scenario->name));
+    pb_emit_field(e, "verdict", PB_TEXT(kinds[x->kind]));
+    pb_emit_field(e, "crossover_n", x->kind == PB_CROSS_ALWAYS || x->kind == PB_CROSS_FROM
+                                        ? PB_NUMBER((double)x->n) : PB_NUMBER(NAN));
+    pb_emit_field(e, "largest_n", PB_NUMBER((double)x->last_n));
+    pb_emit_row_end(e);
+}
+
+/* A component that is not a pair: each implementation's time per N. */
+static void emit_solo(pb_emitter *e, const pb_component *c, const pb_scenario_result *sr)
+{
+    for (size_t i = 0; i < sr->n_solo; i++) {
+        const pb_solo_point *p = &sr->solo[i];
+        char t[24];
+        pb_fmt_time(t, sizeof t, p->row->ns_per_op, pb_emitter_backend(e));
+        char key[160];
+        snprintf(key, sizeof key, "%s/%s/%lld", c->name, sr->scenario->name,
+                 (long long)p->n);
+        pb_emit_text(e, "%-34s %s: %s per op\n", key, p->impl->name, t);
+    }
+}
+
+size_t pb_emit_claims(pb_emitter *e, const pb_analysis *a)
+{
+    int json = pb_emitter_backend(e) == PB_BACKEND_JSON;
+    size_t n = 0;
+    pb_emit_array(e, "claims");
+    for (size_t c = 0; c < a->n_components; c++) {
+        const pb_component_result *cr = &a->components[c];
+        if (!cr->ran || (json && !cr->pair))
+            continue;               /* not selected: its claims are not news */
+        for (size_t k = 0; k < cr->n_claims; k++) {
+            const pb_claim_result *r = &cr->claims[k];
+            const pb_claim *cl = r->claim;
+            char measured[PB_CLAIM_TEXT], threshold[48];
+            pb_fmt_claim(measured, sizeof measured, threshold, sizeof threshold, r,
+                         pb_emitter_backend(e));
+            if (n == 0)
+                pb_emit_text(e, "\nclaims of the seeds, as measured here (medians;"
+                             " a claim that does not hold says so)\n");
+            pb_emit_text(e, "%-5s %-14s %s  [%s]\n", cl->id,
+                         pb_verdict_name(r->verdict), measured, threshold);
+            pb_emit_text(e, "      \"%s\" (%s; %s)\n", cl->words, cl->seed,
+                         cl->metric_text);
+            pb_emit_row_begin(e, "claims");
+            pb_emit_field(e, "id", PB_TEXT(cl->id));
+            pb_emit_field(e, "component", PB_TEXT(cr->component->name));
+            pb_emit_field(e, "seed", PB_TEXT(cl->seed));
+            pb_emit_field(e, "claim", PB_TEXT(cl->words));
+            pb_emit_field(e, "metric", PB_TEXT(cl->metric_text));
+            pb_emit_field(e, "threshold", PB_TEXT(threshold));
+            pb_emit_field(e, "verdict", PB_TEXT(pb_verdict_name(r->verdict)));
+            pb_emit_field(e, "measured", PB_TEXT(measured));
+            pb_emit_field(e, "value", r->verdict == PB_VERDICT_NOT_MEASURED
+                                          ? PB_NUMBER(NAN) : PB_NUMBER(r->value));
+            pb_emit_row_end(e);
+            n++;
+        }
+    }
+    return n;
+}
+
+void pb_emit_analysis(pb_emitter *e, const pb_analysis *a)
+{
+    int json = pb_emitter_backend(e) == PB_BACKEND_JSON;
+    if (json) {
+        pb_emit_kv(e, "cv_trust_limit", PB_NUMBER(a->cv_trust_limit));
+        pb_emit_array(e, "pairs");
+        pb_emit_array(e, "complexity");
+        pb_emit_array(e, "crossovers");
+        pb_emit_array(e, "claims");
+    } else {
+        if (pb_resultset_count(a->results) == 0)
+            return;
+        pb_emit_text(e, "\npair summary (%s; speed-up = naive time / optimized time;"
+                     " arrows read naive -> optimized%s)\n",
+                     a->repeated ? "medians over repetitions" : "single runs",
+                     a->repeated ? "; cv over repetitions, '!' = above 10%, do not trust"
+                                 : "");
+        pb_emit_text(e, "%-34s %11s %4s %11s %4s %8s  %-18s %-22s %s\n",
+                     "component/scenario/N", "naive/op", "cv", "optimized/op", "cv",
+                     "speed-up", "allocs/op", "peak heap", "p99 latency");
+    }
+    for (size_t c = 0; c < a->n_components; c++) {
+        const pb_component_result *cr = &a->components[c];
+        if (json && (!cr->pair || !cr->ran))
+            continue;
+        for (size_t s = 0; s < cr->n_scenarios; s++) {
+            const pb_scenario_result *sr = &cr->scenarios[s];
+            if (!sr->shown)
+                continue;
+            if (!cr->pair) {
+                emit_solo(e, cr->component, sr);
+                continue;
+            }
+            for (size_t i = 0; i < sr->n_points; i++)
+                emit_point(e, a, cr->component, sr, &sr->points[i]);
+            emit_fits(e, cr->component, sr);
+        }
+    }
+    pb_emit_claims(e, a);
+}
+
+/* --- conveniences ----------------------------------------------------------- */
+
+void pb_summary_print(FILE *out, const pb_analysis *a)
+{
+    pb_emitter *e = pb_emitter_console(out);
+    if (!e) {
+        fprintf(stderr, "pairbench: out of memory printing the summary\n");
+        return;
+    }
+    pb_emit_analysis(e, a);
+    pb_emitter_free(e);
+}
+
+size_t pb_claims_print(FILE *out, const pb_analysis *a)
+{
+    pb_emitter *e = pb_emitter_console(out);
+    if (!e) {
+        fprintf(stderr, "pairbench: out of memory printing the claims\n");
+        return 0;
+    }
+    size_t n = pb_emit_claims(e, a);
+    pb_emitter_free(e);
+    return n;
+}
+
+cJSON *pb_analysis_block(const pb_analysis *a)
+{
+    pb_emitter *e = pb_emitter_json();
+    if (!e)
+        return NULL;
+    pb_emit_analysis(e, a);
+    cJSON *block = pb_emitter_json_take(e);
+    pb_emitter_free(e);
+    return block;
+}
+
+int pb_results_write_json(const char *path, const pb_analysis *a)
+{
+    cJSON *root = cJSON_Duplicate(pb_resultset_json(a->results), 1);
+    cJSON *block = pb_analysis_block(a);
+    if (!root || !block) {
+        cJSON_Delete(root);
+        cJSON_Delete(block);
+        fprintf(stderr, "pairbench: out of memory writing %s\n", path);
+        return -1;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "pairbench");
+    cJSON_AddItemToObject(root, "pairbench", block);
+    char *out = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!out) {
+        fprintf(stderr, "pairbench: out of memory writing %s\n", path);
+        return -1;
+    }
+    FILE *f = fopen(path, "wb");
+    int ok = f && fputs(out, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(out);
+    if (!ok) {
+        fprintf(stderr, "pairbench: cannot write %s\n", path);
+        return -1;
+    }
+    return 0;
+}
