@@ -1,5 +1,5 @@
 /*
- * lru_ttl_cache scenarios (seed 003): written once against lru_cache_ops
+ * lru_ttl_cache scenarios (seed 003): written once against lru_ttl_cache_ops
  * and run for every implementation. N is the cache capacity.
  *
  * Requests look like the seed's label sync: 70% "listLabelsForRepo" of one
@@ -36,15 +36,15 @@ typedef struct req_text {
 } req_text;
 
 typedef struct fixture {
-    const lru_cache_ops *ops;
-    lru_cache      *cache;
+    const lru_ttl_cache_ops *ops;
+    lru_ttl_cache      *cache;
     int64_t         n;
     int64_t         n_keys;
     req_text       *text;          /* n_keys request strings */
-    lru_cache_key  *keys;          /* n_keys requests pointing into text */
+    lru_ttl_cache_key  *keys;          /* n_keys requests pointing into text */
     uint32_t       *stream;        /* label_sync: STREAM_LEN key indices */
     uint32_t       *perm;          /* get_hit: permutation of [0, n) */
-    lru_cache_value responses[N_RESPONSES];
+    lru_ttl_cache_value responses[N_RESPONSES];
     int64_t         cursor;
     int64_t         now;
     int64_t         step;          /* clock advance per request, ms */
@@ -70,7 +70,7 @@ static const char *const labels[8] = {
 static void make_request(fixture *f, int64_t i)
 {
     req_text *t = &f->text[i];
-    lru_cache_key *k = &f->keys[i];
+    lru_ttl_cache_key *k = &f->keys[i];
     uint64_t h = mix64((uint64_t)i + 1);
     snprintf(t->owner, sizeof t->owner, "%s", orgs[h % 8]);
     snprintf(t->repo, sizeof t->repo, "service-%lld", (long long)i);
@@ -90,7 +90,7 @@ static void make_request(fixture *f, int64_t i)
 }
 
 /* Fake response r: a JSON label list of 1..5 labels. */
-static void make_response(lru_cache_value *v, int r)
+static void make_response(lru_ttl_cache_value *v, int r)
 {
     int n = 1 + r % 5;
     size_t at = 0;
@@ -108,7 +108,7 @@ static void fixture_free(fixture *f)
     if (!f)
         return;
     if (f->cache)
-        lru_cache_destroy(f->ops, f->cache);
+        lru_ttl_cache_destroy(f->ops, f->cache);
     free(f->text);
     free(f->keys);
     free(f->stream);
@@ -141,17 +141,17 @@ static fixture *fixture_new(const void *ops, int64_t n, int64_t n_keys)
 
 static int create_cache(fixture *f)
 {
-    lru_cache_config cfg = { .capacity = (size_t)f->n, .ttl_ms = TTL_MS };
-    f->cache = lru_cache_create(f->ops, &cfg);
+    lru_ttl_cache_config cfg = { .capacity = (size_t)f->n, .ttl_ms = TTL_MS };
+    f->cache = lru_ttl_cache_create(f->ops, &cfg);
     return f->cache ? 0 : -1;
 }
 
-static const lru_cache_value *response_of(const fixture *f, int64_t key)
+static const lru_ttl_cache_value *response_of(const fixture *f, int64_t key)
 {
     return &f->responses[mix64((uint64_t)key) % N_RESPONSES];
 }
 
-static uint64_t digest_value(uint64_t d, const lru_cache_value *v)
+static uint64_t digest_value(uint64_t d, const lru_ttl_cache_value *v)
 {
     uint64_t head = 0;
     memcpy(&head, v->bytes, v->len < 8 ? v->len : 8);
@@ -160,8 +160,8 @@ static uint64_t digest_value(uint64_t d, const lru_cache_value *v)
 
 static uint64_t digest_stats(const fixture *f, uint64_t d)
 {
-    lru_cache_stats s;
-    lru_cache_get_stats(f->ops, f->cache, &s);
+    lru_ttl_cache_stats s;
+    lru_ttl_cache_get_stats(f->ops, f->cache, &s);
     d = pb_digest(d, s.hits);
     d = pb_digest(d, s.misses);
     d = pb_digest(d, s.expirations);
@@ -181,20 +181,20 @@ static int label_sync_request(fixture *f, uint64_t *d)
     int64_t key = f->stream[f->cursor];
     if (++f->cursor == STREAM_LEN)
         f->cursor = 0;
-    lru_cache_key k = f->keys[key];
+    lru_ttl_cache_key k = f->keys[key];
     k.timestamp_ms = f->now;
-    lru_cache_value out;
-    int rc = lru_cache_get(f->ops, f->cache, &k, f->now, &out);
+    lru_ttl_cache_value out;
+    int rc = lru_ttl_cache_get(f->ops, f->cache, &k, f->now, &out);
     *d = pb_digest(*d, (uint64_t)rc);
-    if (rc == LRU_CACHE_OK) {
+    if (rc == LRU_TTL_CACHE_OK) {
         *d = digest_value(*d, &out);
     } else {
-        const lru_cache_value *v = response_of(f, key);
-        *d = pb_digest(*d, (uint64_t)lru_cache_put(f->ops, f->cache, &k, v->bytes,
+        const lru_ttl_cache_value *v = response_of(f, key);
+        *d = pb_digest(*d, (uint64_t)lru_ttl_cache_put(f->ops, f->cache, &k, v->bytes,
                                                    v->len, f->now));
     }
     f->now += f->step;
-    return rc == LRU_CACHE_OK;
+    return rc == LRU_TTL_CACHE_OK;
 }
 
 /* 4N distinct requests with Zipf (s = 1.1) popularity, drawn into a
@@ -300,9 +300,9 @@ static void *setup_get_hit(const void *ops, int64_t n, uint64_t seed, pb_ctx *ct
         return NULL;
     }
     for (int64_t i = 0; i < n; i++) {
-        const lru_cache_value *v = response_of(f, i);
-        if (lru_cache_put(f->ops, f->cache, &f->keys[i], v->bytes, v->len, f->now) !=
-            LRU_CACHE_OK) {
+        const lru_ttl_cache_value *v = response_of(f, i);
+        if (lru_ttl_cache_put(f->ops, f->cache, &f->keys[i], v->bytes, v->len, f->now) !=
+            LRU_TTL_CACHE_OK) {
             fixture_free(f);
             return NULL;
         }
@@ -315,14 +315,14 @@ static uint64_t run_get_hit(void *fp, int64_t ops, pb_ctx *ctx)
 {
     fixture *f = fp;
     uint64_t d = 0;
-    lru_cache_value out;
+    lru_ttl_cache_value out;
     (void)ctx;
     for (int64_t i = 0; i < ops; i++) {
-        int rc = lru_cache_get(f->ops, f->cache, &f->keys[f->perm[f->cursor]], f->now, &out);
+        int rc = lru_ttl_cache_get(f->ops, f->cache, &f->keys[f->perm[f->cursor]], f->now, &out);
         if (++f->cursor == f->n)
             f->cursor = 0;
         d = pb_digest(d, (uint64_t)rc);
-        if (rc == LRU_CACHE_OK)
+        if (rc == LRU_TTL_CACHE_OK)
             d = digest_value(d, &out);
     }
     return digest_stats(f, d);
@@ -345,9 +345,9 @@ static void *setup_put_evict(const void *ops, int64_t n, uint64_t seed, pb_ctx *
         return NULL;
     }
     for (int64_t i = 0; i < n; i++) {
-        const lru_cache_value *v = response_of(f, i);
-        if (lru_cache_put(f->ops, f->cache, &f->keys[i], v->bytes, v->len, f->now) !=
-            LRU_CACHE_OK) {
+        const lru_ttl_cache_value *v = response_of(f, i);
+        if (lru_ttl_cache_put(f->ops, f->cache, &f->keys[i], v->bytes, v->len, f->now) !=
+            LRU_TTL_CACHE_OK) {
             fixture_free(f);
             return NULL;
         }
@@ -362,8 +362,8 @@ static uint64_t run_put_evict(void *fp, int64_t ops, pb_ctx *ctx)
     uint64_t d = 0;
     (void)ctx;
     for (int64_t i = 0; i < ops; i++) {
-        const lru_cache_value *v = response_of(f, f->cursor);
-        d = pb_digest(d, (uint64_t)lru_cache_put(f->ops, f->cache, &f->keys[f->cursor],
+        const lru_ttl_cache_value *v = response_of(f, f->cursor);
+        d = pb_digest(d, (uint64_t)lru_ttl_cache_put(f->ops, f->cache, &f->keys[f->cursor],
                                                  v->bytes, v->len, f->now));
         if (++f->cursor == f->n_keys)
             f->cursor = 0;

@@ -43,8 +43,8 @@
 #define CAP_MAX      500
 #define BASE_SEED    UINT64_C(0x3c0ffee003)
 
-static const lru_cache_ops *const A = &lru_ttl_cache_naive;      /* oracle */
-static const lru_cache_ops *const B = &lru_ttl_cache_optimized;
+static const lru_ttl_cache_ops *const A = &lru_ttl_cache_naive;      /* oracle */
+static const lru_ttl_cache_ops *const B = &lru_ttl_cache_optimized;
 
 /* ---- deterministic PRNG (splitmix64) ------------------------------------- */
 
@@ -98,9 +98,9 @@ typedef struct ctx {
     int64_t      ttl;
     int          mix, zipf, same_hash;
     size_t       universe;
-    lru_cache   *a, *b;
-    lru_cache_key keys[CAP_MAX / 2 + 4 * CAP_MAX + 8];
-    char         long_field[LRU_CACHE_FIELD_MAX + 8];
+    lru_ttl_cache   *a, *b;
+    lru_ttl_cache_key keys[CAP_MAX / 2 + 4 * CAP_MAX + 8];
+    char         long_field[LRU_TTL_CACHE_FIELD_MAX + 8];
     unsigned long long ops_done, hits, expirations, evictions;
 } ctx;
 
@@ -120,9 +120,9 @@ static void mismatch(const ctx *c, const char *fmt, ...)
 
 static void compare_stats(ctx *c)
 {
-    lru_cache_stats sa, sb;
-    lru_cache_get_stats(A, c->a, &sa);
-    lru_cache_get_stats(B, c->b, &sb);
+    lru_ttl_cache_stats sa, sb;
+    lru_ttl_cache_get_stats(A, c->a, &sa);
+    lru_ttl_cache_get_stats(B, c->b, &sb);
     if (sa.hits != sb.hits || sa.misses != sb.misses ||
         sa.expirations != sb.expirations || sa.evictions != sb.evictions ||
         sa.size != sb.size || sa.capacity != sb.capacity)
@@ -153,24 +153,24 @@ static size_t pick_key(ctx *c)
 }
 
 /* A key with random context fields (which must not matter). */
-static lru_cache_key with_context(ctx *c, size_t idx)
+static lru_ttl_cache_key with_context(ctx *c, size_t idx)
 {
     static const char *const shas[] = { NULL, "a1b2c3", "deadbeef", "" };
-    lru_cache_key k = c->keys[idx];
+    lru_ttl_cache_key k = c->keys[idx];
     k.sha = shas[rng_below(&c->r, 4)];
     k.timestamp_ms = (int64_t)rng_next(&c->r);
     return k;
 }
 
-static void do_get(ctx *c, const lru_cache_key *k, int64_t now, lru_cache_value *oa_out)
+static void do_get(ctx *c, const lru_ttl_cache_key *k, int64_t now, lru_ttl_cache_value *oa_out)
 {
-    lru_cache_value va, vb;
+    lru_ttl_cache_value va, vb;
     c->op_name = "get";
-    int ra = lru_cache_get(A, c->a, k, now, &va);
-    int rb = lru_cache_get(B, c->b, k, now, &vb);
+    int ra = lru_ttl_cache_get(A, c->a, k, now, &va);
+    int rb = lru_ttl_cache_get(B, c->b, k, now, &vb);
     if (ra != rb)
         mismatch(c, "get: naive %d, optimized %d", ra, rb);
-    if (ra == LRU_CACHE_OK) {
+    if (ra == LRU_TTL_CACHE_OK) {
         c->hits++;
         if (va.len != vb.len || memcmp(va.bytes, vb.bytes, va.len) != 0)
             mismatch(c, "get: values differ (len %zu vs %zu)", va.len, vb.len);
@@ -179,12 +179,12 @@ static void do_get(ctx *c, const lru_cache_key *k, int64_t now, lru_cache_value 
     }
 }
 
-static int do_put(ctx *c, const lru_cache_key *k, const unsigned char *v, size_t len,
+static int do_put(ctx *c, const lru_ttl_cache_key *k, const unsigned char *v, size_t len,
                   int64_t now)
 {
     c->op_name = "put";
-    int ra = lru_cache_put(A, c->a, k, v, len, now);
-    int rb = lru_cache_put(B, c->b, k, v, len, now);
+    int ra = lru_ttl_cache_put(A, c->a, k, v, len, now);
+    int rb = lru_ttl_cache_put(B, c->b, k, v, len, now);
     if (ra != rb)
         mismatch(c, "put: naive %d, optimized %d", ra, rb);
     return ra;
@@ -193,9 +193,9 @@ static int do_put(ctx *c, const lru_cache_key *k, const unsigned char *v, size_t
 /* An invalid call: both must return EINVAL and change nothing. */
 static void do_invalid(ctx *c, int64_t now)
 {
-    lru_cache_key k = c->keys[rng_below(&c->r, c->universe)];
-    unsigned char v[LRU_CACHE_VALUE_MAX + 1] = {0};
-    lru_cache_value out;
+    lru_ttl_cache_key k = c->keys[rng_below(&c->r, c->universe)];
+    unsigned char v[LRU_TTL_CACHE_VALUE_MAX + 1] = {0};
+    lru_ttl_cache_value out;
     int which = (int)rng_below(&c->r, 7), ra, rb;
     size_t len = 1;
     switch (which) {
@@ -204,25 +204,25 @@ static void do_invalid(ctx *c, int64_t now)
     case 2: k.op = c->long_field; break;
     case 3: k.owner = c->long_field; break;
     case 4: k.label = c->long_field; break;
-    case 5: len = LRU_CACHE_VALUE_MAX + 1; break;
+    case 5: len = LRU_TTL_CACHE_VALUE_MAX + 1; break;
     default: break;                                 /* NULL out / NULL data */
     }
     c->op_name = "invalid";
     if (which == 6) {
-        ra = lru_cache_get(A, c->a, &k, now, NULL);
-        rb = lru_cache_get(B, c->b, &k, now, NULL);
-        if (ra != LRU_CACHE_EINVAL || rb != LRU_CACHE_EINVAL)
+        ra = lru_ttl_cache_get(A, c->a, &k, now, NULL);
+        rb = lru_ttl_cache_get(B, c->b, &k, now, NULL);
+        if (ra != LRU_TTL_CACHE_EINVAL || rb != LRU_TTL_CACHE_EINVAL)
             mismatch(c, "get(out NULL): naive %d, optimized %d", ra, rb);
-        ra = lru_cache_put(A, c->a, &k, NULL, 3, now);
-        rb = lru_cache_put(B, c->b, &k, NULL, 3, now);
+        ra = lru_ttl_cache_put(A, c->a, &k, NULL, 3, now);
+        rb = lru_ttl_cache_put(B, c->b, &k, NULL, 3, now);
     } else if (which == 5 || rng_below(&c->r, 2)) {
-        ra = lru_cache_put(A, c->a, &k, v, len, now);
-        rb = lru_cache_put(B, c->b, &k, v, len, now);
+        ra = lru_ttl_cache_put(A, c->a, &k, v, len, now);
+        rb = lru_ttl_cache_put(B, c->b, &k, v, len, now);
     } else {
-        ra = lru_cache_get(A, c->a, &k, now, &out);
-        rb = lru_cache_get(B, c->b, &k, now, &out);
+        ra = lru_ttl_cache_get(A, c->a, &k, now, &out);
+        rb = lru_ttl_cache_get(B, c->b, &k, now, &out);
     }
-    if (ra != LRU_CACHE_EINVAL || rb != LRU_CACHE_EINVAL)
+    if (ra != LRU_TTL_CACHE_EINVAL || rb != LRU_TTL_CACHE_EINVAL)
         mismatch(c, "invalid call %d: naive %d, optimized %d", which, ra, rb);
 }
 
@@ -260,7 +260,7 @@ static void run_sequence(ctx *c, unsigned seq)
     c->universe = c->capacity / 2 + rng_below(&c->r, 4 * c->capacity) + 8;
 
     for (size_t i = 0; i < c->universe; i++) {
-        lru_cache_key *k = &c->keys[i];
+        lru_ttl_cache_key *k = &c->keys[i];
         memset(k, 0, sizeof *k);
         k->op = ops_pool[rng_below(&c->r, POOL_N(ops_pool))];
         k->owner = owner_pool[rng_below(&c->r, POOL_N(owner_pool))];
@@ -270,11 +270,11 @@ static void run_sequence(ctx *c, unsigned seq)
         k->per_page = rng_below(&c->r, 3) == 0 ? (int32_t)rng_next(&c->r) : 100;
     }
 
-    lru_cache_config ca = { .capacity = c->capacity, .ttl_ms = c->ttl };
-    lru_cache_config cb = { .capacity = c->capacity, .ttl_ms = c->ttl,
+    lru_ttl_cache_config ca = { .capacity = c->capacity, .ttl_ms = c->ttl };
+    lru_ttl_cache_config cb = { .capacity = c->capacity, .ttl_ms = c->ttl,
                             .test_same_hash = c->same_hash };
-    c->a = lru_cache_create(A, &ca);
-    c->b = lru_cache_create(B, &cb);
+    c->a = lru_ttl_cache_create(A, &ca);
+    c->b = lru_ttl_cache_create(B, &cb);
     assert_non_null(c->a);
     assert_non_null(c->b);
 
@@ -284,11 +284,11 @@ static void run_sequence(ctx *c, unsigned seq)
         now = INT64_MAX - 1000;                     /* near the saturation */
         step_max = 0;
     }
-    unsigned char val[LRU_CACHE_VALUE_MAX];
+    unsigned char val[LRU_TTL_CACHE_VALUE_MAX];
     for (c->op_index = 0; c->op_index < n_ops; c->op_index++) {
         size_t idx = pick_key(c);
-        lru_cache_key k = with_context(c, idx);
-        size_t len = rng_below(&c->r, 5) == 0 ? LRU_CACHE_VALUE_MAX
+        lru_ttl_cache_key k = with_context(c, idx);
+        size_t len = rng_below(&c->r, 5) == 0 ? LRU_TTL_CACHE_VALUE_MAX
                    : rng_below(&c->r, 40);
         for (size_t i = 0; i < len; i++)
             val[i] = (unsigned char)(idx * 31 + c->op_index + i);
@@ -296,11 +296,11 @@ static void run_sequence(ctx *c, unsigned seq)
         if (r == 0) {
             do_invalid(c, now);
         } else if (c->mix == MIX_ASIDE || (c->mix == MIX_RANDOM && r < 40)) {
-            lru_cache_stats before;
-            lru_cache_get_stats(A, c->a, &before);
+            lru_ttl_cache_stats before;
+            lru_ttl_cache_get_stats(A, c->a, &before);
             do_get(c, &k, now, NULL);
-            lru_cache_stats after;
-            lru_cache_get_stats(A, c->a, &after);
+            lru_ttl_cache_stats after;
+            lru_ttl_cache_get_stats(A, c->a, &after);
             if (after.hits == before.hits)
                 do_put(c, &k, val, len, now);
         } else if (c->mix == MIX_PUTS || (c->mix == MIX_RANDOM && r < 70)) {
@@ -320,16 +320,16 @@ static void run_sequence(ctx *c, unsigned seq)
     /* at the end every key is asked once more (a full read-back) */
     for (size_t i = 0; i < c->universe; i++) {
         c->op_index = n_ops + i;
-        lru_cache_key k = with_context(c, i);
+        lru_ttl_cache_key k = with_context(c, i);
         do_get(c, &k, now, NULL);
         compare_stats(c);
     }
-    lru_cache_stats st;
-    lru_cache_get_stats(A, c->a, &st);
+    lru_ttl_cache_stats st;
+    lru_ttl_cache_get_stats(A, c->a, &st);
     c->expirations += st.expirations;
     c->evictions += st.evictions;
-    lru_cache_destroy(A, c->a);
-    lru_cache_destroy(B, c->b);
+    lru_ttl_cache_destroy(A, c->a);
+    lru_ttl_cache_destroy(B, c->b);
     c->a = c->b = NULL;
 }
 
@@ -338,8 +338,8 @@ static void test_differential(void **state)
     (void)state;
     ctx *c = calloc(1, sizeof *c);
     assert_non_null(c);
-    memset(c->long_field, 'z', LRU_CACHE_FIELD_MAX);
-    c->long_field[LRU_CACHE_FIELD_MAX] = '\0';
+    memset(c->long_field, 'z', LRU_TTL_CACHE_FIELD_MAX);
+    c->long_field[LRU_TTL_CACHE_FIELD_MAX] = '\0';
     for (unsigned seq = 0; seq < N_SEQS; seq++)
         run_sequence(c, seq);
     printf("lru_ttl_cache_diff: %u sequences, %llu operations, %llu hits, %llu expirations,"
