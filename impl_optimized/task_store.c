@@ -473,18 +473,6 @@ static int ts_get(const task_store *s, const char *id, task *out)
     if (ts_id_hash(id, &h) == 0 || out == NULL)
         return TASK_STORE_EINVAL;
     size_t e = ts_ix_find(s, id, ts_tag(h));
-#if PB_REGRESS_TASK_STORE_GET
-    /* TEST SWITCH, never on in a real build: a deliberate regression that
-     * tests/test_gate.sh builds as pairbench_regressed to prove the gate
-     * fails. It adds a second lookup (the barrier stops the compiler from
-     * reusing the first) and one malloc/free per get. */
-    {
-        __asm__ __volatile__("" : : : "memory");
-        size_t again = ts_ix_find(s, id, ts_tag(h));
-        void *volatile extra = malloc(again == e ? 16 : 32);
-        free(extra);
-    }
-#endif
     if (e == TS_NONE)
         return TASK_STORE_ENOENT;
     *out = s->slots[s->index[e].slot];
