@@ -21,6 +21,7 @@
 #include "pairbench/harness.h"
 #include "pairbench/lru_ttl_cache.h"
 #include "scenarios.h"
+#include "util.h"
 
 static const int64_t sizes[] = { 16, 256, 1000, 10000, 0 };
 
@@ -50,13 +51,6 @@ typedef struct fixture {
     int64_t         step;          /* clock advance per request, ms */
 } fixture;
 
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 static const char *const orgs[8] = {
     "acme-corp", "octo-org", "infra-team", "data-eng",
     "web-platform", "mobile", "security", "docs",
@@ -71,7 +65,7 @@ static void make_request(fixture *f, int64_t i)
 {
     req_text *t = &f->text[i];
     lru_ttl_cache_key *k = &f->keys[i];
-    uint64_t h = mix64((uint64_t)i + 1);
+    uint64_t h = pb_mix64((uint64_t)i + 1);
     snprintf(t->owner, sizeof t->owner, "%s", orgs[h % 8]);
     snprintf(t->repo, sizeof t->repo, "service-%lld", (long long)i);
     memset(k, 0, sizeof *k);
@@ -98,13 +92,14 @@ static void make_response(lru_ttl_cache_value *v, int r)
     for (int j = 0; j < n; j++)
         at += (size_t)snprintf((char *)v->bytes + at, sizeof v->bytes - at,
                                "%s{\"name\":\"%s\",\"color\":\"%06x\"}", j ? "," : "",
-                               labels[(r + j) % 8], (unsigned)(mix64((uint64_t)r * 8 + (uint64_t)j) & 0xffffff));
+                               labels[(r + j) % 8], (unsigned)(pb_mix64((uint64_t)r * 8 + (uint64_t)j) & 0xffffff));
     at += (size_t)snprintf((char *)v->bytes + at, sizeof v->bytes - at, "]");
     v->len = at < sizeof v->bytes ? at : sizeof v->bytes - 1;
 }
 
-static void fixture_free(fixture *f)
+static void fixture_free(void *fp)
 {
+    fixture *f = fp;
     if (!f)
         return;
     if (f->cache)
@@ -148,7 +143,7 @@ static int create_cache(fixture *f)
 
 static const lru_ttl_cache_value *response_of(const fixture *f, int64_t key)
 {
-    return &f->responses[mix64((uint64_t)key) % N_RESPONSES];
+    return &f->responses[pb_mix64((uint64_t)key) % N_RESPONSES];
 }
 
 static uint64_t digest_value(uint64_t d, const lru_ttl_cache_value *v)
@@ -168,9 +163,6 @@ static uint64_t digest_stats(const fixture *f, uint64_t d)
     d = pb_digest(d, s.evictions);
     return pb_digest(d, s.size);
 }
-
-static void teardown(void *f) { fixture_free(f); }
-static int64_t batch_256(int64_t n) { (void)n; return 256; }
 
 /* ---- label_sync ------------------------------------------------------------ */
 
@@ -220,14 +212,7 @@ static void *setup_label_sync(const void *ops, int64_t n, uint64_t seed, pb_ctx 
     double total = 0;
     for (int64_t r = 0; r < f->n_keys; r++)
         cdf[r] = (total += pow((double)(r + 1), -ZIPF_S));
-    for (int64_t r = 0; r < f->n_keys; r++)
-        rank_to_key[r] = (uint32_t)r;
-    for (int64_t i = f->n_keys - 1; i > 0; i--) {
-        int64_t j = (int64_t)pb_rand_below(&rng, (uint64_t)i + 1);
-        uint32_t t = rank_to_key[i];
-        rank_to_key[i] = rank_to_key[j];
-        rank_to_key[j] = t;
-    }
+    pb_permutation(rank_to_key, f->n_keys, &rng);
     for (int64_t i = 0; i < STREAM_LEN; i++) {
         double u = (double)(pb_rand(&rng) >> 11) * (1.0 / 9007199254740992.0) * total;
         int64_t lo = 0, hi = f->n_keys - 1;     /* first rank with cdf > u */
@@ -285,14 +270,7 @@ static void *setup_get_hit(const void *ops, int64_t n, uint64_t seed, pb_ctx *ct
         fixture_free(f);
         return NULL;
     }
-    for (int64_t i = 0; i < n; i++)
-        f->perm[i] = (uint32_t)i;
-    for (int64_t i = n - 1; i > 0; i--) {
-        int64_t j = (int64_t)pb_rand_below(&rng, (uint64_t)i + 1);
-        uint32_t t = f->perm[i];
-        f->perm[i] = f->perm[j];
-        f->perm[j] = t;
-    }
+    pb_permutation(f->perm, n, &rng);
     f->now = 1700000000000LL;
     pb_heap_baseline(ctx);
     if (create_cache(f) != 0) {
@@ -376,16 +354,16 @@ static const pb_scenario scenarios[] = {
     { .name = "label_sync",
       .description = "the seed's label sync: get, and fetch+put on a miss, over 4N requests"
                      " with Zipf(1.1) popularity, the clock advancing TTL/(2N) per request",
-      .sizes = sizes, .counters = label_sync_counters, .batch = batch_256,
-      .setup = setup_label_sync, .run = run_label_sync, .teardown = teardown },
+      .sizes = sizes, .counters = label_sync_counters, .batch = pb_batch_256,
+      .setup = setup_label_sync, .run = run_label_sync, .teardown = fixture_free },
     { .name = "get_hit",
       .description = "get of a cached, unexpired request, random order over a full cache",
-      .sizes = sizes, .batch = batch_256, .setup = setup_get_hit,
-      .run = run_get_hit, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_get_hit,
+      .run = run_get_hit, .teardown = fixture_free, .latency = 1 },
     { .name = "put_evict",
       .description = "put of a new request into a full cache, evicting the LRU entry",
-      .sizes = sizes, .batch = batch_256, .setup = setup_put_evict,
-      .run = run_put_evict, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_put_evict,
+      .run = run_put_evict, .teardown = fixture_free, .latency = 1 },
 };
 
 static const pb_impl impls[] = {
@@ -424,7 +402,7 @@ const pb_component pb_component_lru_ttl_cache = {
     .name = "lru_ttl_cache",
     .summary = "key serialised to a sorted string on every call, O(n) scan for the LRU"
                " vs field hash with full-key compare and an intrusive LRU list, O(1)",
-    .impls = impls, .n_impls = sizeof impls / sizeof impls[0],
-    .scenarios = scenarios, .n_scenarios = sizeof scenarios / sizeof scenarios[0],
-    .claims = claims, .n_claims = sizeof claims / sizeof claims[0],
+    .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
+    .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
+    .claims = claims, .n_claims = PB_ARRAY_LEN(claims),
 };
