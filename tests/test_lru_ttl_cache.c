@@ -5,17 +5,12 @@
  * cache with every hash forced equal (config.test_same_hash), where every
  * lookup goes through the full field comparison.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/lru_ttl_cache.h"
+#include "pb_test.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -465,10 +460,6 @@ static tstate st_naive = { &lru_ttl_cache_naive, 0 };
 static tstate st_opt = { &lru_ttl_cache_optimized, 0 };
 static tstate st_opt_same = { &lru_ttl_cache_optimized, 1 };
 
-static int setup_naive(void **state) { *state = &st_naive; return 0; }
-static int setup_optimized(void **state) { *state = &st_opt; return 0; }
-static int setup_same_hash(void **state) { *state = &st_opt_same; return 0; }
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,11 +478,11 @@ int main(void)
         cmocka_unit_test(test_key_distinctness),
         cmocka_unit_test(test_many_similar_keys),
     };
-    int failed = 0;
-    failed += cmocka_run_group_tests_name("lru_ttl_cache naive", tests, setup_naive, NULL);
-    failed += cmocka_run_group_tests_name("lru_ttl_cache optimized", tests,
-                                          setup_optimized, NULL);
-    failed += cmocka_run_group_tests_name("lru_ttl_cache optimized, all hashes equal",
-                                          tests, setup_same_hash, NULL);
-    return failed != 0;
+    const pbt_table tables[] = {
+        { "naive", &st_naive },
+        { "optimized", &st_opt },
+        { "optimized, all hashes equal", &st_opt_same },
+    };
+    return pbt_run_tables("lru_ttl_cache", tests, PBT_ARRAY_LEN(tests),
+                          tables, PBT_ARRAY_LEN(tables)) != 0;
 }
