@@ -18,6 +18,38 @@ void pbt_make_id(char *buf, size_t size, const char *prefix, long i)
     snprintf(buf, size, "%s%06ld", prefix, i);
 }
 
+void pbt_fresh_id(int pattern, pbt_rng *r, uint64_t *serial, size_t target,
+                  char *buf, size_t size)
+{
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    switch (pattern) {
+    case PBT_ID_SEQUENTIAL:
+        snprintf(buf, size, "task-%06llu", (unsigned long long)(*serial)++);
+        break;
+    case PBT_ID_RANDOM: {
+        /* Lengths skewed short, so that some ids collide. */
+        size_t len = pbt_mod(r, 4) == 0 ? 1 + pbt_mod(r, 3) : 1 + pbt_mod(r, size - 1);
+        for (size_t i = 0; i < len; i++)
+            buf[i] = alnum[pbt_mod(r, sizeof alnum - 1)];
+        buf[len] = '\0';
+        break;
+    }
+    default:
+        snprintf(buf, size, "tenant-%02u/queue-%02u/job-%07u",
+                 (unsigned)pbt_mod(r, 3), (unsigned)pbt_mod(r, 4),
+                 (unsigned)pbt_mod(r, 4 * target + 64));
+        break;
+    }
+}
+
+size_t pbt_octave_size(pbt_rng *r, size_t k, size_t max)
+{
+    size_t lo = ((size_t)1 << k) - 1, hi = ((size_t)2 << k) - 1;
+    if (hi > max + 1)
+        hi = max + 1;
+    return lo + pbt_mod(r, hi - lo);
+}
+
 static void vreport(const pbt_where *w, const char *fmt, va_list ap)
 {
     char more[256] = "";

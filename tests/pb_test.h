@@ -51,6 +51,25 @@ void pbt_shuffle_int(int *a, size_t n, pbt_rng *r);
 /* The id of item i: prefix + i in at least 6 digits ("task-000042"). */
 void pbt_make_id(char *buf, size_t size, const char *prefix, long i);
 
+/* The id patterns of the differential tests of id-keyed components. */
+enum pbt_id_pattern {
+    PBT_ID_SEQUENTIAL,         /* "task-000123", from a serial number */
+    PBT_ID_RANDOM,             /* 1..size-1 alphanumerics, skewed short */
+    PBT_ID_CLUSTERED,          /* "tenant-02/queue-03/job-0000042" */
+    PBT_ID_PATTERNS
+};
+
+/* A new id of `pattern` into buf (size bytes): sequential ids use and
+ * increment *serial; clustered ones have a job number below 4 * target +
+ * 64. Short random and clustered ids may repeat, which is the point: a
+ * store must then say EEXIST like its oracle. */
+void pbt_fresh_id(int pattern, pbt_rng *r, uint64_t *serial, size_t target,
+                  char *buf, size_t size);
+
+/* A size drawn uniformly from octave k, [2^k - 1, 2^(k+1) - 1), cut at
+ * max + 1: with k drawn by the caller, sizes log-uniform on [0, max]. */
+size_t pbt_octave_size(pbt_rng *r, size_t k, size_t max);
+
 /* Folds v into the digest d (order-sensitive): pb_digest. */
 static inline uint64_t pbt_digest(uint64_t d, uint64_t v)
 {

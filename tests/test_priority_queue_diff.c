@@ -27,6 +27,7 @@
 
 #include "pairbench/priority_queue.h"
 #include "pb_test.h"
+#include "pb_test_task.h"
 
 /* Sequences per priority pattern: 10,001 in all. The patterns with many
  * distinct priorities get fewer, as the oracle sorts every distinct
@@ -42,7 +43,8 @@ enum prio_pattern { PP_FEW, PP_MANY, PP_EQUAL, PP_INCREASING, PP_DECREASING, PP_
 static const char *const prio_name[PP_COUNT] = {
     "few (0..9)", "many (0..100000)", "all equal", "increasing", "decreasing" };
 
-enum id_pattern { ID_SEQUENTIAL, ID_RANDOM, ID_CLUSTERED, ID_COUNT };
+enum id_pattern { ID_SEQUENTIAL = PBT_ID_SEQUENTIAL, ID_RANDOM = PBT_ID_RANDOM,
+                  ID_CLUSTERED = PBT_ID_CLUSTERED, ID_COUNT = PBT_ID_PATTERNS };
 static const char *const id_name[ID_COUNT] = { "sequential", "random", "clustered" };
 
 /* ---- sequence context and mismatch reporting ----------------------------- */
@@ -84,24 +86,6 @@ static void describe(const void *arg, char *buf, size_t size)
              c->op_id ? c->op_id : "(null)");
 }
 
-/* NULL when equal, else the name of the first differing field. */
-static const char *task_diff(const task *x, const task *y)
-{
-    if (strncmp(x->id, y->id, TASK_ID_MAX) != 0)
-        return "id";
-    if (x->status != y->status)
-        return "status";
-    if (x->priority != y->priority)
-        return "priority";
-    if (x->created_at_ms != y->created_at_ms)
-        return "created_at_ms";
-    if (x->updated_at_ms != y->updated_at_ms)
-        return "updated_at_ms";
-    if (x->attempts != y->attempts)
-        return "attempts";
-    return NULL;
-}
-
 static void check_rc(const ctx *c, int ra, int rb)
 {
     if (ra != rb)
@@ -119,31 +103,12 @@ static void check_size(const ctx *c)
 
 /* ---- ids, priorities and tasks ------------------------------------------------ */
 
-static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
 /* A new id of the sequence's pattern into buf (TASK_ID_MAX bytes). It may
  * equal a queued one (short random ids, clustered ranges): then the oracle
  * says EEXIST and so must the other. */
 static void fresh_id(ctx *c, char *buf)
 {
-    switch (c->id_pattern) {
-    case ID_SEQUENTIAL:
-        snprintf(buf, TASK_ID_MAX, "task-%06llu", (unsigned long long)c->next_serial++);
-        break;
-    case ID_RANDOM: {
-        size_t len = pbt_mod(&c->r, 4) == 0 ? 1 + pbt_mod(&c->r, 3)
-                                              : 1 + pbt_mod(&c->r, TASK_ID_MAX - 1);
-        for (size_t i = 0; i < len; i++)
-            buf[i] = alnum[pbt_mod(&c->r, sizeof alnum - 1)];
-        buf[len] = '\0';
-        break;
-    }
-    default:
-        snprintf(buf, TASK_ID_MAX, "tenant-%02u/queue-%02u/job-%07u",
-                 (unsigned)pbt_mod(&c->r, 3), (unsigned)pbt_mod(&c->r, 4),
-                 (unsigned)pbt_mod(&c->r, 4 * c->target + 64));
-        break;
-    }
+    pbt_fresh_id(c->id_pattern, &c->r, &c->next_serial, c->target, buf, TASK_ID_MAX);
 }
 
 /* The next priority of the sequence's pattern. Monotone patterns repeat a
@@ -330,7 +295,7 @@ static void op_take(ctx *c, int peek)
         int ra = priority_queue_peek(A, c->a, &ta, NULL);
         int rb = priority_queue_peek(B, c->b, &tb, NULL);
         check_rc(c, ra, rb);
-        const char *f = ra == PQ_OK ? task_diff(&ta, &tb) : "return code";
+        const char *f = ra == PQ_OK ? pbt_task_diff(&ta, &tb) : "return code";
         if (f != NULL)
             pbt_mismatch(&c->at, "peek: %d, tasks differ in %s", ra, f);
         leaving = (size_t)ta.created_at_ms;
@@ -362,7 +327,7 @@ static void op_take(ctx *c, int peek)
     if (want_prio && pa != pb)
         pbt_mismatch(&c->at, "%s: priority naive %d, optimized %d", c->at.op, (int)pa, (int)pb);
     if (want_task) {
-        const char *f = task_diff(&ta, &tb);
+        const char *f = pbt_task_diff(&ta, &tb);
         if (f != NULL)
             pbt_mismatch(&c->at, "%s: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
                          c->at.op, f, ta.id, tb.id);
@@ -428,7 +393,7 @@ static void drain_and_compare(ctx *c)
         int rb = priority_queue_dequeue(B, c->b, &tb, &pb);
         if (ra != PQ_OK || rb != PQ_OK)
             pbt_mismatch(&c->at, "drain %zu of %zu: naive %d, optimized %d", i, n, ra, rb);
-        const char *f = task_diff(&ta, &tb);
+        const char *f = pbt_task_diff(&ta, &tb);
         if (f != NULL)
             pbt_mismatch(&c->at, "drain %zu of %zu: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
                          i, n, f, ta.id, tb.id);
@@ -463,10 +428,7 @@ static size_t target_size(ctx *c, unsigned i)
     default: break;
     }
     size_t k = pbt_mod(&c->r, 21) / 2;
-    size_t lo = ((size_t)1 << k) - 1, hi = ((size_t)2 << k) - 1;
-    if (hi > SIZE_MAX_TARGET + 1)
-        hi = SIZE_MAX_TARGET + 1;
-    return lo + pbt_mod(&c->r, hi - lo);
+    return pbt_octave_size(&c->r, k, SIZE_MAX_TARGET);
 }
 
 static void run_sequence(ctx *c, int prio_pattern, unsigned i)

@@ -28,6 +28,7 @@
 
 #include "pairbench/task_store.h"
 #include "pb_test.h"
+#include "pb_test_task.h"
 
 #define SEQS_PER_PATTERN  3334     /* x 3 patterns = 10,002 sequences */
 #define SIZE_MAX_TARGET   2000
@@ -37,7 +38,8 @@
 static const task_store_ops *const A = &task_store_naive;      /* oracle */
 static const task_store_ops *const B = &task_store_optimized;
 
-enum id_pattern { PAT_SEQUENTIAL, PAT_RANDOM, PAT_CLUSTERED, PAT_COUNT };
+enum id_pattern { PAT_SEQUENTIAL = PBT_ID_SEQUENTIAL, PAT_RANDOM = PBT_ID_RANDOM,
+                  PAT_CLUSTERED = PBT_ID_CLUSTERED, PAT_COUNT = PBT_ID_PATTERNS };
 static const char *const pattern_name[PAT_COUNT] = { "sequential", "random", "clustered" };
 
 /* ---- sequence context and mismatch reporting ----------------------------- */
@@ -71,24 +73,6 @@ static void describe(const void *arg, char *buf, size_t size)
              c->target, c->op_id ? c->op_id : "(null)");
 }
 
-/* NULL when equal, else the name of the first differing field. */
-static const char *task_diff(const task *x, const task *y)
-{
-    if (strcmp(x->id, y->id) != 0)
-        return "id";
-    if (x->status != y->status)
-        return "status";
-    if (x->priority != y->priority)
-        return "priority";
-    if (x->created_at_ms != y->created_at_ms)
-        return "created_at_ms";
-    if (x->updated_at_ms != y->updated_at_ms)
-        return "updated_at_ms";
-    if (x->attempts != y->attempts)
-        return "attempts";
-    return NULL;
-}
-
 static void check_rc(const ctx *c, int ra, int rb)
 {
     if (ra != rb)
@@ -103,7 +87,7 @@ static void compare_listing(ctx *c, const char *what, size_t cap, size_t na, siz
         pbt_mismatch(&c->at, "%s (cap %zu): naive returned %zu, optimized %zu", what, cap, na, nb);
     size_t k = na < cap ? na : cap;
     for (size_t i = 0; i < k; i++) {
-        const char *f = task_diff(c->out_a[i], c->out_b[i]);
+        const char *f = pbt_task_diff(c->out_a[i], c->out_b[i]);
         if (f != NULL)
             pbt_mismatch(&c->at, "%s (cap %zu): entry %zu differs in %s: naive \"%s\", optimized \"%s\"",
                          what, cap, i, f, c->out_a[i]->id, c->out_b[i]->id);
@@ -173,32 +157,12 @@ static void check_state(ctx *c)
 
 /* ---- ids and tasks -------------------------------------------------------- */
 
-static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
 /* A new id of the sequence's pattern into buf (TASK_ID_MAX bytes). It may
  * equal a stored one (short random ids, clustered ranges): then the oracle
  * says EEXIST and so must the other. */
 static void fresh_id(ctx *c, char *buf)
 {
-    switch (c->pattern) {
-    case PAT_SEQUENTIAL:
-        snprintf(buf, TASK_ID_MAX, "task-%06llu", (unsigned long long)c->next_serial++);
-        break;
-    case PAT_RANDOM: {
-        /* Lengths skewed short, so that some ids collide. */
-        size_t len = pbt_mod(&c->r, 4) == 0 ? 1 + pbt_mod(&c->r, 3)
-                                              : 1 + pbt_mod(&c->r, TASK_ID_MAX - 1);
-        for (size_t i = 0; i < len; i++)
-            buf[i] = alnum[pbt_mod(&c->r, sizeof alnum - 1)];
-        buf[len] = '\0';
-        break;
-    }
-    default:
-        snprintf(buf, TASK_ID_MAX, "tenant-%02u/queue-%02u/job-%07u",
-                 (unsigned)pbt_mod(&c->r, 3), (unsigned)pbt_mod(&c->r, 4),
-                 (unsigned)pbt_mod(&c->r, 4 * c->target + 64));
-        break;
-    }
+    pbt_fresh_id(c->pattern, &c->r, &c->next_serial, c->target, buf, TASK_ID_MAX);
 }
 
 static task_status random_status(ctx *c, int allow_bad)
@@ -358,7 +322,7 @@ static void op_get(ctx *c)
     int rb = task_store_get(B, c->b, id, &gb);
     check_rc(c, ra, rb);
     if (ra == TASK_STORE_OK) {
-        const char *f = task_diff(&ga, &gb);
+        const char *f = pbt_task_diff(&ga, &gb);
         if (f != NULL)
             pbt_mismatch(&c->at, "get: the copies differ in %s", f);
     } else if (memcmp(&ga, &blank, sizeof blank) != 0 || memcmp(&gb, &blank, sizeof blank) != 0) {
@@ -431,10 +395,7 @@ static size_t target_size(ctx *c, unsigned i)
     default: break;
     }
     size_t k = pbt_mod(&c->r, 11);
-    size_t lo = ((size_t)1 << k) - 1, hi = ((size_t)2 << k) - 1;
-    if (hi > SIZE_MAX_TARGET + 1)
-        hi = SIZE_MAX_TARGET + 1;
-    return lo + pbt_mod(&c->r, hi - lo);
+    return pbt_octave_size(&c->r, k, SIZE_MAX_TARGET);
 }
 
 static void run_sequence(ctx *c, int pattern, unsigned i)
