@@ -22,15 +22,10 @@
  * Every error leaves the runtime unchanged.
  */
 #include "pairbench/context_clone.h"
+#include "../impl_shared/context_clone_common.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME  UINT64_C(0x100000001b3)
-#define QUEUE_MIN  ((size_t)8)
-#define BREAKER_TRIP 3u          /* consecutive failures that open it */
-#define BREAKER_OPEN 4u          /* calls rejected while open */
 
 struct ctx_context {
     uint64_t          id, version;
@@ -42,38 +37,6 @@ struct ctx_context {
     ctx_config_entry *config;    /* n_config owned key/value strings */
     size_t            n_config;
 };
-
-struct ctx_runtime {
-    uint32_t      fails, open_left;     /* the circuit breaker */
-    ctx_context **q;                    /* ring of owned copies */
-    size_t        head, len, cap;
-    ctx_stats     st;
-};
-
-/* ---- hashing (shared definition with the optimized file) ---------------- */
-
-static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * FNV_PRIME;
-    return h;
-}
-
-/* The string's bytes and its NUL. */
-static uint64_t fnv_str0(uint64_t h, const char *s)
-{
-    return fnv_bytes(h, s, strlen(s) + 1);
-}
-
-static uint64_t ctx_mix(uint64_t id, uint64_t version, uint32_t retries, uint64_t key)
-{
-    uint64_t z = id ^ (version * UINT64_C(0x9e3779b97f4a7c15)) ^ ((uint64_t)retries << 40)
-                 ^ (key * UINT64_C(0xd6e8feb86659fd93));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
 
 /* ---- contexts ----------------------------------------------------------- */
 
@@ -104,35 +67,6 @@ static void nv_free(ctx_context *c)
         }
     free(c->config);
     free(c);
-}
-
-/* 1 if *b is a valid builder (see ctx_builder). O(n_tags + n_config^2). */
-static int nv_builder_valid(const ctx_builder *b)
-{
-    if (b == NULL || b->name == NULL || b->n_tags > CTX_TAGS_MAX || b->n_config > CTX_CONFIG_MAX)
-        return 0;
-    if ((b->n_tags > 0 && b->tags == NULL) || (b->n_config > 0 && b->config == NULL))
-        return 0;
-    for (size_t i = 0; i < b->n_tags; i++)
-        if (b->tags[i] == NULL)
-            return 0;
-    for (size_t i = 0; i < b->n_config; i++) {
-        if (b->config[i].key == NULL || b->config[i].value == NULL)
-            return 0;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(b->config[i].key, b->config[j].key) == 0)
-                return 0;
-    }
-    return 1;
-}
-
-/* Index of key in the n entries, or n. */
-static size_t cfg_find(const ctx_config_entry *cfg, size_t n, const char *key)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(cfg[i].key, key) == 0)
-            return i;
-    return n;
 }
 
 /* A deep copy of the (valid) builder b at `version`, with `name` instead of
@@ -167,7 +101,7 @@ static ctx_context *nv_build(ctx_runtime *rt, const ctx_builder *b, uint64_t ver
         }
     }
 
-    size_t at = set_key != NULL ? cfg_find(b->config, b->n_config, set_key) : b->n_config;
+    size_t at = set_key != NULL ? cc_cfg_find(b->config, b->n_config, set_key) : b->n_config;
     size_t nc = b->n_config + (set_key != NULL && at == b->n_config);
     if (nc > 0) {
         c->config = calloc(nc, sizeof *c->config);
@@ -221,7 +155,7 @@ static void nv_drop(ctx_runtime *rt, ctx_context *c)
 
 static ctx_context *nv_create(ctx_runtime *rt, const ctx_builder *b)
 {
-    if (rt == NULL || !nv_builder_valid(b))
+    if (rt == NULL || !cc_builder_valid(b))
         return NULL;
     return nv_build(rt, b, 0, NULL, NULL, NULL, NULL);
 }
@@ -229,16 +163,8 @@ static ctx_context *nv_create(ctx_runtime *rt, const ctx_builder *b)
 /* A deep copy of c with u applied. */
 static ctx_context *nv_update(ctx_runtime *rt, const ctx_context *c, const ctx_update *u)
 {
-    if (rt == NULL || c == NULL || u == NULL || (u->fields & ~(unsigned)CTX_UPDATE_ALL) != 0)
-        return NULL;
-    if (((u->fields & CTX_UPDATE_CONFIG) && (u->config_key == NULL || u->config_value == NULL))
-        || ((u->fields & CTX_UPDATE_TAG) && u->tag == NULL)
-        || ((u->fields & CTX_UPDATE_NAME) && u->name == NULL))
-        return NULL;
-    if ((u->fields & CTX_UPDATE_TAG) && c->n_tags >= CTX_TAGS_MAX)
-        return NULL;
-    if ((u->fields & CTX_UPDATE_CONFIG) && c->n_config >= CTX_CONFIG_MAX
-        && cfg_find(c->config, c->n_config, u->config_key) == c->n_config)
+    if (rt == NULL || c == NULL || u == NULL
+        || !cc_update_valid(u, c->n_tags, c->config, c->n_config))
         return NULL;
     ctx_builder b = nv_as_builder(c);
     if (u->fields & CTX_UPDATE_DEADLINE)
@@ -285,25 +211,8 @@ static int nv_repository(ctx_runtime *rt, const ctx_context *given, const ctx_re
     ctx_context *c = nv_clone(rt, given);
     if (c == NULL)
         return CTX_ENOMEM;
-    uint64_t h = fnv_str0(FNV_OFFSET, c->name);
-    for (size_t i = 0; i < c->n_tags; i++)
-        h = fnv_str0(h, c->tags[i]);
-    for (size_t i = 0; i < c->n_config; i++) {
-        h = fnv_str0(h, c->config[i].key);
-        h = fnv_str0(h, c->config[i].value);
-    }
-    unsigned char kb[8];
-    for (int i = 0; i < 8; i++)
-        kb[i] = (unsigned char)(req->key >> (8 * i));
-    h = fnv_bytes(h, kb, sizeof kb);
-    size_t at = req->config_key != NULL ? cfg_find(c->config, c->n_config, req->config_key)
-                                        : c->n_config;
-    if (at < c->n_config) {
-        h = fnv_str0(h, c->config[at].value);
-    } else {
-        unsigned char ff = 0xff;
-        h = fnv_bytes(h, &ff, 1);
-    }
+    uint64_t h = cc_repository_hash(c->name, c->tags, c->n_tags, c->config, c->n_config,
+                                     req);
     *out = h;
     nv_drop(rt, c);
     return CTX_OK;
@@ -328,18 +237,9 @@ static int nv_breaker(ctx_runtime *rt, const ctx_context *given, const ctx_reque
             return CTX_ENOMEM;
         }
         out->repo_out = h;
-        if (h % 8 == 0) {
-            if (++rt->fails >= BREAKER_TRIP) {
-                rt->fails = 0;
-                rt->open_left = BREAKER_OPEN;
-            }
-            status = CTX_EFAIL;
-        } else {
-            rt->fails = 0;
-            status = CTX_OK;
-        }
+        status = cc_breaker_judge(rt, h);
     }
-    out->breaker_out = ((uint64_t)rt->fails << 32) | rt->open_left;
+    out->breaker_out = cc_breaker_state(rt);
     nv_drop(rt, c);
     return status;
 }
@@ -357,7 +257,7 @@ static int nv_call(ctx_runtime *rt, const ctx_context *given, const ctx_request 
     ctx_context *c = nv_clone(rt, given);
     if (c == NULL)
         return out->status = CTX_ENOMEM;
-    out->wrapper_out = ctx_mix(c->id, c->version, c->retries, req->key);
+    out->wrapper_out = cc_mix(c->id, c->version, c->retries, req->key);
     int status = req->now_ms > c->deadline_ms ? CTX_EDEADLINE : nv_breaker(rt, c, req, out);
     nv_drop(rt, c);
     if (status == CTX_ENOMEM)
@@ -371,67 +271,25 @@ static int nv_enqueue(ctx_runtime *rt, const ctx_context *c)
 {
     if (rt == NULL || c == NULL)
         return CTX_EINVAL;
-    if (rt->len == rt->cap) {
-        size_t cap = rt->cap ? 2 * rt->cap : QUEUE_MIN;
-        ctx_context **q = cap <= SIZE_MAX / sizeof *q ? malloc(cap * sizeof *q) : NULL;
-        if (q == NULL)
-            return CTX_ENOMEM;
-        for (size_t i = 0; i < rt->len; i++)
-            q[i] = rt->q[(rt->head + i) % rt->cap];
-        free(rt->q);
-        rt->q = q;
-        rt->head = 0;
-        rt->cap = cap;
-    }
+    if (cc_queue_reserve(rt) != CTX_OK)
+        return CTX_ENOMEM;
     ctx_context *copy = nv_clone(rt, c);
     if (copy == NULL)
         return CTX_ENOMEM;
-    rt->q[(rt->head + rt->len) % rt->cap] = copy;
-    rt->len++;
+    cc_queue_push(rt, copy);
     return CTX_OK;
-}
-
-static ctx_context *nv_dequeue(ctx_runtime *rt)
-{
-    if (rt == NULL || rt->len == 0)
-        return NULL;
-    ctx_context *c = rt->q[rt->head];
-    rt->head = (rt->head + 1) % rt->cap;
-    rt->len--;
-    return c;
-}
-
-static size_t nv_queue_len(const ctx_runtime *rt)
-{
-    return rt->len;
 }
 
 /* ---- runtime ------------------------------------------------------------ */
 
-static ctx_runtime *nv_runtime_create(void)
-{
-    return calloc(1, sizeof(ctx_runtime));
-}
-
 static void nv_runtime_destroy(ctx_runtime *rt)
 {
-    if (rt == NULL)
-        return;
-    ctx_context *c;
-    while ((c = nv_dequeue(rt)) != NULL)
-        nv_drop(rt, c);
-    free(rt->q);
-    free(rt);
-}
-
-static void nv_stats(const ctx_runtime *rt, ctx_stats *out)
-{
-    *out = rt->st;
+    cc_runtime_free(rt, nv_drop);
 }
 
 const context_clone_ops context_clone_naive = {
     .name = "naive",
-    .runtime_create = nv_runtime_create,
+    .runtime_create = cc_runtime_new,
     .runtime_destroy = nv_runtime_destroy,
     .create = nv_create,
     .update = nv_update,
@@ -439,7 +297,7 @@ const context_clone_ops context_clone_naive = {
     .read = nv_read,
     .call = nv_call,
     .enqueue = nv_enqueue,
-    .dequeue = nv_dequeue,
-    .queue_len = nv_queue_len,
-    .stats = nv_stats,
+    .dequeue = cc_queue_pop,
+    .queue_len = cc_queue_len,
+    .stats = cc_runtime_stats,
 };

@@ -42,7 +42,7 @@ typedef struct lc_entry {
     char          *key;                /* owned serialised key */
     int64_t        expires_at;         /* expired when now >= expires_at */
     size_t         len;
-    unsigned char  data[LRU_CACHE_VALUE_MAX];
+    unsigned char  data[LRU_TTL_CACHE_VALUE_MAX];
     UT_hash_handle hh;
 } lc_entry;
 
@@ -52,7 +52,7 @@ typedef struct lc_access {
     UT_hash_handle hh;
 } lc_access;
 
-struct lru_cache {
+struct lru_ttl_cache {
     lc_entry  *cache;                  /* uthash head: key -> entry */
     lc_access *access_times;           /* uthash head: key -> last use */
     size_t     capacity;
@@ -63,19 +63,19 @@ struct lru_cache {
 
 /* ---- key validation and serialisation ------------------------------------ */
 
-/* 1 if s is a string of min..LRU_CACHE_FIELD_MAX-1 bytes; NULL is valid only
- * when optional. Reads at most LRU_CACHE_FIELD_MAX bytes of s. */
+/* 1 if s is a string of min..LRU_TTL_CACHE_FIELD_MAX-1 bytes; NULL is valid only
+ * when optional. Reads at most LRU_TTL_CACHE_FIELD_MAX bytes of s. */
 static int lc_field_valid(const char *s, size_t min, int optional)
 {
     if (s == NULL)
         return optional;
-    for (size_t i = 0; i < LRU_CACHE_FIELD_MAX; i++)
+    for (size_t i = 0; i < LRU_TTL_CACHE_FIELD_MAX; i++)
         if (s[i] == '\0')
             return i >= min;
     return 0;
 }
 
-static int lc_key_valid(const lru_cache_key *k)
+static int lc_key_valid(const lru_ttl_cache_key *k)
 {
     return k != NULL && lc_field_valid(k->op, 1, 0) &&
            lc_field_valid(k->owner, 0, 1) && lc_field_valid(k->repo, 0, 1) &&
@@ -122,7 +122,7 @@ static int lc_pair_cmp(const void *a, const void *b)
 
 /* The normalised key of a valid k as a new string, or NULL when out of
  * memory. The context fields are dropped; the others are sorted by name. */
-static char *lc_build_key(const lru_cache_key *k)
+static char *lc_build_key(const lru_ttl_cache_key *k)
 {
     char page[16], per_page[16];
     lc_pair pairs[5];
@@ -170,11 +170,11 @@ static int64_t lc_expiry(int64_t now, int64_t ttl)
 }
 
 /* A new empty cache (one malloc; the maps are allocated on first insert). */
-static lru_cache *lc_create(const lru_cache_config *cfg)
+static lru_ttl_cache *lc_create(const lru_ttl_cache_config *cfg)
 {
     if (cfg == NULL || cfg->capacity == 0 || cfg->ttl_ms < 1)
         return NULL;
-    lru_cache *c = calloc(1, sizeof *c);
+    lru_ttl_cache *c = calloc(1, sizeof *c);
     if (c != NULL) {
         c->capacity = cfg->capacity;
         c->ttl_ms = cfg->ttl_ms;
@@ -195,7 +195,7 @@ static void lc_free_access(lc_access *a)
 }
 
 /* Removes the entry and its access time from both maps and frees them. */
-static void lc_remove(lru_cache *c, lc_entry *e)
+static void lc_remove(lru_ttl_cache *c, lc_entry *e)
 {
     lc_access *a = NULL;
     HASH_FIND_STR(c->access_times, e->key, a);
@@ -208,7 +208,7 @@ static void lc_remove(lru_cache *c, lc_entry *e)
 }
 
 /* Frees both maps and the cache. O(n). */
-static void lc_destroy(lru_cache *c)
+static void lc_destroy(lru_ttl_cache *c)
 {
     if (c == NULL)
         return;
@@ -226,7 +226,7 @@ static void lc_destroy(lru_cache *c)
 }
 
 /* accessTimes.set(key, now): stamps the next tick on the key's access node. */
-static void lc_touch(lru_cache *c, const char *key)
+static void lc_touch(lru_ttl_cache *c, const char *key)
 {
     lc_access *a = NULL;
     HASH_FIND_STR(c->access_times, key, a);
@@ -236,11 +236,11 @@ static void lc_touch(lru_cache *c, const char *key)
 
 /* Looks the key up. OK (value copied to *out), MISS, EINVAL. A key that
  * cannot be built for lack of memory counts as a miss. */
-static int lc_get(lru_cache *c, const lru_cache_key *k, int64_t now,
-                  lru_cache_value *out)
+static int lc_get(lru_ttl_cache *c, const lru_ttl_cache_key *k, int64_t now,
+                  lru_ttl_cache_value *out)
 {
     if (c == NULL || out == NULL || !lc_key_valid(k))
-        return LRU_CACHE_EINVAL;
+        return LRU_TTL_CACHE_EINVAL;
     char *key = lc_build_key(k);
     lc_entry *e = NULL;
     if (key != NULL)
@@ -248,26 +248,26 @@ static int lc_get(lru_cache *c, const lru_cache_key *k, int64_t now,
     if (e == NULL) {
         c->misses++;
         free(key);
-        return LRU_CACHE_MISS;
+        return LRU_TTL_CACHE_MISS;
     }
     if (now >= e->expires_at) {
         lc_remove(c, e);
         c->expirations++;
         c->misses++;
         free(key);
-        return LRU_CACHE_MISS;
+        return LRU_TTL_CACHE_MISS;
     }
     lc_touch(c, key);
     c->hits++;
     out->len = e->len;
     memcpy(out->bytes, e->data, e->len);
     free(key);
-    return LRU_CACHE_OK;
+    return LRU_TTL_CACHE_OK;
 }
 
 /* evictLRU: scans every access time for the smallest tick and removes that
  * key from both maps. O(n). */
-static void lc_evict_lru(lru_cache *c)
+static void lc_evict_lru(lru_ttl_cache *c)
 {
     lc_access *a, *tmp, *oldest = NULL;
     HASH_ITER(hh, c->access_times, a, tmp) {
@@ -284,15 +284,15 @@ static void lc_evict_lru(lru_cache *c)
 }
 
 /* Stores a copy of the value. OK, EINVAL, ENOMEM. */
-static int lc_put(lru_cache *c, const lru_cache_key *k, const void *data,
+static int lc_put(lru_ttl_cache *c, const lru_ttl_cache_key *k, const void *data,
                   size_t len, int64_t now)
 {
-    if (c == NULL || !lc_key_valid(k) || len > LRU_CACHE_VALUE_MAX ||
+    if (c == NULL || !lc_key_valid(k) || len > LRU_TTL_CACHE_VALUE_MAX ||
         (data == NULL && len > 0))
-        return LRU_CACHE_EINVAL;
+        return LRU_TTL_CACHE_EINVAL;
     char *key = lc_build_key(k);
     if (key == NULL)
-        return LRU_CACHE_ENOMEM;
+        return LRU_TTL_CACHE_ENOMEM;
     lc_entry *e = NULL;
     HASH_FIND_STR(c->cache, key, e);
     if (e != NULL) {
@@ -302,7 +302,7 @@ static int lc_put(lru_cache *c, const lru_cache_key *k, const void *data,
             memcpy(e->data, data, len);
         lc_touch(c, key);
         free(key);
-        return LRU_CACHE_OK;
+        return LRU_TTL_CACHE_OK;
     }
     if (HASH_COUNT(c->cache) >= c->capacity)
         lc_evict_lru(c);
@@ -316,7 +316,7 @@ static int lc_put(lru_cache *c, const lru_cache_key *k, const void *data,
         free(a);
         free(akey);
         free(key);
-        return LRU_CACHE_ENOMEM;
+        return LRU_TTL_CACHE_ENOMEM;
     }
     memcpy(akey, key, klen);
     e->key = key;
@@ -332,19 +332,19 @@ static int lc_put(lru_cache *c, const lru_cache_key *k, const void *data,
     if (lc_oom) {
         lc_free_entry(e);
         lc_free_access(a);
-        return LRU_CACHE_ENOMEM;
+        return LRU_TTL_CACHE_ENOMEM;
     }
     HASH_ADD_KEYPTR(hh, c->access_times, a->key, strlen(a->key), a);
     if (lc_oom) {
         HASH_DEL(c->cache, e);
         lc_free_entry(e);
         lc_free_access(a);
-        return LRU_CACHE_ENOMEM;
+        return LRU_TTL_CACHE_ENOMEM;
     }
-    return LRU_CACHE_OK;
+    return LRU_TTL_CACHE_OK;
 }
 
-static void lc_stats(const lru_cache *c, lru_cache_stats *out)
+static void lc_stats(const lru_ttl_cache *c, lru_ttl_cache_stats *out)
 {
     out->hits = c->hits;
     out->misses = c->misses;
@@ -354,7 +354,7 @@ static void lc_stats(const lru_cache *c, lru_cache_stats *out)
     out->capacity = c->capacity;
 }
 
-const lru_cache_ops lru_ttl_cache_naive = {
+const lru_ttl_cache_ops lru_ttl_cache_naive = {
     .name = "naive",
     .create = lc_create,
     .destroy = lc_destroy,

@@ -22,6 +22,7 @@
  * anything is committed.
  */
 #include "pairbench/state_history.h"
+#include "../impl_shared/state_history_fields.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,48 +35,6 @@ struct state_history {
     size_t      len, cap;
     size_t      max;       /* max_history */
 };
-
-/* 1 if label has a NUL in its APP_STATE_LABEL_MAX bytes; reads no further. */
-static int sh_label_valid(const char *label)
-{
-    return memchr(label, '\0', APP_STATE_LABEL_MAX) != NULL;
-}
-
-/* Copies a valid label up to its NUL and zeroes the rest of dst. */
-static void sh_label_copy(char *dst, const char *src)
-{
-    size_t n = strlen(src);
-    memcpy(dst, src, n);
-    memset(dst + n, 0, APP_STATE_LABEL_MAX - n);
-}
-
-/* 1 if *u may be applied: non-NULL, no unknown field bits, and a label with
- * a NUL when the label bit is set. */
-static int sh_update_valid(const app_state_update *u)
-{
-    if (u == NULL || (u->fields & ~(unsigned)APP_STATE_UPDATE_ALL) != 0)
-        return 0;
-    return !(u->fields & APP_STATE_UPDATE_LABEL) || sh_label_valid(u->label);
-}
-
-/* Writes the masked fields of *u into *s. */
-static void sh_apply(app_state *s, const app_state_update *u)
-{
-    if (u->fields & APP_STATE_UPDATE_ACTIVE)
-        s->active = u->active;
-    if (u->fields & APP_STATE_UPDATE_QUEUED)
-        s->queued = u->queued;
-    if (u->fields & APP_STATE_UPDATE_COMPLETED)
-        s->completed = u->completed;
-    if (u->fields & APP_STATE_UPDATE_FAILED)
-        s->failed = u->failed;
-    if (u->fields & APP_STATE_UPDATE_REJECTED)
-        s->rejected = u->rejected;
-    if (u->fields & APP_STATE_UPDATE_MODE)
-        s->mode = u->mode;
-    if (u->fields & APP_STATE_UPDATE_LABEL)
-        sh_label_copy(s->label, u->label);
-}
 
 /* A history with a copy of *initial as its current state and no previous
  * states: 2 mallocs. NULL on a bad argument or when out of memory. */
@@ -135,9 +94,7 @@ static int sh_update(state_history *h, const app_state_update *u, int64_t now_ms
     }
     /* Nothing below can fail. */
     *next = *h->state;
-    sh_apply(next, u);
-    next->version = (int64_t)((uint64_t)h->state->version + 1u);
-    next->last_updated_ms = now_ms;
+    sh_advance(next, u, now_ms);
 
     h->hist[h->len++] = h->state;                     /* push */
     if (h->len > h->max) {                            /* shift */

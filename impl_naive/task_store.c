@@ -19,6 +19,7 @@
  * anything is committed.
  */
 #include "pairbench/task_store.h"
+#include "../impl_shared/task_store_fields.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,6 @@ static int ts_id_valid(const char *id)
         if (id[i] == '\0')
             return i > 0;
     return 0;
-}
-
-static int ts_status_valid(task_status st)
-{
-    return (unsigned)st < (unsigned)TASK_STATUS_COUNT;
 }
 
 /* Position of the task with this (valid) id, or n when absent. O(n). */
@@ -144,9 +140,7 @@ static int ts_get(const task_store *s, const char *id, task *out)
  * pointers. EINVAL (bad id, unknown bits, bad status), ENOENT, ENOMEM. O(n). */
 static int ts_update(task_store *s, const char *id, const task_update *u)
 {
-    if (!ts_id_valid(id) || u == NULL || (u->fields & ~(unsigned)TASK_UPDATE_ALL) != 0)
-        return TASK_STORE_EINVAL;
-    if ((u->fields & TASK_UPDATE_STATUS) && !ts_status_valid(u->status))
+    if (!ts_id_valid(id) || !ts_update_valid(u))
         return TASK_STORE_EINVAL;
     size_t at = ts_find(s, id);
     if (at == s->n)
@@ -164,12 +158,7 @@ static int ts_update(task_store *s, const char *id, const task_update *u)
     *merged = *old;
     if (u->fields & TASK_UPDATE_STATUS)
         merged->status = u->status;
-    if (u->fields & TASK_UPDATE_PRIORITY)
-        merged->priority = u->priority;
-    if (u->fields & TASK_UPDATE_UPDATED_AT)
-        merged->updated_at_ms = u->updated_at_ms;
-    if (u->fields & TASK_UPDATE_ATTEMPTS)
-        merged->attempts = u->attempts;
+    ts_apply_plain(merged, u);
     next[at] = merged;
     free(old);
     free(s->tasks);

@@ -187,16 +187,10 @@ static config_service *cs_create(const char *path, const config_options *opts)
     config_service *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->path = strdup(path);
-    s->dir = config_dir_of(path);
-    if (!s->path || !s->dir) {
-        free(s->path);
-        free(s->dir);
+    if (config_location_new(path, opts, &s->path, &s->dir, &s->io) != 0) {
         free(s);
         return NULL;
     }
-    if (opts && opts->io)
-        s->io = *opts->io;
     return s;
 }
 

@@ -19,16 +19,11 @@
  * Every error leaves the runtime unchanged.
  */
 #include "pairbench/context_clone.h"
+#include "../impl_shared/context_clone_common.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME  UINT64_C(0x100000001b3)
-#define QUEUE_MIN  ((size_t)8)
-#define BREAKER_TRIP 3u          /* consecutive failures that open it */
-#define BREAKER_OPEN 4u          /* calls rejected while open */
 
 /* Immutable after build except refs. The arrays and strings follow the
  * header in the same block. */
@@ -44,68 +39,7 @@ struct ctx_context {
     size_t                  n_config;
 };
 
-struct ctx_runtime {
-    uint32_t      fails, open_left;     /* the circuit breaker */
-    ctx_context **q;                    /* ring; each slot holds a reference */
-    size_t        head, len, cap;
-    ctx_stats     st;
-};
-
-/* ---- hashing (shared definition with the naive file) -------------------- */
-
-static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * FNV_PRIME;
-    return h;
-}
-
-/* The string's bytes and its NUL. */
-static uint64_t fnv_str0(uint64_t h, const char *s)
-{
-    return fnv_bytes(h, s, strlen(s) + 1);
-}
-
-static uint64_t ctx_mix(uint64_t id, uint64_t version, uint32_t retries, uint64_t key)
-{
-    uint64_t z = id ^ (version * UINT64_C(0x9e3779b97f4a7c15)) ^ ((uint64_t)retries << 40)
-                 ^ (key * UINT64_C(0xd6e8feb86659fd93));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
 /* ---- contexts ----------------------------------------------------------- */
-
-/* 1 if *b is a valid builder (see ctx_builder). O(n_tags + n_config^2). */
-static int op_builder_valid(const ctx_builder *b)
-{
-    if (b == NULL || b->name == NULL || b->n_tags > CTX_TAGS_MAX || b->n_config > CTX_CONFIG_MAX)
-        return 0;
-    if ((b->n_tags > 0 && b->tags == NULL) || (b->n_config > 0 && b->config == NULL))
-        return 0;
-    for (size_t i = 0; i < b->n_tags; i++)
-        if (b->tags[i] == NULL)
-            return 0;
-    for (size_t i = 0; i < b->n_config; i++) {
-        if (b->config[i].key == NULL || b->config[i].value == NULL)
-            return 0;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(b->config[i].key, b->config[j].key) == 0)
-                return 0;
-    }
-    return 1;
-}
-
-/* Index of key in the n entries, or n. */
-static size_t cfg_find(const ctx_config_entry *cfg, size_t n, const char *key)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(cfg[i].key, key) == 0)
-            return i;
-    return n;
-}
 
 /* Copies s to *p and advances *p past its NUL; returns the copy. */
 static const char *op_put(char **p, const char *s)
@@ -128,7 +62,7 @@ static ctx_context *op_build(ctx_runtime *rt, const ctx_builder *b, uint64_t ver
 {
     if (name == NULL)
         name = b->name;
-    size_t at = set_key != NULL ? cfg_find(b->config, b->n_config, set_key) : b->n_config;
+    size_t at = set_key != NULL ? cc_cfg_find(b->config, b->n_config, set_key) : b->n_config;
     size_t nt = b->n_tags + (extra_tag != NULL);
     size_t nc = b->n_config + (set_key != NULL && at == b->n_config);
 
@@ -177,7 +111,7 @@ static ctx_context *op_build(ctx_runtime *rt, const ctx_builder *b, uint64_t ver
 
 static ctx_context *op_create(ctx_runtime *rt, const ctx_builder *b)
 {
-    if (rt == NULL || !op_builder_valid(b))
+    if (rt == NULL || !cc_builder_valid(b))
         return NULL;
     return op_build(rt, b, 0, NULL, NULL, NULL, NULL);
 }
@@ -185,16 +119,8 @@ static ctx_context *op_create(ctx_runtime *rt, const ctx_builder *b)
 /* Copy-on-write: a new block, version + 1; c is not touched. */
 static ctx_context *op_update(ctx_runtime *rt, const ctx_context *c, const ctx_update *u)
 {
-    if (rt == NULL || c == NULL || u == NULL || (u->fields & ~(unsigned)CTX_UPDATE_ALL) != 0)
-        return NULL;
-    if (((u->fields & CTX_UPDATE_CONFIG) && (u->config_key == NULL || u->config_value == NULL))
-        || ((u->fields & CTX_UPDATE_TAG) && u->tag == NULL)
-        || ((u->fields & CTX_UPDATE_NAME) && u->name == NULL))
-        return NULL;
-    if ((u->fields & CTX_UPDATE_TAG) && c->n_tags >= CTX_TAGS_MAX)
-        return NULL;
-    if ((u->fields & CTX_UPDATE_CONFIG) && c->n_config >= CTX_CONFIG_MAX
-        && cfg_find(c->config, c->n_config, u->config_key) == c->n_config)
+    if (rt == NULL || c == NULL || u == NULL
+        || !cc_update_valid(u, c->n_tags, c->config, c->n_config))
         return NULL;
     ctx_builder b = {
         .id = c->id, .name = c->name, .tags = c->tags, .n_tags = c->n_tags,
@@ -249,26 +175,7 @@ static void op_read(const ctx_context *c, ctx_view *out)
 /* The repository's hash of the context and the request. No allocation. */
 static uint64_t op_repository(const ctx_context *c, const ctx_request *req)
 {
-    uint64_t h = fnv_str0(FNV_OFFSET, c->name);
-    for (size_t i = 0; i < c->n_tags; i++)
-        h = fnv_str0(h, c->tags[i]);
-    for (size_t i = 0; i < c->n_config; i++) {
-        h = fnv_str0(h, c->config[i].key);
-        h = fnv_str0(h, c->config[i].value);
-    }
-    unsigned char kb[8];
-    for (int i = 0; i < 8; i++)
-        kb[i] = (unsigned char)(req->key >> (8 * i));
-    h = fnv_bytes(h, kb, sizeof kb);
-    size_t at = req->config_key != NULL ? cfg_find(c->config, c->n_config, req->config_key)
-                                        : c->n_config;
-    if (at < c->n_config) {
-        h = fnv_str0(h, c->config[at].value);
-    } else {
-        unsigned char ff = 0xff;
-        h = fnv_bytes(h, &ff, 1);
-    }
-    return h;
+    return cc_repository_hash(c->name, c->tags, c->n_tags, c->config, c->n_config, req);
 }
 
 /* The circuit breaker: rejects while open, else calls the repository and
@@ -283,18 +190,9 @@ static int op_breaker(ctx_runtime *rt, const ctx_context *c, const ctx_request *
     } else {
         uint64_t h = op_repository(c, req);
         out->repo_out = h;
-        if (h % 8 == 0) {
-            if (++rt->fails >= BREAKER_TRIP) {
-                rt->fails = 0;
-                rt->open_left = BREAKER_OPEN;
-            }
-            status = CTX_EFAIL;
-        } else {
-            rt->fails = 0;
-            status = CTX_OK;
-        }
+        status = cc_breaker_judge(rt, h);
     }
-    out->breaker_out = ((uint64_t)rt->fails << 32) | rt->open_left;
+    out->breaker_out = cc_breaker_state(rt);
     return status;
 }
 
@@ -307,7 +205,7 @@ static int op_call(ctx_runtime *rt, const ctx_context *c, const ctx_request *req
     memset(out, 0, sizeof *out);
     if (rt == NULL || c == NULL || req == NULL)
         return out->status = CTX_EINVAL;
-    out->wrapper_out = ctx_mix(c->id, c->version, c->retries, req->key);
+    out->wrapper_out = cc_mix(c->id, c->version, c->retries, req->key);
     int status = req->now_ms > c->deadline_ms ? CTX_EDEADLINE : op_breaker(rt, c, req, out);
     return out->status = status;
 }
@@ -318,65 +216,23 @@ static int op_enqueue(ctx_runtime *rt, const ctx_context *c)
 {
     if (rt == NULL || c == NULL)
         return CTX_EINVAL;
-    if (rt->len == rt->cap) {
-        size_t cap = rt->cap ? 2 * rt->cap : QUEUE_MIN;
-        ctx_context **q = cap <= SIZE_MAX / sizeof *q ? malloc(cap * sizeof *q) : NULL;
-        if (q == NULL)
-            return CTX_ENOMEM;
-        for (size_t i = 0; i < rt->len; i++)
-            q[i] = rt->q[(rt->head + i) % rt->cap];
-        free(rt->q);
-        rt->q = q;
-        rt->head = 0;
-        rt->cap = cap;
-    }
+    if (cc_queue_reserve(rt) != CTX_OK)
+        return CTX_ENOMEM;
     op_retain(rt, c);
-    rt->q[(rt->head + rt->len) % rt->cap] = (ctx_context *)c;
-    rt->len++;
+    cc_queue_push(rt, (ctx_context *)c);
     return CTX_OK;
-}
-
-static ctx_context *op_dequeue(ctx_runtime *rt)
-{
-    if (rt == NULL || rt->len == 0)
-        return NULL;
-    ctx_context *c = rt->q[rt->head];
-    rt->head = (rt->head + 1) % rt->cap;
-    rt->len--;
-    return c;
-}
-
-static size_t op_queue_len(const ctx_runtime *rt)
-{
-    return rt->len;
 }
 
 /* ---- runtime ------------------------------------------------------------ */
 
-static ctx_runtime *op_runtime_create(void)
-{
-    return calloc(1, sizeof(ctx_runtime));
-}
-
 static void op_runtime_destroy(ctx_runtime *rt)
 {
-    if (rt == NULL)
-        return;
-    ctx_context *c;
-    while ((c = op_dequeue(rt)) != NULL)
-        op_release(rt, c);
-    free(rt->q);
-    free(rt);
-}
-
-static void op_stats(const ctx_runtime *rt, ctx_stats *out)
-{
-    *out = rt->st;
+    cc_runtime_free(rt, op_release);
 }
 
 const context_clone_ops context_clone_optimized = {
     .name = "optimized",
-    .runtime_create = op_runtime_create,
+    .runtime_create = cc_runtime_new,
     .runtime_destroy = op_runtime_destroy,
     .create = op_create,
     .update = op_update,
@@ -384,7 +240,7 @@ const context_clone_ops context_clone_optimized = {
     .read = op_read,
     .call = op_call,
     .enqueue = op_enqueue,
-    .dequeue = op_dequeue,
-    .queue_len = op_queue_len,
-    .stats = op_stats,
+    .dequeue = cc_queue_pop,
+    .queue_len = cc_queue_len,
+    .stats = cc_runtime_stats,
 };

@@ -39,7 +39,7 @@
 #include <string.h>
 
 #define LO_FIELDS       4                 /* op, owner, repo, label */
-#define LO_TEXT_MAX     (LO_FIELDS * (LRU_CACHE_FIELD_MAX - 1))
+#define LO_TEXT_MAX     (LO_FIELDS * (LRU_TTL_CACHE_FIELD_MAX - 1))
 #define LO_BUCKETS_MIN  ((size_t)16)
 
 typedef struct lo_node {
@@ -52,7 +52,7 @@ typedef struct lo_node {
     uint8_t         flen[LO_FIELDS];      /* field lengths */
     uint16_t        vlen;
     char            text[LO_TEXT_MAX];    /* the fields back to back */
-    unsigned char   value[LRU_CACHE_VALUE_MAX];
+    unsigned char   value[LRU_TTL_CACHE_VALUE_MAX];
 } lo_node;
 
 /* A validated lookup key: the caller's strings, their lengths and hash. */
@@ -64,7 +64,7 @@ typedef struct lo_probe {
     uint64_t    hash;
 } lo_probe;
 
-struct lru_cache {
+struct lru_ttl_cache {
     lo_node **buckets;                    /* nbuckets chains */
     size_t    nbuckets;                   /* a power of two */
     size_t    size, capacity;
@@ -109,18 +109,18 @@ static uint64_t lo_hash_field(uint64_t h, int f, int present, const char *s, siz
     return h;
 }
 
-/* Length of s if it has min..LRU_CACHE_FIELD_MAX-1 bytes, else -1. Reads
- * at most LRU_CACHE_FIELD_MAX bytes. */
+/* Length of s if it has min..LRU_TTL_CACHE_FIELD_MAX-1 bytes, else -1. Reads
+ * at most LRU_TTL_CACHE_FIELD_MAX bytes. */
 static int lo_field_len(const char *s, size_t min)
 {
-    for (size_t i = 0; i < LRU_CACHE_FIELD_MAX; i++)
+    for (size_t i = 0; i < LRU_TTL_CACHE_FIELD_MAX; i++)
         if (s[i] == '\0')
             return i >= min ? (int)i : -1;
     return -1;
 }
 
 /* Validates k into *p and hashes it. 0 on success, -1 for EINVAL. */
-static int lo_probe_init(const lru_cache *c, const lru_cache_key *k, lo_probe *p)
+static int lo_probe_init(const lru_ttl_cache *c, const lru_ttl_cache_key *k, lo_probe *p)
 {
     if (k == NULL || k->op == NULL)
         return -1;
@@ -180,11 +180,11 @@ static void lo_key_copy(lo_node *n, const lo_probe *p)
 
 /* ---- map and list ---------------------------------------------------------- */
 
-static lru_cache *lo_create(const lru_cache_config *cfg)
+static lru_ttl_cache *lo_create(const lru_ttl_cache_config *cfg)
 {
     if (cfg == NULL || cfg->capacity == 0 || cfg->ttl_ms < 1)
         return NULL;
-    lru_cache *c = calloc(1, sizeof *c);
+    lru_ttl_cache *c = calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
     c->buckets = calloc(LO_BUCKETS_MIN, sizeof *c->buckets);
@@ -200,7 +200,7 @@ static lru_cache *lo_create(const lru_cache_config *cfg)
 }
 
 /* Frees every node (list and free list), the buckets and the cache. O(n). */
-static void lo_destroy(lru_cache *c)
+static void lo_destroy(lru_ttl_cache *c)
 {
     if (c == NULL)
         return;
@@ -216,7 +216,7 @@ static void lo_destroy(lru_cache *c)
     free(c);
 }
 
-static lo_node *lo_find(const lru_cache *c, const lo_probe *p)
+static lo_node *lo_find(const lru_ttl_cache *c, const lo_probe *p)
 {
     lo_node *n = c->buckets[p->hash & (c->nbuckets - 1)];
     while (n != NULL && !lo_key_equal(n, p))
@@ -225,7 +225,7 @@ static lo_node *lo_find(const lru_cache *c, const lo_probe *p)
 }
 
 /* Removes n from its bucket chain. O(chain length). */
-static void lo_unhash(lru_cache *c, lo_node *n)
+static void lo_unhash(lru_ttl_cache *c, lo_node *n)
 {
     lo_node **pp = &c->buckets[n->hash & (c->nbuckets - 1)];
     while (*pp != n)
@@ -233,14 +233,14 @@ static void lo_unhash(lru_cache *c, lo_node *n)
     *pp = n->hnext;
 }
 
-static void lo_hash_insert(lru_cache *c, lo_node *n)
+static void lo_hash_insert(lru_ttl_cache *c, lo_node *n)
 {
     lo_node **b = &c->buckets[n->hash & (c->nbuckets - 1)];
     n->hnext = *b;
     *b = n;
 }
 
-static void lo_list_unlink(lru_cache *c, lo_node *n)
+static void lo_list_unlink(lru_ttl_cache *c, lo_node *n)
 {
     if (n->prev)
         n->prev->next = n->next;
@@ -252,7 +252,7 @@ static void lo_list_unlink(lru_cache *c, lo_node *n)
         c->tail = n->prev;
 }
 
-static void lo_list_push_head(lru_cache *c, lo_node *n)
+static void lo_list_push_head(lru_ttl_cache *c, lo_node *n)
 {
     n->prev = NULL;
     n->next = c->head;
@@ -264,7 +264,7 @@ static void lo_list_push_head(lru_cache *c, lo_node *n)
 }
 
 /* Makes n the most recently used. */
-static void lo_touch(lru_cache *c, lo_node *n)
+static void lo_touch(lru_ttl_cache *c, lo_node *n)
 {
     if (c->head != n) {
         lo_list_unlink(c, n);
@@ -274,7 +274,7 @@ static void lo_touch(lru_cache *c, lo_node *n)
 
 /* Doubles the buckets when one more entry would exceed load 1. 0 on
  * success (or nothing to do), -1 when out of memory (nothing changed). */
-static int lo_reserve_one(lru_cache *c)
+static int lo_reserve_one(lru_ttl_cache *c)
 {
     if (c->size + 1 <= c->nbuckets)
         return 0;
@@ -300,16 +300,16 @@ static int64_t lo_expiry(int64_t now, int64_t ttl)
     return now > INT64_MAX - ttl ? INT64_MAX : now + ttl;
 }
 
-static int lo_get(lru_cache *c, const lru_cache_key *k, int64_t now,
-                  lru_cache_value *out)
+static int lo_get(lru_ttl_cache *c, const lru_ttl_cache_key *k, int64_t now,
+                  lru_ttl_cache_value *out)
 {
     lo_probe p;
     if (c == NULL || out == NULL || lo_probe_init(c, k, &p) != 0)
-        return LRU_CACHE_EINVAL;
+        return LRU_TTL_CACHE_EINVAL;
     lo_node *n = lo_find(c, &p);
     if (n == NULL) {
         c->misses++;
-        return LRU_CACHE_MISS;
+        return LRU_TTL_CACHE_MISS;
     }
     if (now >= n->expires_at) {
         lo_unhash(c, n);
@@ -319,22 +319,22 @@ static int lo_get(lru_cache *c, const lru_cache_key *k, int64_t now,
         c->size--;
         c->expirations++;
         c->misses++;
-        return LRU_CACHE_MISS;
+        return LRU_TTL_CACHE_MISS;
     }
     lo_touch(c, n);
     c->hits++;
     out->len = n->vlen;
     memcpy(out->bytes, n->value, n->vlen);
-    return LRU_CACHE_OK;
+    return LRU_TTL_CACHE_OK;
 }
 
-static int lo_put(lru_cache *c, const lru_cache_key *k, const void *data,
+static int lo_put(lru_ttl_cache *c, const lru_ttl_cache_key *k, const void *data,
                   size_t len, int64_t now)
 {
     lo_probe p;
-    if (c == NULL || lo_probe_init(c, k, &p) != 0 || len > LRU_CACHE_VALUE_MAX ||
+    if (c == NULL || lo_probe_init(c, k, &p) != 0 || len > LRU_TTL_CACHE_VALUE_MAX ||
         (data == NULL && len > 0))
-        return LRU_CACHE_EINVAL;
+        return LRU_TTL_CACHE_EINVAL;
     lo_node *n = lo_find(c, &p);
     if (n != NULL) {
         lo_touch(c, n);
@@ -347,12 +347,12 @@ static int lo_put(lru_cache *c, const lru_cache_key *k, const void *data,
             c->evictions++;
         } else {
             if (lo_reserve_one(c) != 0)
-                return LRU_CACHE_ENOMEM;
+                return LRU_TTL_CACHE_ENOMEM;
             if (c->free_nodes != NULL) {
                 n = c->free_nodes;
                 c->free_nodes = n->hnext;
             } else if ((n = malloc(sizeof *n)) == NULL) {
-                return LRU_CACHE_ENOMEM;
+                return LRU_TTL_CACHE_ENOMEM;
             }
             c->size++;
         }
@@ -364,10 +364,10 @@ static int lo_put(lru_cache *c, const lru_cache_key *k, const void *data,
     n->vlen = (uint16_t)len;
     if (len > 0)
         memcpy(n->value, data, len);
-    return LRU_CACHE_OK;
+    return LRU_TTL_CACHE_OK;
 }
 
-static void lo_stats(const lru_cache *c, lru_cache_stats *out)
+static void lo_stats(const lru_ttl_cache *c, lru_ttl_cache_stats *out)
 {
     out->hits = c->hits;
     out->misses = c->misses;
@@ -377,7 +377,7 @@ static void lo_stats(const lru_cache *c, lru_cache_stats *out)
     out->capacity = c->capacity;
 }
 
-const lru_cache_ops lru_ttl_cache_optimized = {
+const lru_ttl_cache_ops lru_ttl_cache_optimized = {
     .name = "optimized",
     .create = lo_create,
     .destroy = lo_destroy,

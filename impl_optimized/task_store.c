@@ -32,6 +32,7 @@
  * anything is committed; remove and update never allocate.
  */
 #include "pairbench/task_store.h"
+#include "../impl_shared/task_store_fields.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -112,11 +113,6 @@ static size_t ts_id_hash(const char *id, uint64_t *hash)
 static uint32_t ts_tag(uint64_t hash)
 {
     return (uint32_t)(hash >> 32);
-}
-
-static int ts_status_valid(task_status st)
-{
-    return (unsigned)st < (unsigned)TASK_STATUS_COUNT;
 }
 
 static int ts_slot_live(const task *t)
@@ -473,18 +469,6 @@ static int ts_get(const task_store *s, const char *id, task *out)
     if (ts_id_hash(id, &h) == 0 || out == NULL)
         return TASK_STORE_EINVAL;
     size_t e = ts_ix_find(s, id, ts_tag(h));
-#if PB_REGRESS_TASK_STORE_GET
-    /* TEST SWITCH, never on in a real build: a deliberate regression that
-     * tests/test_gate.sh builds as pairbench_regressed to prove the gate
-     * fails. It adds a second lookup (the barrier stops the compiler from
-     * reusing the first) and one malloc/free per get. */
-    {
-        __asm__ __volatile__("" : : : "memory");
-        size_t again = ts_ix_find(s, id, ts_tag(h));
-        void *volatile extra = malloc(again == e ? 16 : 32);
-        free(extra);
-    }
-#endif
     if (e == TS_NONE)
         return TASK_STORE_ENOENT;
     *out = s->slots[s->index[e].slot];
@@ -497,9 +481,7 @@ static int ts_get(const task_store *s, const char *id, task *out)
 static int ts_update(task_store *s, const char *id, const task_update *u)
 {
     uint64_t h;
-    if (ts_id_hash(id, &h) == 0 || u == NULL || (u->fields & ~(unsigned)TASK_UPDATE_ALL) != 0)
-        return TASK_STORE_EINVAL;
-    if ((u->fields & TASK_UPDATE_STATUS) && !ts_status_valid(u->status))
+    if (ts_id_hash(id, &h) == 0 || !ts_update_valid(u))
         return TASK_STORE_EINVAL;
     size_t e = ts_ix_find(s, id, ts_tag(h));
     if (e == TS_NONE)
@@ -514,12 +496,7 @@ static int ts_update(task_store *s, const char *id, const task_update *u)
         s->by_status[u->status]++;
         t->status = u->status;
     }
-    if (u->fields & TASK_UPDATE_PRIORITY)
-        t->priority = u->priority;
-    if (u->fields & TASK_UPDATE_UPDATED_AT)
-        t->updated_at_ms = u->updated_at_ms;
-    if (u->fields & TASK_UPDATE_ATTEMPTS)
-        t->attempts = u->attempts;
+    ts_apply_plain(t, u);
     return TASK_STORE_OK;
 }
 

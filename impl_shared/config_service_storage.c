@@ -66,6 +66,22 @@ char *config_dir_of(const char *path)
     return d;
 }
 
+int config_location_new(const char *path, const config_options *opts, char **path_out,
+                        char **dir_out, config_io *io)
+{
+    char *p = strdup(path), *d = config_dir_of(path);
+    if (!p || !d) {
+        free(p);
+        free(d);
+        return -1;
+    }
+    *path_out = p;
+    *dir_out = d;
+    if (opts && opts->io)
+        *io = *opts->io;
+    return 0;
+}
+
 static int io_open(const config_io *io, const char *p, int flags, mode_t mode)
 {
     return io->open ? io->open(io->arg, p, flags, mode) : open(p, flags, mode);

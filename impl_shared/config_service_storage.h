@@ -18,6 +18,11 @@ int   config_value_valid(const char *value);
 /* The directory of path, malloc'ed: "." when path has no slash, "/" for
  * "/name"; NULL when out of memory. */
 char *config_dir_of(const char *path);
+/* A service's location: *path_out a copy of path, *dir_out its directory
+ * (both malloc'ed, the caller frees them), *io the options' hooks when
+ * given (else untouched). 0, or -1 when out of memory (nothing allocated). */
+int   config_location_new(const char *path, const config_options *opts, char **path_out,
+                          char **dir_out, config_io *io);
 /* Loads and validates the storage file: OK with *root NULL for a missing
  * file, else a cJSON object the caller deletes; ECORRUPT, EIO, ENOMEM. */
 int   config_load(const char *path, config_stats *st, cJSON **root);

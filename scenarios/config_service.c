@@ -22,6 +22,7 @@
 #include "pairbench/config_service.h"
 #include "pairbench/harness.h"
 #include "scenarios.h"
+#include "util.h"
 
 static const int64_t sizes[] = { 10, 100, 1000, 10000, 0 };
 static const char *const counters[] = { "file_reads", "parses", "file_writes",
@@ -40,13 +41,6 @@ typedef struct fixture {
     uint64_t    version;       /* update: a new value each time */
     char        buf[CONFIG_VALUE_MAX];
 } fixture;
-
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* The value of entry i at version v: a printable line of about 90 bytes. */
 static void make_value(char *out, size_t cap, uint64_t i, uint64_t v)
@@ -77,8 +71,9 @@ static void remove_dir(fixture *f)
     f->dir[0] = '\0';
 }
 
-static void fixture_free(fixture *f)
+static void fixture_free(void *fp)
 {
+    fixture *f = fp;
     if (!f)
         return;
     if (f->svc)
@@ -127,16 +122,10 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
     }
     snprintf(f->path, sizeof f->path, "%s/config.json", f->dir);
     for (int64_t i = 0; i < n; i++) {
-        snprintf(f->keys[i], sizeof f->keys[i], "llm.config.%016llx",
-                 (unsigned long long)mix64((uint64_t)i + 1));
+        pb_make_id(f->keys[i], sizeof f->keys[i], "llm.config.", (uint64_t)i);
         f->perm[i] = (uint32_t)i;
     }
-    for (int64_t i = n - 1; i > 0; i--) {
-        int64_t j = (int64_t)pb_rand_below(&f->rng, (uint64_t)i + 1);
-        uint32_t t = f->perm[i];
-        f->perm[i] = f->perm[j];
-        f->perm[j] = t;
-    }
+    pb_shuffle_u32(f->perm, n, &f->rng);
     if (write_file(f) != 0) {
         fixture_free(f);
         return NULL;
@@ -162,16 +151,9 @@ static void *setup_open(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
     return fixture_new(ops, n, seed, ctx, 1);
 }
 
-static void teardown(void *f) { fixture_free(f); }
-
-static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
-}
-static int64_t batch_cold(int64_t n) { return clamp(1000 / n, 1, 64); }
-static int64_t batch_read(int64_t n) { return clamp(100000 / n, 1, 256); }
-static int64_t batch_list(int64_t n) { return clamp(10000 / n, 1, 64); }
-static int64_t batch_update(int64_t n) { (void)n; return 4; }
+PB_BATCH_CLAMPED(batch_cold, 1000, 1, 64)
+PB_BATCH_CLAMPED(batch_read, 100000, 1, 256)
+PB_BATCH_CLAMPED(batch_list, 10000, 1, 64)
 
 static const char *next_key(fixture *f)
 {
@@ -273,21 +255,21 @@ static const pb_scenario scenarios[] = {
       .description = "create the service on an existing file of N configs (page-cached,"
                      " /tmp on disk), read one key, destroy; time per whole cold start",
       .sizes = sizes, .counters = counters, .batch = batch_cold,
-      .setup = setup_file, .run = run_cold_init, .teardown = teardown, .latency = 1 },
+      .setup = setup_file, .run = run_cold_init, .teardown = fixture_free, .latency = 1 },
     { .name = "read",
       .description = "get of a random existing key from a service of N configs",
       .sizes = sizes, .counters = counters, .batch = batch_read,
-      .setup = setup_open, .run = run_read, .teardown = teardown, .latency = 1 },
+      .setup = setup_open, .run = run_read, .teardown = fixture_free, .latency = 1 },
     { .name = "list",
       .description = "list all N configs in key order",
       .sizes = sizes, .counters = counters, .batch = batch_list,
-      .setup = setup_open, .run = run_list, .teardown = teardown, .latency = 1 },
+      .setup = setup_open, .run = run_list, .teardown = fixture_free, .latency = 1 },
     { .name = "update",
       .description = "set a random existing key to a new value, storage first: atomic"
                      " replace with file and directory fsync on the real disk (/tmp, ext4"
                      " here, not tmpfs)",
-      .sizes = sizes, .counters = counters, .batch = batch_update,
-      .setup = setup_open, .run = run_update, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .counters = counters, .batch = pb_batch_4,
+      .setup = setup_open, .run = run_update, .teardown = fixture_free, .latency = 1 },
 };
 
 static const pb_impl impls[] = {
@@ -337,7 +319,7 @@ const pb_component pb_component_config_service = {
     .name = "config_service",
     .summary = "every read/list loads and parses the JSON file vs lazily loaded sorted"
                " in-memory map, write-through with storage first (atomic replace)",
-    .impls = impls, .n_impls = sizeof impls / sizeof impls[0],
-    .scenarios = scenarios, .n_scenarios = sizeof scenarios / sizeof scenarios[0],
-    .claims = claims, .n_claims = sizeof claims / sizeof claims[0],
+    .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
+    .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
+    .claims = claims, .n_claims = PB_ARRAY_LEN(claims),
 };

@@ -28,6 +28,7 @@
 #include "pairbench/context_clone.h"
 #include "pairbench/harness.h"
 #include "scenarios.h"
+#include "util.h"
 
 #define SEED_002 "002_7a2269972d2324e9.txt"
 #define K_CONTEXTS 16
@@ -55,8 +56,9 @@ typedef struct fixture {
     ctx_config_entry *cfg;         /* K * N */
 } fixture;
 
-static void fixture_free(fixture *f)
+static void fixture_free(void *fp)
 {
+    fixture *f = fp;
     if (f == NULL)
         return;
     for (int i = 0; i < K_CONTEXTS; i++)
@@ -144,10 +146,7 @@ static void *setup_enqueue(const void *ops, int64_t n, uint64_t seed, pb_ctx *ct
     return setup_common(ops, n, seed, ctx, BACKLOG);
 }
 
-static void teardown(void *f) { fixture_free(f); }
-
-static int64_t clamp(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
-static int64_t batch_ops(int64_t n) { return clamp(2048 / n, 8, 256); }
+PB_BATCH_CLAMPED(batch_ops, 2048, 8, 256)
 
 /* The next request: the next context in rotation, a random key, a random
  * config key of that context. */
@@ -228,12 +227,12 @@ static const pb_scenario scenarios[] = {
       .description = "one request through wrapper, circuit breaker and repository with an"
                      " execution context of N tags and N config entries",
       .sizes = sizes, .counters = counters, .batch = batch_ops,
-      .setup = setup_call, .run = run_call_path, .teardown = teardown, .latency = 1 },
+      .setup = setup_call, .run = run_call_path, .teardown = fixture_free, .latency = 1 },
     { .name = "call_and_enqueue",
       .description = "the call path, then the context handed to a queue 8 deep and a consumer"
                      " taking, reading and releasing the oldest queued context",
       .sizes = sizes, .counters = counters, .batch = batch_ops,
-      .setup = setup_enqueue, .run = run_call_and_enqueue, .teardown = teardown,
+      .setup = setup_enqueue, .run = run_call_and_enqueue, .teardown = fixture_free,
       .latency = 1 },
 };
 
@@ -271,7 +270,7 @@ const pb_component pb_component_context_clone = {
     .name = "context_clone",
     .summary = "execution context deep-copied at every layer of a call path and at the"
                " queue hand-off vs borrowed, and shared by reference count",
-    .impls = impls, .n_impls = sizeof impls / sizeof impls[0],
-    .scenarios = scenarios, .n_scenarios = sizeof scenarios / sizeof scenarios[0],
-    .claims = claims, .n_claims = sizeof claims / sizeof claims[0],
+    .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
+    .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
+    .claims = claims, .n_claims = PB_ARRAY_LEN(claims),
 };

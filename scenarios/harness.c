@@ -13,20 +13,16 @@
 
 #include "pairbench/harness.h"
 #include "scenarios.h"
+#include "util.h"
 
 static const int64_t one[] = { 1, 0 };
 static int fixture_token;
-
-static int64_t batch_4096(int64_t n) { (void)n; return 4096; }
-static int64_t batch_64(int64_t n) { (void)n; return 64; }
 
 static void *setup(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
 {
     (void)ops; (void)n; (void)seed; (void)ctx;
     return &fixture_token;
 }
-
-static void teardown(void *f) { (void)f; }
 
 static uint64_t run_noop(void *f, int64_t ops, pb_ctx *ctx)
 {
@@ -59,15 +55,15 @@ static uint64_t run_malloc_free(void *f, int64_t ops, pb_ctx *ctx)
 
 static const pb_scenario scenarios[] = {
     { .name = "noop", .description = "an empty operation: the harness's own cost per op",
-      .sizes = one, .batch = batch_4096, .setup = setup, .run = run_noop,
-      .teardown = teardown },
+      .sizes = one, .batch = pb_batch_4096, .setup = setup, .run = run_noop,
+      .teardown = pb_teardown_none },
     { .name = "pause_resume", .description = "one pb_pause + pb_resume pair per op",
-      .sizes = one, .batch = batch_64, .setup = setup, .run = run_pause_resume,
-      .teardown = teardown },
+      .sizes = one, .batch = pb_batch_64, .setup = setup, .run = run_pause_resume,
+      .teardown = pb_teardown_none },
     { .name = "malloc_free",
       .description = "one malloc(64) and its free per op, tracker included",
-      .sizes = one, .batch = batch_4096, .setup = setup, .run = run_malloc_free,
-      .teardown = teardown },
+      .sizes = one, .batch = pb_batch_4096, .setup = setup, .run = run_malloc_free,
+      .teardown = pb_teardown_none },
 };
 
 static const pb_impl impls[] = {
@@ -77,6 +73,6 @@ static const pb_impl impls[] = {
 const pb_component pb_component_harness = {
     .name = "harness",
     .summary = "calibration: what the measuring itself costs",
-    .impls = impls, .n_impls = sizeof impls / sizeof impls[0],
-    .scenarios = scenarios, .n_scenarios = sizeof scenarios / sizeof scenarios[0],
+    .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
+    .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
 };

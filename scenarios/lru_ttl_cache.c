@@ -1,5 +1,5 @@
 /*
- * lru_ttl_cache scenarios (seed 003): written once against lru_cache_ops
+ * lru_ttl_cache scenarios (seed 003): written once against lru_ttl_cache_ops
  * and run for every implementation. N is the cache capacity.
  *
  * Requests look like the seed's label sync: 70% "listLabelsForRepo" of one
@@ -21,6 +21,7 @@
 #include "pairbench/harness.h"
 #include "pairbench/lru_ttl_cache.h"
 #include "scenarios.h"
+#include "util.h"
 
 static const int64_t sizes[] = { 16, 256, 1000, 10000, 0 };
 
@@ -36,26 +37,19 @@ typedef struct req_text {
 } req_text;
 
 typedef struct fixture {
-    const lru_cache_ops *ops;
-    lru_cache      *cache;
+    const lru_ttl_cache_ops *ops;
+    lru_ttl_cache      *cache;
     int64_t         n;
     int64_t         n_keys;
     req_text       *text;          /* n_keys request strings */
-    lru_cache_key  *keys;          /* n_keys requests pointing into text */
+    lru_ttl_cache_key  *keys;          /* n_keys requests pointing into text */
     uint32_t       *stream;        /* label_sync: STREAM_LEN key indices */
     uint32_t       *perm;          /* get_hit: permutation of [0, n) */
-    lru_cache_value responses[N_RESPONSES];
+    lru_ttl_cache_value responses[N_RESPONSES];
     int64_t         cursor;
     int64_t         now;
     int64_t         step;          /* clock advance per request, ms */
 } fixture;
-
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 static const char *const orgs[8] = {
     "acme-corp", "octo-org", "infra-team", "data-eng",
@@ -70,8 +64,8 @@ static const char *const labels[8] = {
 static void make_request(fixture *f, int64_t i)
 {
     req_text *t = &f->text[i];
-    lru_cache_key *k = &f->keys[i];
-    uint64_t h = mix64((uint64_t)i + 1);
+    lru_ttl_cache_key *k = &f->keys[i];
+    uint64_t h = pb_mix64((uint64_t)i + 1);
     snprintf(t->owner, sizeof t->owner, "%s", orgs[h % 8]);
     snprintf(t->repo, sizeof t->repo, "service-%lld", (long long)i);
     memset(k, 0, sizeof *k);
@@ -90,7 +84,7 @@ static void make_request(fixture *f, int64_t i)
 }
 
 /* Fake response r: a JSON label list of 1..5 labels. */
-static void make_response(lru_cache_value *v, int r)
+static void make_response(lru_ttl_cache_value *v, int r)
 {
     int n = 1 + r % 5;
     size_t at = 0;
@@ -98,17 +92,18 @@ static void make_response(lru_cache_value *v, int r)
     for (int j = 0; j < n; j++)
         at += (size_t)snprintf((char *)v->bytes + at, sizeof v->bytes - at,
                                "%s{\"name\":\"%s\",\"color\":\"%06x\"}", j ? "," : "",
-                               labels[(r + j) % 8], (unsigned)(mix64((uint64_t)r * 8 + (uint64_t)j) & 0xffffff));
+                               labels[(r + j) % 8], (unsigned)(pb_mix64((uint64_t)r * 8 + (uint64_t)j) & 0xffffff));
     at += (size_t)snprintf((char *)v->bytes + at, sizeof v->bytes - at, "]");
     v->len = at < sizeof v->bytes ? at : sizeof v->bytes - 1;
 }
 
-static void fixture_free(fixture *f)
+static void fixture_free(void *fp)
 {
+    fixture *f = fp;
     if (!f)
         return;
     if (f->cache)
-        lru_cache_destroy(f->ops, f->cache);
+        lru_ttl_cache_destroy(f->ops, f->cache);
     free(f->text);
     free(f->keys);
     free(f->stream);
@@ -141,17 +136,17 @@ static fixture *fixture_new(const void *ops, int64_t n, int64_t n_keys)
 
 static int create_cache(fixture *f)
 {
-    lru_cache_config cfg = { .capacity = (size_t)f->n, .ttl_ms = TTL_MS };
-    f->cache = lru_cache_create(f->ops, &cfg);
+    lru_ttl_cache_config cfg = { .capacity = (size_t)f->n, .ttl_ms = TTL_MS };
+    f->cache = lru_ttl_cache_create(f->ops, &cfg);
     return f->cache ? 0 : -1;
 }
 
-static const lru_cache_value *response_of(const fixture *f, int64_t key)
+static const lru_ttl_cache_value *response_of(const fixture *f, int64_t key)
 {
-    return &f->responses[mix64((uint64_t)key) % N_RESPONSES];
+    return &f->responses[pb_mix64((uint64_t)key) % N_RESPONSES];
 }
 
-static uint64_t digest_value(uint64_t d, const lru_cache_value *v)
+static uint64_t digest_value(uint64_t d, const lru_ttl_cache_value *v)
 {
     uint64_t head = 0;
     memcpy(&head, v->bytes, v->len < 8 ? v->len : 8);
@@ -160,17 +155,14 @@ static uint64_t digest_value(uint64_t d, const lru_cache_value *v)
 
 static uint64_t digest_stats(const fixture *f, uint64_t d)
 {
-    lru_cache_stats s;
-    lru_cache_get_stats(f->ops, f->cache, &s);
+    lru_ttl_cache_stats s;
+    lru_ttl_cache_get_stats(f->ops, f->cache, &s);
     d = pb_digest(d, s.hits);
     d = pb_digest(d, s.misses);
     d = pb_digest(d, s.expirations);
     d = pb_digest(d, s.evictions);
     return pb_digest(d, s.size);
 }
-
-static void teardown(void *f) { fixture_free(f); }
-static int64_t batch_256(int64_t n) { (void)n; return 256; }
 
 /* ---- label_sync ------------------------------------------------------------ */
 
@@ -181,20 +173,20 @@ static int label_sync_request(fixture *f, uint64_t *d)
     int64_t key = f->stream[f->cursor];
     if (++f->cursor == STREAM_LEN)
         f->cursor = 0;
-    lru_cache_key k = f->keys[key];
+    lru_ttl_cache_key k = f->keys[key];
     k.timestamp_ms = f->now;
-    lru_cache_value out;
-    int rc = lru_cache_get(f->ops, f->cache, &k, f->now, &out);
+    lru_ttl_cache_value out;
+    int rc = lru_ttl_cache_get(f->ops, f->cache, &k, f->now, &out);
     *d = pb_digest(*d, (uint64_t)rc);
-    if (rc == LRU_CACHE_OK) {
+    if (rc == LRU_TTL_CACHE_OK) {
         *d = digest_value(*d, &out);
     } else {
-        const lru_cache_value *v = response_of(f, key);
-        *d = pb_digest(*d, (uint64_t)lru_cache_put(f->ops, f->cache, &k, v->bytes,
+        const lru_ttl_cache_value *v = response_of(f, key);
+        *d = pb_digest(*d, (uint64_t)lru_ttl_cache_put(f->ops, f->cache, &k, v->bytes,
                                                    v->len, f->now));
     }
     f->now += f->step;
-    return rc == LRU_CACHE_OK;
+    return rc == LRU_TTL_CACHE_OK;
 }
 
 /* 4N distinct requests with Zipf (s = 1.1) popularity, drawn into a
@@ -220,14 +212,7 @@ static void *setup_label_sync(const void *ops, int64_t n, uint64_t seed, pb_ctx 
     double total = 0;
     for (int64_t r = 0; r < f->n_keys; r++)
         cdf[r] = (total += pow((double)(r + 1), -ZIPF_S));
-    for (int64_t r = 0; r < f->n_keys; r++)
-        rank_to_key[r] = (uint32_t)r;
-    for (int64_t i = f->n_keys - 1; i > 0; i--) {
-        int64_t j = (int64_t)pb_rand_below(&rng, (uint64_t)i + 1);
-        uint32_t t = rank_to_key[i];
-        rank_to_key[i] = rank_to_key[j];
-        rank_to_key[j] = t;
-    }
+    pb_permutation(rank_to_key, f->n_keys, &rng);
     for (int64_t i = 0; i < STREAM_LEN; i++) {
         double u = (double)(pb_rand(&rng) >> 11) * (1.0 / 9007199254740992.0) * total;
         int64_t lo = 0, hi = f->n_keys - 1;     /* first rank with cdf > u */
@@ -285,14 +270,7 @@ static void *setup_get_hit(const void *ops, int64_t n, uint64_t seed, pb_ctx *ct
         fixture_free(f);
         return NULL;
     }
-    for (int64_t i = 0; i < n; i++)
-        f->perm[i] = (uint32_t)i;
-    for (int64_t i = n - 1; i > 0; i--) {
-        int64_t j = (int64_t)pb_rand_below(&rng, (uint64_t)i + 1);
-        uint32_t t = f->perm[i];
-        f->perm[i] = f->perm[j];
-        f->perm[j] = t;
-    }
+    pb_permutation(f->perm, n, &rng);
     f->now = 1700000000000LL;
     pb_heap_baseline(ctx);
     if (create_cache(f) != 0) {
@@ -300,9 +278,9 @@ static void *setup_get_hit(const void *ops, int64_t n, uint64_t seed, pb_ctx *ct
         return NULL;
     }
     for (int64_t i = 0; i < n; i++) {
-        const lru_cache_value *v = response_of(f, i);
-        if (lru_cache_put(f->ops, f->cache, &f->keys[i], v->bytes, v->len, f->now) !=
-            LRU_CACHE_OK) {
+        const lru_ttl_cache_value *v = response_of(f, i);
+        if (lru_ttl_cache_put(f->ops, f->cache, &f->keys[i], v->bytes, v->len, f->now) !=
+            LRU_TTL_CACHE_OK) {
             fixture_free(f);
             return NULL;
         }
@@ -315,14 +293,14 @@ static uint64_t run_get_hit(void *fp, int64_t ops, pb_ctx *ctx)
 {
     fixture *f = fp;
     uint64_t d = 0;
-    lru_cache_value out;
+    lru_ttl_cache_value out;
     (void)ctx;
     for (int64_t i = 0; i < ops; i++) {
-        int rc = lru_cache_get(f->ops, f->cache, &f->keys[f->perm[f->cursor]], f->now, &out);
+        int rc = lru_ttl_cache_get(f->ops, f->cache, &f->keys[f->perm[f->cursor]], f->now, &out);
         if (++f->cursor == f->n)
             f->cursor = 0;
         d = pb_digest(d, (uint64_t)rc);
-        if (rc == LRU_CACHE_OK)
+        if (rc == LRU_TTL_CACHE_OK)
             d = digest_value(d, &out);
     }
     return digest_stats(f, d);
@@ -345,9 +323,9 @@ static void *setup_put_evict(const void *ops, int64_t n, uint64_t seed, pb_ctx *
         return NULL;
     }
     for (int64_t i = 0; i < n; i++) {
-        const lru_cache_value *v = response_of(f, i);
-        if (lru_cache_put(f->ops, f->cache, &f->keys[i], v->bytes, v->len, f->now) !=
-            LRU_CACHE_OK) {
+        const lru_ttl_cache_value *v = response_of(f, i);
+        if (lru_ttl_cache_put(f->ops, f->cache, &f->keys[i], v->bytes, v->len, f->now) !=
+            LRU_TTL_CACHE_OK) {
             fixture_free(f);
             return NULL;
         }
@@ -362,8 +340,8 @@ static uint64_t run_put_evict(void *fp, int64_t ops, pb_ctx *ctx)
     uint64_t d = 0;
     (void)ctx;
     for (int64_t i = 0; i < ops; i++) {
-        const lru_cache_value *v = response_of(f, f->cursor);
-        d = pb_digest(d, (uint64_t)lru_cache_put(f->ops, f->cache, &f->keys[f->cursor],
+        const lru_ttl_cache_value *v = response_of(f, f->cursor);
+        d = pb_digest(d, (uint64_t)lru_ttl_cache_put(f->ops, f->cache, &f->keys[f->cursor],
                                                  v->bytes, v->len, f->now));
         if (++f->cursor == f->n_keys)
             f->cursor = 0;
@@ -376,16 +354,16 @@ static const pb_scenario scenarios[] = {
     { .name = "label_sync",
       .description = "the seed's label sync: get, and fetch+put on a miss, over 4N requests"
                      " with Zipf(1.1) popularity, the clock advancing TTL/(2N) per request",
-      .sizes = sizes, .counters = label_sync_counters, .batch = batch_256,
-      .setup = setup_label_sync, .run = run_label_sync, .teardown = teardown },
+      .sizes = sizes, .counters = label_sync_counters, .batch = pb_batch_256,
+      .setup = setup_label_sync, .run = run_label_sync, .teardown = fixture_free },
     { .name = "get_hit",
       .description = "get of a cached, unexpired request, random order over a full cache",
-      .sizes = sizes, .batch = batch_256, .setup = setup_get_hit,
-      .run = run_get_hit, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_get_hit,
+      .run = run_get_hit, .teardown = fixture_free, .latency = 1 },
     { .name = "put_evict",
       .description = "put of a new request into a full cache, evicting the LRU entry",
-      .sizes = sizes, .batch = batch_256, .setup = setup_put_evict,
-      .run = run_put_evict, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_put_evict,
+      .run = run_put_evict, .teardown = fixture_free, .latency = 1 },
 };
 
 static const pb_impl impls[] = {
@@ -424,7 +402,7 @@ const pb_component pb_component_lru_ttl_cache = {
     .name = "lru_ttl_cache",
     .summary = "key serialised to a sorted string on every call, O(n) scan for the LRU"
                " vs field hash with full-key compare and an intrusive LRU list, O(1)",
-    .impls = impls, .n_impls = sizeof impls / sizeof impls[0],
-    .scenarios = scenarios, .n_scenarios = sizeof scenarios / sizeof scenarios[0],
-    .claims = claims, .n_claims = sizeof claims / sizeof claims[0],
+    .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
+    .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
+    .claims = claims, .n_claims = PB_ARRAY_LEN(claims),
 };

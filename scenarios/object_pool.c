@@ -27,6 +27,7 @@
 #include "pairbench/harness.h"
 #include "pairbench/object_pool.h"
 #include "scenarios.h"
+#include "util.h"
 
 static const int64_t sizes[] = { 1, 16, 256, 1000, 0 };
 static const int64_t n_256[] = { 256, 0 };
@@ -53,8 +54,9 @@ typedef struct fixture {
     char         names[N_NAMES][EXEC_CTX_NAME_MAX];
 } fixture;
 
-static void fixture_free(fixture *f)
+static void fixture_free(void *fp)
 {
+    fixture *f = fp;
     if (f == NULL)
         return;
     if (f->pool != NULL) {
@@ -138,8 +140,6 @@ static uint64_t hits_of(const fixture *f)
     return s.hits;
 }
 
-static void teardown(void *f) { fixture_free(f); }
-
 /* steady: N contexts held; one op releases the oldest and acquires (and
  * fills) its replacement. Set-up acquires the first N. */
 static void *setup_steady(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
@@ -208,19 +208,18 @@ static uint64_t run_burst(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
-static int64_t batch_256(int64_t n) { (void)n; return 256; }
 /* Whole bursts, at least 256 contexts per batch. */
 static int64_t batch_bursts(int64_t n) { return n >= 256 ? n : n * (256 / n); }
 
 static const pb_scenario scenarios[] = {
     { .name = "steady",
       .description = "N contexts in use; each op releases the oldest and acquires and fills its replacement",
-      .sizes = sizes, .counters = counters, .batch = batch_256,
-      .setup = setup_steady, .run = run_steady, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .counters = counters, .batch = pb_batch_256,
+      .setup = setup_steady, .run = run_steady, .teardown = fixture_free, .latency = 1 },
     { .name = "burst",
       .description = "acquire and fill N contexts, then release all N; one op is one context of a burst",
       .sizes = sizes, .counters = counters, .batch = batch_bursts,
-      .setup = setup_burst, .run = run_burst, .teardown = teardown },
+      .setup = setup_burst, .run = run_burst, .teardown = fixture_free },
 };
 
 static const pb_impl impls[] = {
@@ -252,7 +251,7 @@ const pb_component pb_component_object_pool = {
     .name = "object_pool",
     .summary = "execution contexts: malloc + initialise per acquire, free per release"
                " vs a bounded free-list pool with reset on release",
-    .impls = impls, .n_impls = sizeof impls / sizeof impls[0],
-    .scenarios = scenarios, .n_scenarios = sizeof scenarios / sizeof scenarios[0],
-    .claims = claims, .n_claims = sizeof claims / sizeof claims[0],
+    .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
+    .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
+    .claims = claims, .n_claims = PB_ARRAY_LEN(claims),
 };

@@ -18,6 +18,7 @@
 #include "pairbench/harness.h"
 #include "pairbench/priority_queue.h"
 #include "scenarios.h"
+#include "util.h"
 
 static const int64_t sizes[] = { 16, 256, 1000, 10000, 100000, 0 };
 
@@ -35,15 +36,9 @@ typedef struct fixture {
     uint64_t    rng;
 } fixture;
 
-static uint64_t mix64(uint64_t z)
+static void fixture_free(void *fp)
 {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static void fixture_free(fixture *f)
-{
+    fixture *f = fp;
     if (!f)
         return;
     if (f->q)
@@ -89,8 +84,7 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
     }
     for (int64_t i = 0; i < 2 * n; i++) {
         task *t = &f->tasks[i];
-        snprintf(t->id, sizeof t->id, "task-%016llx",
-                 (unsigned long long)mix64((uint64_t)i + 1));
+        pb_make_id(t->id, sizeof t->id, "task-", (uint64_t)i);
         t->status = TASK_PENDING;
         t->priority = (int32_t)(i % SEED_PRIORITIES);
         t->created_at_ms = i;
@@ -122,11 +116,6 @@ static void *setup_empty(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
 {
     return fixture_new(ops, n, seed, ctx, SEED_PRIORITIES, 0);
 }
-
-static void teardown(void *f) { fixture_free(f); }
-
-static int64_t batch_n(int64_t n) { return n; }
-static int64_t batch_256(int64_t n) { (void)n; return 256; }
 
 /* Dequeues one task and folds the return code, the task's index and its
  * priority into d. */
@@ -238,29 +227,29 @@ static const pb_scenario scenarios[] = {
       .description = "the classic hold model on a queue of N (priorities 0..9 at the"
                      " start): dequeue the first task, enqueue a new arrival whose"
                      " priority is the dequeued one plus a random 0..9",
-      .sizes = sizes, .batch = batch_256,
-      .setup = setup_filled, .run = run_hold, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256,
+      .setup = setup_filled, .run = run_hold, .teardown = fixture_free, .latency = 1 },
     { .name = "hold_wide",
       .description = "the hold model with priorities 0..N-1 at the start and random"
                      " increments 0..N-1 (many distinct priorities queued)",
-      .sizes = sizes, .batch = batch_256,
-      .setup = setup_filled_wide, .run = run_hold, .teardown = teardown,
+      .sizes = sizes, .batch = pb_batch_256,
+      .setup = setup_filled_wide, .run = run_hold, .teardown = fixture_free,
       .latency = 1 },
     { .name = "drain",
       .description = "dequeue all N tasks (priorities 0..9) of a queue built outside"
                      " the measured region; time per dequeue",
-      .sizes = sizes, .batch = batch_n,
-      .setup = setup_empty, .run = run_drain, .teardown = teardown },
+      .sizes = sizes, .batch = pb_batch_n,
+      .setup = setup_empty, .run = run_drain, .teardown = fixture_free },
     { .name = "remove",
       .description = "remove a random queued task by id from a queue of N (priorities"
                      " 0..9) and enqueue it again with a random priority 0..9",
-      .sizes = sizes, .batch = batch_256,
-      .setup = setup_filled, .run = run_remove, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256,
+      .setup = setup_filled, .run = run_remove, .teardown = fixture_free, .latency = 1 },
     { .name = "enqueue",
       .description = "build a queue of N from empty by N enqueues (priorities 0..9)"
                      " and free it; time per enqueue",
-      .sizes = sizes, .batch = batch_n,
-      .setup = setup_empty, .run = run_enqueue, .teardown = teardown },
+      .sizes = sizes, .batch = pb_batch_n,
+      .setup = setup_empty, .run = run_enqueue, .teardown = fixture_free },
 };
 
 static const pb_impl impls[] = {
@@ -305,9 +294,9 @@ const pb_component pb_component_priority_queue = {
     .summary = "map priority -> id array with a sort of the priorities and an array"
                " shift per dequeue vs indexed 4-ary heap on (priority, arrival)",
     .impls = impls,
-    .n_impls = sizeof impls / sizeof impls[0],
+    .n_impls = PB_ARRAY_LEN(impls),
     .scenarios = scenarios,
-    .n_scenarios = sizeof scenarios / sizeof scenarios[0],
+    .n_scenarios = PB_ARRAY_LEN(scenarios),
     .claims = claims,
-    .n_claims = sizeof claims / sizeof claims[0],
+    .n_claims = PB_ARRAY_LEN(claims),
 };

@@ -25,6 +25,7 @@
 #include "pairbench/harness.h"
 #include "pairbench/state_history.h"
 #include "scenarios.h"
+#include "util.h"
 
 static const int64_t sizes[] = { 10, 100, 1000, 10000, 100000, 0 };
 
@@ -43,8 +44,9 @@ typedef struct fixture {
     int32_t  mode;
 } fixture;
 
-static void fixture_free(fixture *f)
+static void fixture_free(void *fp)
 {
+    fixture *f = fp;
     if (f == NULL)
         return;
     if (f->h != NULL)
@@ -131,11 +133,6 @@ static void *setup_full(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
     return f;
 }
 
-static void teardown(void *f) { fixture_free(f); }
-
-static int64_t batch_64(int64_t n) { (void)n; return 64; }
-static int64_t batch_256(int64_t n) { (void)n; return 256; }
-
 /* Folds the current state's version and counters into d: one O(1) read. */
 static uint64_t digest_current(const fixture *f, uint64_t d)
 {
@@ -211,17 +208,17 @@ static uint64_t run_read_at(void *fp, int64_t ops, pb_ctx *ctx)
 static const pb_scenario scenarios[] = {
     { .name = "update",
       .description = "a partial update (one request event) on a history already full at cap N",
-      .sizes = sizes, .batch = batch_256,
-      .setup = setup_full, .run = run_update, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256,
+      .setup = setup_full, .run = run_update, .teardown = fixture_free, .latency = 1 },
     { .name = "update_read",
       .description = "one update, then a read of all N states of the history (a dashboard polling after each change)",
-      .sizes = sizes, .batch = batch_64,
-      .setup = setup_full, .run = run_update_read, .teardown = teardown,
+      .sizes = sizes, .batch = pb_batch_64,
+      .setup = setup_full, .run = run_update_read, .teardown = fixture_free,
       .latency = 1 },
     { .name = "read_at",
       .description = "the history state at a random index of a full history of N",
-      .sizes = sizes, .batch = batch_256,
-      .setup = setup_full, .run = run_read_at, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256,
+      .setup = setup_full, .run = run_read_at, .teardown = fixture_free, .latency = 1 },
 };
 
 static const pb_impl impls[] = {
@@ -246,9 +243,9 @@ const pb_component pb_component_state_history = {
     .summary = "capped state history: a new state object per update, array shift"
                " and a copied history on read vs states by value in a ring buffer",
     .impls = impls,
-    .n_impls = sizeof impls / sizeof impls[0],
+    .n_impls = PB_ARRAY_LEN(impls),
     .scenarios = scenarios,
-    .n_scenarios = sizeof scenarios / sizeof scenarios[0],
+    .n_scenarios = PB_ARRAY_LEN(scenarios),
     .claims = claims,
-    .n_claims = sizeof claims / sizeof claims[0],
+    .n_claims = PB_ARRAY_LEN(claims),
 };

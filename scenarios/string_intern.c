@@ -23,6 +23,7 @@
 #include "pairbench/harness.h"
 #include "pairbench/string_intern.h"
 #include "scenarios.h"
+#include "util.h"
 
 static const int64_t sizes[] = { 100, 1000, 10000, 100000, 0 };
 
@@ -60,8 +61,9 @@ typedef struct fixture {
     char       lookup[N_QUEUES][NAME_LEN];  /* separate copies of the queue names */
 } fixture;
 
-static void fixture_free(fixture *f)
+static void fixture_free(void *fp)
 {
+    fixture *f = fp;
     if (f == NULL)
         return;
     if (f->store != NULL)
@@ -131,8 +133,6 @@ static uint64_t add_next(fixture *f)
     size_t i = msg_store_add(f->ops, f->store, f->lookup[e->queue], f->task_ids[e->task], e->kind);
     return (uint64_t)i;
 }
-
-static void teardown(void *f) { fixture_free(f); }
 
 /* ingest: an empty store; the stream is added in run. */
 static void *setup_ingest(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
@@ -220,23 +220,22 @@ static uint64_t run_count_queue(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
-static int64_t batch_256(int64_t n) { (void)n; return 256; }
 static int64_t batch_count(int64_t n) { return n >= 10000 ? 4 : 64; }
 
 static const pb_scenario scenarios[] = {
     { .name = "ingest",
       .description = "add one message (queue name, task id, event kind) to a store that is"
                      " dropped and restarted every N messages",
-      .sizes = sizes, .batch = batch_256,
-      .setup = setup_ingest, .run = run_ingest, .teardown = teardown },
+      .sizes = sizes, .batch = pb_batch_256,
+      .setup = setup_ingest, .run = run_ingest, .teardown = fixture_free },
     { .name = "route",
       .description = "same-queue and same-task checks of a message pair in a store of N messages",
-      .sizes = sizes, .batch = batch_256,
-      .setup = setup_full, .run = run_route, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256,
+      .setup = setup_full, .run = run_route, .teardown = fixture_free, .latency = 1 },
     { .name = "count_queue",
       .description = "the number of messages on one of 20 queues in a store of N messages",
       .sizes = sizes, .batch = batch_count,
-      .setup = setup_full, .run = run_count_queue, .teardown = teardown, .latency = 1 },
+      .setup = setup_full, .run = run_count_queue, .teardown = fixture_free, .latency = 1 },
 };
 
 static const pb_impl impls[] = {
@@ -250,7 +249,7 @@ const pb_component pb_component_string_intern = {
     .name = "string_intern",
     .summary = "identifier strings: a strdup per message and strcmp vs an interning table"
                " with canonical pointers compared by address",
-    .impls = impls, .n_impls = sizeof impls / sizeof impls[0],
-    .scenarios = scenarios, .n_scenarios = sizeof scenarios / sizeof scenarios[0],
+    .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
+    .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
     .claims = NULL, .n_claims = 0,
 };

@@ -16,6 +16,7 @@
 #include "pairbench/harness.h"
 #include "pairbench/task_store.h"
 #include "scenarios.h"
+#include "util.h"
 
 static const int64_t sizes[] = { 16, 256, 1000, 10000, 100000, 0 };
 
@@ -34,13 +35,6 @@ typedef struct fixture {
     int64_t     n_live, n_spare;
 } fixture;
 
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 static task_status draw_status(uint64_t *rng)
 {
     uint64_t r = pb_rand_below(rng, 100);
@@ -48,8 +42,9 @@ static task_status draw_status(uint64_t *rng)
          : r < 98 ? TASK_RUNNING : TASK_FAILED;
 }
 
-static void fixture_free(fixture *f)
+static void fixture_free(void *fp)
 {
+    fixture *f = fp;
     if (!f)
         return;
     if (f->store)
@@ -96,21 +91,13 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed,
     }
     for (int64_t i = 0; i < 2 * n; i++) {
         task *t = &f->tasks[i];
-        snprintf(t->id, sizeof t->id, "task-%016llx",
-                 (unsigned long long)mix64((uint64_t)i + 1));
+        pb_make_id(t->id, sizeof t->id, "task-", (uint64_t)i);
         t->status = draw_status(&f->rng);
         t->priority = (int32_t)pb_rand_below(&f->rng, 10);
         t->created_at_ms = 1700000000000LL + i;
         t->updated_at_ms = t->created_at_ms;
     }
-    for (int64_t i = 0; i < n; i++)
-        f->perm[i] = (uint32_t)i;
-    for (int64_t i = n - 1; i > 0; i--) {
-        int64_t j = (int64_t)pb_rand_below(&f->rng, (uint64_t)i + 1);
-        uint32_t t = f->perm[i];
-        f->perm[i] = f->perm[j];
-        f->perm[j] = t;
-    }
+    pb_permutation(f->perm, n, &f->rng);
     for (int64_t i = 0; i < n; i++)
         f->live[f->n_live++] = (uint32_t)i;
     for (int64_t i = n; i < 2 * n; i++)
@@ -132,12 +119,6 @@ static void *setup_empty(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
 {
     return fixture_new(ops, n, seed, ctx, 0);
 }
-
-static void teardown(void *f) { fixture_free(f); }
-
-static int64_t batch_n(int64_t n) { return n; }
-static int64_t batch_half(int64_t n) { return n / 2 > 0 ? n / 2 : 1; }
-static int64_t batch_256(int64_t n) { (void)n; return 256; }
 
 static const task *next_task(fixture *f)
 {
@@ -178,7 +159,7 @@ static uint64_t run_remove_half(void *fp, int64_t ops, pb_ctx *ctx)
 {
     fixture *f = fp;
     uint64_t d = 0;
-    int64_t half = batch_half(f->n);
+    int64_t half = pb_batch_half(f->n);
     for (int64_t done = 0; done < ops; done += half) {
         pb_pause(ctx);
         if (f->store)
@@ -326,33 +307,33 @@ static uint64_t run_mix(void *fp, int64_t ops, pb_ctx *ctx)
 static const pb_scenario scenarios[] = {
     { .name = "add",
       .description = "build a store of N tasks from empty by N adds and free it; time per add",
-      .sizes = sizes, .batch = batch_n, .setup = setup_empty, .run = run_add,
-      .teardown = teardown },
+      .sizes = sizes, .batch = pb_batch_n, .setup = setup_empty, .run = run_add,
+      .teardown = fixture_free },
     { .name = "remove_half",
       .description = "remove N/2 tasks in random order from a store of N; time per remove",
-      .sizes = sizes, .batch = batch_half, .setup = setup_empty,
-      .run = run_remove_half, .teardown = teardown },
+      .sizes = sizes, .batch = pb_batch_half, .setup = setup_empty,
+      .run = run_remove_half, .teardown = fixture_free },
     { .name = "get_hit", .description = "get a stored task by id, random order",
-      .sizes = sizes, .batch = batch_256, .setup = setup_filled,
-      .run = run_get_hit, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
+      .run = run_get_hit, .teardown = fixture_free, .latency = 1 },
     { .name = "get_miss", .description = "get an id that is not stored",
-      .sizes = sizes, .batch = batch_256, .setup = setup_filled,
-      .run = run_get_miss, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
+      .run = run_get_miss, .teardown = fixture_free, .latency = 1 },
     { .name = "update",
       .description = "partial update (status, timestamp, attempts) of a random task",
-      .sizes = sizes, .batch = batch_256, .setup = setup_filled,
-      .run = run_update, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
+      .run = run_update, .teardown = fixture_free, .latency = 1 },
     { .name = "list_running",
       .description = "list the ~8% running tasks in insertion order",
-      .sizes = sizes, .batch = batch_256, .setup = setup_filled,
-      .run = run_list_running, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
+      .run = run_list_running, .teardown = fixture_free, .latency = 1 },
     { .name = "metrics", .description = "total and per-status counts",
-      .sizes = sizes, .batch = batch_256, .setup = setup_filled,
-      .run = run_metrics, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
+      .run = run_metrics, .teardown = fixture_free, .latency = 1 },
     { .name = "mix",
       .description = "70% get, 20% update, 5% add, 5% remove of random tasks",
-      .sizes = sizes, .batch = batch_256, .setup = setup_filled,
-      .run = run_mix, .teardown = teardown, .latency = 1 },
+      .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
+      .run = run_mix, .teardown = fixture_free, .latency = 1 },
 };
 
 static const pb_impl impls[] = {
@@ -407,7 +388,7 @@ const pb_component pb_component_task_store = {
     .name = "task_store",
     .summary = "array spread (copy on every add/remove/update, linear find) vs hash"
                " index with insertion order and per-status counters",
-    .impls = impls, .n_impls = sizeof impls / sizeof impls[0],
-    .scenarios = scenarios, .n_scenarios = sizeof scenarios / sizeof scenarios[0],
-    .claims = claims, .n_claims = sizeof claims / sizeof claims[0],
+    .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
+    .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
+    .claims = claims, .n_claims = PB_ARRAY_LEN(claims),
 };

@@ -6,11 +6,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -23,6 +18,7 @@
 #include <unistd.h>
 
 #include "pairbench/config_service.h"
+#include "pb_test.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -687,18 +683,6 @@ static void test_many_keys(void **state)
 
 /* ---- runner ----------------------------------------------------------------- */
 
-static int setup_naive(void **state)
-{
-    *state = (void *)&config_service_naive;
-    return 0;
-}
-
-static int setup_optimized(void **state)
-{
-    *state = (void *)&config_service_optimized;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -719,8 +703,5 @@ int main(void)
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_many_keys),
     };
-    int failed = 0;
-    failed += cmocka_run_group_tests_name("config_service naive", tests, setup_naive, NULL);
-    failed += cmocka_run_group_tests_name("config_service optimized", tests, setup_optimized, NULL);
-    return failed != 0;
+    return PBT_RUN_BOTH("config_service", tests, &config_service_naive, &config_service_optimized) != 0;
 }

@@ -23,11 +23,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -40,6 +35,7 @@
 #include <unistd.h>
 
 #include "pairbench/config_service.h"
+#include "pb_test.h"
 
 #define SEQUENCES     2400
 #define MAX_KEYS      300
@@ -47,23 +43,6 @@
 
 static const config_service_ops *const A = &config_service_naive;      /* oracle */
 static const config_service_ops *const B = &config_service_optimized;
-
-/* ---- PRNG ------------------------------------------------------------------ */
-
-typedef struct rng { uint64_t s; } rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-static size_t rng_below(rng *r, size_t n)
-{
-    return (size_t)(rng_next(r) % n);
-}
 
 /* ---- fault hooks -------------------------------------------------------------- */
 
@@ -118,11 +97,8 @@ typedef struct listing {
 } listing;
 
 typedef struct ctx {
-    rng         r;
-    uint64_t    seed;
-    unsigned    seq;
-    size_t      op_index;
-    const char *op_name;
+    pbt_rng     r;
+    pbt_where   at;         /* seed, seq, step, op: what a mismatch prints */
 
     char        dir[64];
     char        path_a[128], path_b[128];
@@ -138,23 +114,11 @@ typedef struct ctx {
     unsigned long long ops_done;
 } ctx;
 
-static void mismatch(const ctx *c, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "config_service_diff MISMATCH: seq=%u seed=0x%016llx op_index=%zu op=%s\n  ",
-            c->seq, (unsigned long long)c->seed, c->op_index,
-            c->op_name ? c->op_name : "-");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fail_msg("naive and optimized differ (see the line above)");
-}
 
 static void same_rc(const ctx *c, int ra, int rb)
 {
     if (ra != rb)
-        mismatch(c, "return code naive=%d optimized=%d", ra, rb);
+        pbt_mismatch(&c->at, "return code naive=%d optimized=%d", ra, rb);
 }
 
 static void collect(const char *key, const char *value, void *arg)
@@ -180,17 +144,17 @@ static void compare_lists(ctx *c, config_service *sa, config_service *sb)
     size_t na = config_service_list(A, sa, collect, &c->la);
     size_t nb = config_service_list(B, sb, collect, &c->lb);
     if (na != nb || c->la.n != na || c->lb.n != nb)
-        mismatch(c, "list count naive=%zu (%zu calls) optimized=%zu (%zu calls)",
-                 na, c->la.n, nb, c->lb.n);
+        pbt_mismatch(&c->at, "list count naive=%zu (%zu calls) optimized=%zu (%zu calls)",
+                     na, c->la.n, nb, c->lb.n);
     if (c->la.len != c->lb.len ||
         (c->la.len && memcmp(c->la.buf, c->lb.buf, c->la.len) != 0))
-        mismatch(c, "listings differ (%zu entries)", na);
+        pbt_mismatch(&c->at, "listings differ (%zu entries)", na);
     /* sorted, strictly */
     const char *prev = NULL;
     for (size_t off = 0; off < c->la.len;) {
         const char *k = c->la.buf + off;
         if (prev && strcmp(prev, k) >= 0)
-            mismatch(c, "listing not sorted at \"%s\"", k);
+            pbt_mismatch(&c->at, "listing not sorted at \"%s\"", k);
         prev = k;
         off += strlen(k) + 1;
         off += strlen(c->la.buf + off) + 1;
@@ -199,23 +163,23 @@ static void compare_lists(ctx *c, config_service *sa, config_service *sb)
 
 /* ---- random keys and values -------------------------------------------------------- */
 
-static void random_key(rng *r, char *out)
+static void random_key(pbt_rng *r, char *out)
 {
-    size_t kind = rng_below(r, 100);
+    size_t kind = pbt_mod(r, 100);
     if (kind < 40) {                       /* structured */
         static const char *const pre[] = { "llm.", "provider/", "model-", "k", "a.b.c." };
-        snprintf(out, CONFIG_KEY_MAX, "%s%zu", pre[rng_below(r, 5)], rng_below(r, 1000));
+        snprintf(out, CONFIG_KEY_MAX, "%s%zu", pre[pbt_mod(r, 5)], pbt_mod(r, 1000));
         return;
     }
-    size_t len = kind < 90 ? 1 + rng_below(r, 12) : 1 + rng_below(r, CONFIG_KEY_MAX - 1);
+    size_t len = kind < 90 ? 1 + pbt_mod(r, 12) : 1 + pbt_mod(r, CONFIG_KEY_MAX - 1);
     for (size_t i = 0; i < len; i++)
-        out[i] = (char)(0x21 + rng_below(r, 0x7e - 0x21 + 1));   /* incl. " and \ */
+        out[i] = (char)(0x21 + pbt_mod(r, 0x7e - 0x21 + 1));   /* incl. " and \ */
     out[len] = '\0';
 }
 
-static void invalid_key(rng *r, char *out)
+static void invalid_key(pbt_rng *r, char *out)
 {
-    switch (rng_below(r, 6)) {
+    switch (pbt_mod(r, 6)) {
     case 0: out[0] = '\0'; break;
     case 1: memset(out, 'x', CONFIG_KEY_MAX); out[CONFIG_KEY_MAX] = '\0'; break;
     case 2: strcpy(out, "has space"); break;
@@ -228,10 +192,10 @@ static void invalid_key(rng *r, char *out)
 /* A value into c->value; returns 0 when it is invalid (or NULL: *null set). */
 static const char *random_value(ctx *c)
 {
-    rng *r = &c->r;
-    size_t kind = rng_below(r, 100);
+    pbt_rng *r = &c->r;
+    size_t kind = pbt_mod(r, 100);
     if (kind < 3) {
-        switch (rng_below(r, 4)) {
+        switch (pbt_mod(r, 4)) {
         case 0: return NULL;
         case 1: strcpy(c->value, "line\nbreak"); return c->value;
         case 2: strcpy(c->value, "\xe2\x82\xac"); return c->value;
@@ -241,17 +205,17 @@ static const char *random_value(ctx *c)
             return c->value;
         }
     }
-    size_t len = kind < 70 ? rng_below(r, 40) : kind < 95 ? rng_below(r, 300)
-                                                          : rng_below(r, CONFIG_VALUE_MAX);
+    size_t len = kind < 70 ? pbt_mod(r, 40) : kind < 95 ? pbt_mod(r, 300)
+                                                          : pbt_mod(r, CONFIG_VALUE_MAX);
     for (size_t i = 0; i < len; i++)
-        c->value[i] = (char)(0x20 + rng_below(r, 0x7e - 0x20 + 1));
+        c->value[i] = (char)(0x20 + pbt_mod(r, 0x7e - 0x20 + 1));
     c->value[len] = '\0';
     return c->value;
 }
 
 static const char *pick_key(ctx *c)
 {
-    return c->pool[rng_below(&c->r, c->pool_n)];
+    return c->pool[pbt_mod(&c->r, c->pool_n)];
 }
 
 /* ---- files ------------------------------------------------------------------------- */
@@ -288,7 +252,7 @@ static void write_valid(ctx *c, size_t n, int dup)
             continue;
         cJSON_AddItemToObject(root, key, cJSON_CreateString(v));
     }
-    char *text = rng_below(&c->r, 2) ? cJSON_PrintUnformatted(root) : cJSON_Print(root);
+    char *text = pbt_mod(&c->r, 2) ? cJSON_PrintUnformatted(root) : cJSON_Print(root);
     assert_non_null(text);
     write_both(c, text, strlen(text));
     cJSON_free(text);
@@ -301,15 +265,15 @@ static void write_corrupt(ctx *c)
         "", "{", "{\"a\":\"b\",", "[]", "null", "{\"a\":2}", "{\"a\":\"b\"}x",
         "{\"a b\":\"c\"}", "garbage\x01\x02",
     };
-    const char *t = bad[rng_below(&c->r, sizeof bad / sizeof bad[0])];
-    if (rng_below(&c->r, 2) == 0) {
-        write_valid(c, 1 + rng_below(&c->r, 40), 0);   /* then truncate it */
+    const char *t = bad[pbt_mod(&c->r, sizeof bad / sizeof bad[0])];
+    if (pbt_mod(&c->r, 2) == 0) {
+        write_valid(c, 1 + pbt_mod(&c->r, 40), 0);   /* then truncate it */
         FILE *f = fopen(c->path_a, "rb");
         assert_non_null(f);
         char buf[1 << 16];
         size_t len = fread(buf, 1, sizeof buf, f);
         fclose(f);
-        write_both(c, buf, len > 2 ? 1 + rng_below(&c->r, len - 2) : 1);
+        write_both(c, buf, len > 2 ? 1 + pbt_mod(&c->r, len - 2) : 1);
         return;
     }
     write_both(c, t, strlen(t));
@@ -352,86 +316,86 @@ static void close_services(ctx *c)
 
 static void run_sequence(ctx *c)
 {
-    rng *r = &c->r;
+    pbt_rng *r = &c->r;
     /* target size: log-uniform-ish in 0..MAX_KEYS */
-    size_t target = rng_below(r, 5) == 0 ? rng_below(r, 4)
-                  : (size_t)1 << rng_below(r, 9);
+    size_t target = pbt_mod(r, 5) == 0 ? pbt_mod(r, 4)
+                  : (size_t)1 << pbt_mod(r, 9);
     if (target > MAX_KEYS)
         target = MAX_KEYS;
-    if (rng_below(r, 20) == 0)
+    if (pbt_mod(r, 20) == 0)
         target = MAX_KEYS;
     c->pool_n = 2 * target + 8;
     for (size_t i = 0; i < c->pool_n; i++) {
-        if (rng_below(r, 100) < 8)
+        if (pbt_mod(r, 100) < 8)
             invalid_key(r, c->pool[i]);
         else
             random_key(r, c->pool[i]);
     }
     unlink(c->path_a);
     unlink(c->path_b);
-    size_t start = rng_below(r, 10);
+    size_t start = pbt_mod(r, 10);
     if (start < 4)
         ;                                   /* missing file */
     else if (start < 5)
         write_corrupt(c);
     else
-        write_valid(c, target + rng_below(r, target / 2 + 1), start == 9);
+        write_valid(c, target + pbt_mod(r, target / 2 + 1), start == 9);
 
     open_services(c);
-    size_t n_ops = 40 + rng_below(r, 2 * target + 40);
-    for (c->op_index = 0; c->op_index < n_ops; c->op_index++) {
-        size_t op = rng_below(r, 100);
+    size_t n_ops = 40 + pbt_mod(r, 2 * target + 40);
+    for (c->at.step = 0; c->at.step < n_ops; c->at.step++) {
+        size_t op = pbt_mod(r, 100);
         int ra, rb;
         if (op < 30) {
-            c->op_name = "get";
-            const char *k = rng_below(r, 50) == 0 ? NULL : pick_key(c);
-            size_t cap = rng_below(r, 10) == 0 ? rng_below(r, 8) : sizeof c->va;
+            c->at.op = "get";
+            const char *k = pbt_mod(r, 50) == 0 ? NULL : pick_key(c);
+            size_t cap = pbt_mod(r, 10) == 0 ? pbt_mod(r, 8) : sizeof c->va;
             memset(c->va, 0, sizeof c->va);
             memset(c->vb, 0, sizeof c->vb);
             ra = config_service_get(A, c->a, k, c->va, cap);
             rb = config_service_get(B, c->b, k, c->vb, cap);
             same_rc(c, ra, rb);
             if (memcmp(c->va, c->vb, sizeof c->va) != 0)
-                mismatch(c, "get \"%s\": \"%s\" vs \"%s\"", k ? k : "(null)", c->va, c->vb);
+                pbt_mismatch(&c->at, "get \"%s\": \"%s\" vs \"%s\"", k ? k : "(null)", c->va, c->vb);
         } else if (op < 38) {
-            c->op_name = "list";
+            c->at.op = "list";
             compare_lists(c, c->a, c->b);
         } else if (op < 68) {
-            c->op_name = "set";
-            const char *k = rng_below(r, 50) == 0 ? NULL : pick_key(c);
+            c->at.op = "set";
+            const char *k = pbt_mod(r, 50) == 0 ? NULL : pick_key(c);
             const char *v = random_value(c);
             same_rc(c, config_service_set(A, c->a, k, v), config_service_set(B, c->b, k, v));
         } else if (op < 84) {
-            c->op_name = "delete";
+            c->at.op = "delete";
             const char *k = pick_key(c);
             same_rc(c, config_service_delete(A, c->a, k), config_service_delete(B, c->b, k));
         } else if (op < 88) {
-            c->op_name = "status";
+            c->at.op = "status";
             same_rc(c, config_service_status(A, c->a), config_service_status(B, c->b));
         } else if (op < 91) {
-            c->op_name = "refresh";
+            c->at.op = "refresh";
             same_rc(c, config_service_refresh(A, c->a), config_service_refresh(B, c->b));
         } else if (op < 93) {
-            c->op_name = "outside_writer";
-            if (rng_below(r, 4) == 0) {
+            c->at.op = "outside_writer";
+            if (pbt_mod(r, 4) == 0) {
                 unlink(c->path_a);
                 unlink(c->path_b);
             } else {
-                write_valid(c, rng_below(r, target + 2), rng_below(r, 3) == 0);
+                write_valid(c, pbt_mod(r, target + 2), pbt_mod(r, 3) == 0);
             }
             same_rc(c, config_service_refresh(A, c->a), config_service_refresh(B, c->b));
         } else {
-            c->op_name = "faulty_write";
+            c->at.op = "faulty_write";
             static const struct { int kind, nth; } steps[] = {
                 { IO_OPEN, 1 }, { IO_WRITE, 1 }, { IO_FSYNC, 1 }, { IO_RENAME, 1 },
                 { IO_OPEN, 2 }, { IO_FSYNC, 2 },
             };
-            size_t st = rng_below(r, sizeof steps / sizeof steps[0]);
-            int err = rng_below(r, 2) ? ENOSPC : EIO;
+            size_t st = pbt_mod(r, sizeof steps / sizeof steps[0]);
+            int err = pbt_mod(r, 2) ? ENOSPC : EIO;
             arm(&c->fa, steps[st].kind, steps[st].nth, err);
             arm(&c->fb, steps[st].kind, steps[st].nth, err);
             const char *k = pick_key(c);
-            if (rng_below(r, 3) == 0) {
+            if (pbt_mod(r, 3) == 0) {
                 ra = config_service_delete(A, c->a, k);
                 rb = config_service_delete(B, c->b, k);
             } else {
@@ -443,16 +407,16 @@ static void run_sequence(ctx *c)
             arm(&c->fa, -1, 0, 0);
             arm(&c->fb, -1, 0, 0);
             if (temp_files_left(c))
-                mismatch(c, "a temp file was left behind");
+                pbt_mismatch(&c->at, "a temp file was left behind");
         }
         c->ops_done++;
     }
-    c->op_name = "final_list";
+    c->at.op = "final_list";
     compare_lists(c, c->a, c->b);
     same_rc(c, config_service_status(A, c->a), config_service_status(B, c->b));
     close_services(c);
     /* the files hold the same configuration: fresh services agree */
-    c->op_name = "reopen";
+    c->at.op = "reopen";
     config_service *fa = config_service_create(A, c->path_a, NULL);
     config_service *fb = config_service_create(A, c->path_b, NULL);
     assert_non_null(fa);
@@ -463,11 +427,11 @@ static void run_sequence(ctx *c)
     config_service_list(A, fb, collect, &c->lb);
     if (c->la.len != c->lb.len ||
         (c->la.len && memcmp(c->la.buf, c->lb.buf, c->la.len) != 0))
-        mismatch(c, "the two files hold different configurations");
+        pbt_mismatch(&c->at, "the two files hold different configurations");
     config_service_destroy(A, fa);
     config_service_destroy(A, fb);
     if (temp_files_left(c))
-        mismatch(c, "a temp file was left behind");
+        pbt_mismatch(&c->at, "a temp file was left behind");
 }
 
 /* The test's directory, removed by the group teardown even after a failure. */
@@ -497,6 +461,7 @@ static void test_differential(void **state)
     (void)state;
     ctx *c = calloc(1, sizeof *c);
     assert_non_null(c);
+    c->at = (pbt_where){ .test = "config_service_diff" };
     c->pool = calloc(2 * MAX_KEYS + 8, sizeof *c->pool);
     assert_non_null(c->pool);
     struct stat sb;
@@ -507,13 +472,13 @@ static void test_differential(void **state)
     snprintf(c->path_a, sizeof c->path_a, "%s/naive.json", c->dir);
     snprintf(c->path_b, sizeof c->path_b, "%s/optimized.json", c->dir);
 
-    for (c->seq = 0; c->seq < SEQUENCES; c->seq++) {
-        c->seed = BASE_SEED + c->seq * UINT64_C(0x9e3779b97f4a7c15);
-        c->r.s = c->seed;
+    for (c->at.seq = 0; c->at.seq < SEQUENCES; c->at.seq++) {
+        c->at.seed = BASE_SEED + c->at.seq * UINT64_C(0x9e3779b97f4a7c15);
+        c->r.s = c->at.seed;
         run_sequence(c);
     }
     printf("config_service_diff: %u sequences, %llu operations, all identical\n",
-           c->seq, c->ops_done);
+           c->at.seq, c->ops_done);
 
     assert_int_equal(temp_files_left(c), 0);
     free(c->la.buf);

@@ -6,17 +6,12 @@
  * reference counting is checked through the stats (every allocated context
  * freed exactly once) and by ASan/LeakSanitizer in the sanitizer build.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/context_clone.h"
+#include "pb_test.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -566,18 +561,6 @@ static void test_many_tags(void **state)
     ctx_runtime_destroy(o, rt);
 }
 
-static int setup_naive(void **state)
-{
-    *state = (void *)&context_clone_naive;
-    return 0;
-}
-
-static int setup_optimized(void **state)
-{
-    *state = (void *)&context_clone_optimized;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -596,8 +579,5 @@ int main(void)
         cmocka_unit_test(test_clone_counts),
         cmocka_unit_test(test_many_tags),
     };
-    int failed = 0;
-    failed += cmocka_run_group_tests_name("context_clone naive", tests, setup_naive, NULL);
-    failed += cmocka_run_group_tests_name("context_clone optimized", tests, setup_optimized, NULL);
-    return failed != 0;
+    return PBT_RUN_BOTH("context_clone", tests, &context_clone_naive, &context_clone_optimized) != 0;
 }

@@ -29,17 +29,12 @@
  * On a mismatch the test prints the sequence's seed, number, operation index
  * and what differed, then fails.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/context_clone.h"
+#include "pb_test.h"
 
 #define N_SEQUENCES 3000
 #define POOL        12
@@ -48,27 +43,10 @@
 static const context_clone_ops *const A = &context_clone_naive;      /* oracle */
 static const context_clone_ops *const B = &context_clone_optimized;
 
-/* ---- deterministic PRNG (splitmix64) ------------------------------------- */
-
-typedef struct rng { uint64_t s; } rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(rng *r, uint64_t n)
-{
-    return rng_next(r) % n;
-}
-
 /* ---- the sequence state ---------------------------------------------------- */
 
 typedef struct seq {
-    rng          r;
+    pbt_rng      r;
     uint64_t     seed;
     unsigned     n;
     int          op;
@@ -82,9 +60,9 @@ typedef struct seq {
 
 static void fail_at(const seq *s, const char *what)
 {
-    fprintf(stderr, "context_clone_diff MISMATCH: seed=0x%016llx seq=%u op=%d: %s\n",
-            (unsigned long long)s->seed, s->n, s->op, what);
-    fail_msg("mismatch: %s", what);
+    pbt_where w = { .test = "context_clone_diff", .seed = s->seed, .seq = s->n,
+                    .step = (size_t)s->op };
+    pbt_mismatch(&w, "%s", what);
 }
 
 /* Scratch strings for one operation: builders and updates point here; both
@@ -97,10 +75,10 @@ typedef struct scratch {
 static const char *rand_str(seq *s, scratch *sc, const char *prefix, unsigned range)
 {
     char *d = sc->buf[sc->used++ % 256];
-    unsigned len = (unsigned)rng_below(&s->r, 8);
-    int n = snprintf(d, 40, "%s%u", prefix, (unsigned)rng_below(&s->r, range));
+    unsigned len = (unsigned)pbt_mod(&s->r, 8);
+    int n = snprintf(d, 40, "%s%u", prefix, (unsigned)pbt_mod(&s->r, range));
     for (unsigned i = 0; i < len && n + 1 < 40; i++)
-        d[n++] = (char)('a' + rng_below(&s->r, 26));
+        d[n++] = (char)('a' + pbt_mod(&s->r, 26));
     d[n] = '\0';
     return d;
 }
@@ -108,7 +86,7 @@ static const char *rand_str(seq *s, scratch *sc, const char *prefix, unsigned ra
 static const char *rand_key(seq *s, scratch *sc)
 {
     char *d = sc->buf[sc->used++ % 256];
-    snprintf(d, 40, "key%u", (unsigned)rng_below(&s->r, 24));
+    snprintf(d, 40, "key%u", (unsigned)pbt_mod(&s->r, 24));
     return d;
 }
 
@@ -173,7 +151,7 @@ static int pick_slot(seq *s)
     for (int i = 0; i < POOL; i++)
         if (s->used[i])
             idx[n++] = i;
-    return n ? idx[rng_below(&s->r, (uint64_t)n)] : -1;
+    return n ? idx[pbt_mod(&s->r, (uint64_t)n)] : -1;
 }
 
 /* Stores a pair of new references, or releases them when the pool is full. */
@@ -201,24 +179,24 @@ static void op_create(seq *s)
     static char bigkeys[CTX_CONFIG_MAX][24];
     ctx_builder b;
     memset(&b, 0, sizeof b);
-    b.id = (s->next_id++ << 8) | rng_below(&s->r, 256);
+    b.id = (s->next_id++ << 8) | pbt_mod(&s->r, 256);
     b.name = rand_str(s, &sc, "svc", 8);
-    b.deadline_ms = (int64_t)rng_below(&s->r, 1000);
-    b.retries = (uint32_t)rng_below(&s->r, 5);
-    b.n_tags = rng_below(&s->r, 10) == 0 ? rng_below(&s->r, 61) : rng_below(&s->r, 13);
+    b.deadline_ms = (int64_t)pbt_mod(&s->r, 1000);
+    b.retries = (uint32_t)pbt_mod(&s->r, 5);
+    b.n_tags = pbt_mod(&s->r, 10) == 0 ? pbt_mod(&s->r, 61) : pbt_mod(&s->r, 13);
     for (size_t i = 0; i < b.n_tags; i++)
         tags[i] = rand_str(s, &sc, "tag", 100);
     b.tags = b.n_tags ? tags : NULL;
-    uint64_t kind = rng_below(&s->r, 100);
+    uint64_t kind = pbt_mod(&s->r, 100);
     if (kind < 4) {                                   /* a map (nearly) full */
-        b.n_config = CTX_CONFIG_MAX - rng_below(&s->r, 2);
+        b.n_config = CTX_CONFIG_MAX - pbt_mod(&s->r, 2);
         for (size_t i = 0; i < b.n_config; i++) {
             snprintf(bigkeys[i], sizeof bigkeys[i], "key%zu", i);
             cfg[i].key = bigkeys[i];
             cfg[i].value = rand_str(s, &sc, "v", 10);
         }
     } else {
-        size_t want = (size_t)rng_below(&s->r, 13);
+        size_t want = (size_t)pbt_mod(&s->r, 13);
         for (size_t i = 0; i < want; i++) {
             const char *k = rand_key(s, &sc);
             int dup = 0;
@@ -233,7 +211,7 @@ static void op_create(seq *s)
     }
     b.config = b.n_config ? cfg : NULL;
     if (kind == 99 && b.n_tags > 0)
-        tags[rng_below(&s->r, b.n_tags)] = NULL;      /* invalid */
+        tags[pbt_mod(&s->r, b.n_tags)] = NULL;      /* invalid */
     ctx_context *a = A->create(s->ra, &b);
     ctx_context *c = B->create(s->rb, &b);
     if ((a == NULL) != (c == NULL))
@@ -250,22 +228,22 @@ static void op_call(seq *s)
     sc.used = 0;
     int i = pick_slot(s);
     ctx_request req;
-    req.key = rng_below(&s->r, 4) == 0 ? rng_next(&s->r) : rng_below(&s->r, 64);
-    req.now_ms = (int64_t)rng_below(&s->r, 1100);
-    uint64_t k = rng_below(&s->r, 10);
+    req.key = pbt_mod(&s->r, 4) == 0 ? pbt_next(&s->r) : pbt_mod(&s->r, 64);
+    req.now_ms = (int64_t)pbt_mod(&s->r, 1100);
+    uint64_t k = pbt_mod(&s->r, 10);
     req.config_key = NULL;
     if (k < 5 && i >= 0) {
         ctx_view v;
         A->read(s->ha[i], &v);
         if (v.n_config)
-            req.config_key = v.config[rng_below(&s->r, v.n_config)].key;
+            req.config_key = v.config[pbt_mod(&s->r, v.n_config)].key;
     } else if (k < 8) {
         req.config_key = rand_key(s, &sc);
     }
     ctx_result ra, rb;
     memset(&ra, 0x5a, sizeof ra);
     memset(&rb, 0xa5, sizeof rb);
-    int use_null = i < 0 || rng_below(&s->r, 100) == 0;
+    int use_null = i < 0 || pbt_mod(&s->r, 100) == 0;
     int xa = A->call(s->ra, use_null ? NULL : s->ha[i], &req, &ra);
     int xb = B->call(s->rb, use_null ? NULL : s->hb[i], &req, &rb);
     if (xa != xb || ra.status != rb.status || ra.status != xa)
@@ -356,21 +334,21 @@ static void op_update(seq *s)
         return;
     ctx_update u;
     memset(&u, 0, sizeof u);
-    u.fields = (unsigned)rng_below(&s->r, 32);
-    if (rng_below(&s->r, 40) == 0)
-        u.fields |= 1u << (5 + rng_below(&s->r, 20));     /* unknown bit */
-    u.deadline_ms = (int64_t)rng_below(&s->r, 1000);
-    u.retries = (uint32_t)rng_below(&s->r, 6);
-    u.config_key = rng_below(&s->r, 30) ? rand_key(s, &sc) : NULL;
-    if (rng_below(&s->r, 8) == 0) {                       /* a key of the context */
+    u.fields = (unsigned)pbt_mod(&s->r, 32);
+    if (pbt_mod(&s->r, 40) == 0)
+        u.fields |= 1u << (5 + pbt_mod(&s->r, 20));     /* unknown bit */
+    u.deadline_ms = (int64_t)pbt_mod(&s->r, 1000);
+    u.retries = (uint32_t)pbt_mod(&s->r, 6);
+    u.config_key = pbt_mod(&s->r, 30) ? rand_key(s, &sc) : NULL;
+    if (pbt_mod(&s->r, 8) == 0) {                       /* a key of the context */
         ctx_view v;
         A->read(s->ha[i], &v);
         if (v.n_config)
-            u.config_key = v.config[rng_below(&s->r, v.n_config)].key;
+            u.config_key = v.config[pbt_mod(&s->r, v.n_config)].key;
     }
-    u.config_value = rng_below(&s->r, 30) ? rand_str(s, &sc, "new", 50) : NULL;
-    u.tag = rng_below(&s->r, 30) ? rand_str(s, &sc, "upd", 50) : NULL;
-    u.name = rng_below(&s->r, 30) ? rand_str(s, &sc, "ren", 5) : NULL;
+    u.config_value = pbt_mod(&s->r, 30) ? rand_str(s, &sc, "new", 50) : NULL;
+    u.tag = pbt_mod(&s->r, 30) ? rand_str(s, &sc, "upd", 50) : NULL;
+    u.name = pbt_mod(&s->r, 30) ? rand_str(s, &sc, "ren", 5) : NULL;
 
     static snap before, after;
     ctx_view vb;
@@ -415,9 +393,9 @@ static void run_sequence(unsigned n)
     s->rb = B->runtime_create();
     assert_non_null(s->ra);
     assert_non_null(s->rb);
-    int n_ops = 20 + (int)rng_below(&s->r, 281);
+    int n_ops = 20 + (int)pbt_mod(&s->r, 281);
     for (s->op = 0; s->op < n_ops; s->op++) {
-        uint64_t w = rng_below(&s->r, 100);
+        uint64_t w = pbt_mod(&s->r, 100);
         if (w < 15)
             op_create(s);
         else if (w < 45)

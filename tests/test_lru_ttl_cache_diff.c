@@ -27,42 +27,19 @@
  * On a mismatch the test prints the sequence number, its parameters and the
  * operation index, then fails.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/lru_ttl_cache.h"
+#include "pb_test.h"
 
 #define N_SEQS       10240
 #define CAP_MAX      500
 #define BASE_SEED    UINT64_C(0x3c0ffee003)
 
-static const lru_cache_ops *const A = &lru_ttl_cache_naive;      /* oracle */
-static const lru_cache_ops *const B = &lru_ttl_cache_optimized;
-
-/* ---- deterministic PRNG (splitmix64) ------------------------------------- */
-
-typedef struct rng { uint64_t s; } rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n > 0. */
-static size_t rng_below(rng *r, size_t n)
-{
-    return (size_t)(((unsigned __int128)rng_next(r) * n) >> 64);
-}
+static const lru_ttl_cache_ops *const A = &lru_ttl_cache_naive;      /* oracle */
+static const lru_ttl_cache_ops *const B = &lru_ttl_cache_optimized;
 
 /* ---- field pools ------------------------------------------------------------ */
 
@@ -90,113 +67,107 @@ enum { MIX_ASIDE, MIX_PUTS, MIX_GETS, MIX_RANDOM, MIX_COUNT };
 static const char *const mix_name[] = { "cache-aside", "puts", "gets", "random" };
 
 typedef struct ctx {
-    rng          r;
-    unsigned     seq;
-    size_t       op_index;
+    pbt_rng      r;
+    pbt_where   at;         /* seed, seq, step, op: what a mismatch prints */
     const char  *op_name;
     size_t       capacity;
     int64_t      ttl;
     int          mix, zipf, same_hash;
     size_t       universe;
-    lru_cache   *a, *b;
-    lru_cache_key keys[CAP_MAX / 2 + 4 * CAP_MAX + 8];
-    char         long_field[LRU_CACHE_FIELD_MAX + 8];
+    lru_ttl_cache   *a, *b;
+    lru_ttl_cache_key keys[CAP_MAX / 2 + 4 * CAP_MAX + 8];
+    char         long_field[LRU_TTL_CACHE_FIELD_MAX + 8];
     unsigned long long ops_done, hits, expirations, evictions;
 } ctx;
 
-static void mismatch(const ctx *c, const char *fmt, ...)
+/* What a mismatch prints besides seed, seq, step and op. */
+static void describe(const void *arg, char *buf, size_t size)
 {
-    va_list ap;
-    fprintf(stderr, "lru_ttl_cache_diff MISMATCH: seq=%u capacity=%zu ttl=%lld mix=%s "
-                    "zipf=%d same_hash=%d universe=%zu op_index=%zu op=%s\n  ",
-            c->seq, c->capacity, (long long)c->ttl, mix_name[c->mix], c->zipf,
-            c->same_hash, c->universe, c->op_index, c->op_name ? c->op_name : "-");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fail_msg("naive and optimized differ (see the line above)");
+    const ctx *c = arg;
+    snprintf(buf, size, "capacity=%zu ttl=%lld mix=%s zipf=%d same_hash=%d universe=%zu",
+             c->capacity, (long long)c->ttl, mix_name[c->mix], c->zipf, c->same_hash,
+             c->universe);
 }
 
 static void compare_stats(ctx *c)
 {
-    lru_cache_stats sa, sb;
-    lru_cache_get_stats(A, c->a, &sa);
-    lru_cache_get_stats(B, c->b, &sb);
+    lru_ttl_cache_stats sa, sb;
+    lru_ttl_cache_get_stats(A, c->a, &sa);
+    lru_ttl_cache_get_stats(B, c->b, &sb);
     if (sa.hits != sb.hits || sa.misses != sb.misses ||
         sa.expirations != sb.expirations || sa.evictions != sb.evictions ||
         sa.size != sb.size || sa.capacity != sb.capacity)
-        mismatch(c, "stats: naive h=%llu m=%llu x=%llu e=%llu size=%zu, "
-                    "optimized h=%llu m=%llu x=%llu e=%llu size=%zu",
-                 (unsigned long long)sa.hits, (unsigned long long)sa.misses,
-                 (unsigned long long)sa.expirations, (unsigned long long)sa.evictions,
-                 sa.size, (unsigned long long)sb.hits, (unsigned long long)sb.misses,
-                 (unsigned long long)sb.expirations, (unsigned long long)sb.evictions,
-                 sb.size);
+        pbt_mismatch(&c->at, "stats: naive h=%llu m=%llu x=%llu e=%llu size=%zu, "
+                        "optimized h=%llu m=%llu x=%llu e=%llu size=%zu",
+                     (unsigned long long)sa.hits, (unsigned long long)sa.misses,
+                     (unsigned long long)sa.expirations, (unsigned long long)sa.evictions,
+                     sa.size, (unsigned long long)sb.hits, (unsigned long long)sb.misses,
+                     (unsigned long long)sb.expirations, (unsigned long long)sb.evictions,
+                     sb.size);
     if (sa.size > c->capacity)
-        mismatch(c, "size %zu above capacity", sa.size);
+        pbt_mismatch(&c->at, "size %zu above capacity", sa.size);
 }
 
 /* A key index, uniform or Zipf-like over the universe. */
 static size_t pick_key(ctx *c)
 {
     if (!c->zipf)
-        return rng_below(&c->r, c->universe);
+        return pbt_below(&c->r, c->universe);
     /* log-uniform rank (density ~ 1/rank): an octave [2^o, 2^(o+1)) of
      * rank+1 uniformly, then a rank uniformly inside it */
     int octaves = 0;
     while (((size_t)2 << octaves) <= c->universe)
         octaves++;
-    size_t lo = (size_t)1 << rng_below(&c->r, (size_t)octaves + 1);
-    size_t k = lo - 1 + rng_below(&c->r, lo);
+    size_t lo = (size_t)1 << pbt_below(&c->r, (size_t)octaves + 1);
+    size_t k = lo - 1 + pbt_below(&c->r, lo);
     return k < c->universe ? k : c->universe - 1;
 }
 
 /* A key with random context fields (which must not matter). */
-static lru_cache_key with_context(ctx *c, size_t idx)
+static lru_ttl_cache_key with_context(ctx *c, size_t idx)
 {
     static const char *const shas[] = { NULL, "a1b2c3", "deadbeef", "" };
-    lru_cache_key k = c->keys[idx];
-    k.sha = shas[rng_below(&c->r, 4)];
-    k.timestamp_ms = (int64_t)rng_next(&c->r);
+    lru_ttl_cache_key k = c->keys[idx];
+    k.sha = shas[pbt_below(&c->r, 4)];
+    k.timestamp_ms = (int64_t)pbt_next(&c->r);
     return k;
 }
 
-static void do_get(ctx *c, const lru_cache_key *k, int64_t now, lru_cache_value *oa_out)
+static void do_get(ctx *c, const lru_ttl_cache_key *k, int64_t now, lru_ttl_cache_value *oa_out)
 {
-    lru_cache_value va, vb;
-    c->op_name = "get";
-    int ra = lru_cache_get(A, c->a, k, now, &va);
-    int rb = lru_cache_get(B, c->b, k, now, &vb);
+    lru_ttl_cache_value va, vb;
+    c->at.op = "get";
+    int ra = lru_ttl_cache_get(A, c->a, k, now, &va);
+    int rb = lru_ttl_cache_get(B, c->b, k, now, &vb);
     if (ra != rb)
-        mismatch(c, "get: naive %d, optimized %d", ra, rb);
-    if (ra == LRU_CACHE_OK) {
+        pbt_mismatch(&c->at, "get: naive %d, optimized %d", ra, rb);
+    if (ra == LRU_TTL_CACHE_OK) {
         c->hits++;
         if (va.len != vb.len || memcmp(va.bytes, vb.bytes, va.len) != 0)
-            mismatch(c, "get: values differ (len %zu vs %zu)", va.len, vb.len);
+            pbt_mismatch(&c->at, "get: values differ (len %zu vs %zu)", va.len, vb.len);
         if (oa_out)
             *oa_out = va;
     }
 }
 
-static int do_put(ctx *c, const lru_cache_key *k, const unsigned char *v, size_t len,
+static int do_put(ctx *c, const lru_ttl_cache_key *k, const unsigned char *v, size_t len,
                   int64_t now)
 {
-    c->op_name = "put";
-    int ra = lru_cache_put(A, c->a, k, v, len, now);
-    int rb = lru_cache_put(B, c->b, k, v, len, now);
+    c->at.op = "put";
+    int ra = lru_ttl_cache_put(A, c->a, k, v, len, now);
+    int rb = lru_ttl_cache_put(B, c->b, k, v, len, now);
     if (ra != rb)
-        mismatch(c, "put: naive %d, optimized %d", ra, rb);
+        pbt_mismatch(&c->at, "put: naive %d, optimized %d", ra, rb);
     return ra;
 }
 
 /* An invalid call: both must return EINVAL and change nothing. */
 static void do_invalid(ctx *c, int64_t now)
 {
-    lru_cache_key k = c->keys[rng_below(&c->r, c->universe)];
-    unsigned char v[LRU_CACHE_VALUE_MAX + 1] = {0};
-    lru_cache_value out;
-    int which = (int)rng_below(&c->r, 7), ra, rb;
+    lru_ttl_cache_key k = c->keys[pbt_below(&c->r, c->universe)];
+    unsigned char v[LRU_TTL_CACHE_VALUE_MAX + 1] = {0};
+    lru_ttl_cache_value out;
+    int which = (int)pbt_below(&c->r, 7), ra, rb;
     size_t len = 1;
     switch (which) {
     case 0: k.op = NULL; break;
@@ -204,29 +175,29 @@ static void do_invalid(ctx *c, int64_t now)
     case 2: k.op = c->long_field; break;
     case 3: k.owner = c->long_field; break;
     case 4: k.label = c->long_field; break;
-    case 5: len = LRU_CACHE_VALUE_MAX + 1; break;
+    case 5: len = LRU_TTL_CACHE_VALUE_MAX + 1; break;
     default: break;                                 /* NULL out / NULL data */
     }
-    c->op_name = "invalid";
+    c->at.op = "invalid";
     if (which == 6) {
-        ra = lru_cache_get(A, c->a, &k, now, NULL);
-        rb = lru_cache_get(B, c->b, &k, now, NULL);
-        if (ra != LRU_CACHE_EINVAL || rb != LRU_CACHE_EINVAL)
-            mismatch(c, "get(out NULL): naive %d, optimized %d", ra, rb);
-        ra = lru_cache_put(A, c->a, &k, NULL, 3, now);
-        rb = lru_cache_put(B, c->b, &k, NULL, 3, now);
-    } else if (which == 5 || rng_below(&c->r, 2)) {
-        ra = lru_cache_put(A, c->a, &k, v, len, now);
-        rb = lru_cache_put(B, c->b, &k, v, len, now);
+        ra = lru_ttl_cache_get(A, c->a, &k, now, NULL);
+        rb = lru_ttl_cache_get(B, c->b, &k, now, NULL);
+        if (ra != LRU_TTL_CACHE_EINVAL || rb != LRU_TTL_CACHE_EINVAL)
+            pbt_mismatch(&c->at, "get(out NULL): naive %d, optimized %d", ra, rb);
+        ra = lru_ttl_cache_put(A, c->a, &k, NULL, 3, now);
+        rb = lru_ttl_cache_put(B, c->b, &k, NULL, 3, now);
+    } else if (which == 5 || pbt_below(&c->r, 2)) {
+        ra = lru_ttl_cache_put(A, c->a, &k, v, len, now);
+        rb = lru_ttl_cache_put(B, c->b, &k, v, len, now);
     } else {
-        ra = lru_cache_get(A, c->a, &k, now, &out);
-        rb = lru_cache_get(B, c->b, &k, now, &out);
+        ra = lru_ttl_cache_get(A, c->a, &k, now, &out);
+        rb = lru_ttl_cache_get(B, c->b, &k, now, &out);
     }
-    if (ra != LRU_CACHE_EINVAL || rb != LRU_CACHE_EINVAL)
-        mismatch(c, "invalid call %d: naive %d, optimized %d", which, ra, rb);
+    if (ra != LRU_TTL_CACHE_EINVAL || rb != LRU_TTL_CACHE_EINVAL)
+        pbt_mismatch(&c->at, "invalid call %d: naive %d, optimized %d", which, ra, rb);
 }
 
-static size_t capacity_draw(rng *r, unsigned seq)
+static size_t capacity_draw(pbt_rng *r, unsigned seq)
 {
     if (seq % 97 == 0)
         return 1;
@@ -234,73 +205,74 @@ static size_t capacity_draw(rng *r, unsigned seq)
         return 2;
     if (seq % 97 == 2)
         return CAP_MAX;
-    int octave = (int)rng_below(r, 9);              /* 1..2^9 = 512 */
+    int octave = (int)pbt_below(r, 9);              /* 1..2^9 = 512 */
     size_t lo = (size_t)1 << octave;
-    size_t cap = lo + rng_below(r, lo);
+    size_t cap = lo + pbt_below(r, lo);
     return cap > CAP_MAX ? CAP_MAX : cap;
 }
 
 static void run_sequence(ctx *c, unsigned seq)
 {
-    c->r.s = BASE_SEED ^ ((uint64_t)seq * UINT64_C(0x9e3779b97f4a7c15));
-    c->seq = seq;
-    c->op_index = 0;
-    c->op_name = NULL;
+    c->at.seed = BASE_SEED ^ ((uint64_t)seq * UINT64_C(0x9e3779b97f4a7c15));
+    c->r.s = c->at.seed;
+    c->at.seq = seq;
+    c->at.step = 0;
+    c->at.op = NULL;
     c->capacity = capacity_draw(&c->r, seq);
-    int ttl_kind = (int)rng_below(&c->r, 3);
-    c->ttl = ttl_kind == 0 ? 1 + (int64_t)rng_below(&c->r, 64)
-           : ttl_kind == 1 ? 100 + (int64_t)rng_below(&c->r, 5000)
+    int ttl_kind = (int)pbt_below(&c->r, 3);
+    c->ttl = ttl_kind == 0 ? 1 + (int64_t)pbt_below(&c->r, 64)
+           : ttl_kind == 1 ? 100 + (int64_t)pbt_below(&c->r, 5000)
            : INT64_C(1000000000000);
     if (seq % 64 == 5)
         c->ttl = INT64_MAX;
-    int64_t step_max = (int64_t)rng_below(&c->r, 4) == 0 ? 0 : (int64_t)rng_below(&c->r, 40);
-    c->mix = (int)rng_below(&c->r, MIX_COUNT);
-    c->zipf = (int)rng_below(&c->r, 2);
+    int64_t step_max = (int64_t)pbt_below(&c->r, 4) == 0 ? 0 : (int64_t)pbt_below(&c->r, 40);
+    c->mix = (int)pbt_below(&c->r, MIX_COUNT);
+    c->zipf = (int)pbt_below(&c->r, 2);
     c->same_hash = seq % 8 == 3;
-    c->universe = c->capacity / 2 + rng_below(&c->r, 4 * c->capacity) + 8;
+    c->universe = c->capacity / 2 + pbt_below(&c->r, 4 * c->capacity) + 8;
 
     for (size_t i = 0; i < c->universe; i++) {
-        lru_cache_key *k = &c->keys[i];
+        lru_ttl_cache_key *k = &c->keys[i];
         memset(k, 0, sizeof *k);
-        k->op = ops_pool[rng_below(&c->r, POOL_N(ops_pool))];
-        k->owner = owner_pool[rng_below(&c->r, POOL_N(owner_pool))];
-        k->repo = repo_pool[rng_below(&c->r, POOL_N(repo_pool))];
-        k->label = label_pool[rng_below(&c->r, POOL_N(label_pool))];
-        k->page = (int32_t)rng_below(&c->r, 4) - 1;
-        k->per_page = rng_below(&c->r, 3) == 0 ? (int32_t)rng_next(&c->r) : 100;
+        k->op = ops_pool[pbt_below(&c->r, POOL_N(ops_pool))];
+        k->owner = owner_pool[pbt_below(&c->r, POOL_N(owner_pool))];
+        k->repo = repo_pool[pbt_below(&c->r, POOL_N(repo_pool))];
+        k->label = label_pool[pbt_below(&c->r, POOL_N(label_pool))];
+        k->page = (int32_t)pbt_below(&c->r, 4) - 1;
+        k->per_page = pbt_below(&c->r, 3) == 0 ? (int32_t)pbt_next(&c->r) : 100;
     }
 
-    lru_cache_config ca = { .capacity = c->capacity, .ttl_ms = c->ttl };
-    lru_cache_config cb = { .capacity = c->capacity, .ttl_ms = c->ttl,
+    lru_ttl_cache_config ca = { .capacity = c->capacity, .ttl_ms = c->ttl };
+    lru_ttl_cache_config cb = { .capacity = c->capacity, .ttl_ms = c->ttl,
                             .test_same_hash = c->same_hash };
-    c->a = lru_cache_create(A, &ca);
-    c->b = lru_cache_create(B, &cb);
+    c->a = lru_ttl_cache_create(A, &ca);
+    c->b = lru_ttl_cache_create(B, &cb);
     assert_non_null(c->a);
     assert_non_null(c->b);
 
-    size_t n_ops = 100 + rng_below(&c->r, 4 * c->capacity + 200);
-    int64_t now = (int64_t)rng_next(&c->r) % INT64_C(1000000000000);
+    size_t n_ops = 100 + pbt_below(&c->r, 4 * c->capacity + 200);
+    int64_t now = (int64_t)pbt_next(&c->r) % INT64_C(1000000000000);
     if (seq % 64 == 6) {
         now = INT64_MAX - 1000;                     /* near the saturation */
         step_max = 0;
     }
-    unsigned char val[LRU_CACHE_VALUE_MAX];
-    for (c->op_index = 0; c->op_index < n_ops; c->op_index++) {
+    unsigned char val[LRU_TTL_CACHE_VALUE_MAX];
+    for (c->at.step = 0; c->at.step < n_ops; c->at.step++) {
         size_t idx = pick_key(c);
-        lru_cache_key k = with_context(c, idx);
-        size_t len = rng_below(&c->r, 5) == 0 ? LRU_CACHE_VALUE_MAX
-                   : rng_below(&c->r, 40);
+        lru_ttl_cache_key k = with_context(c, idx);
+        size_t len = pbt_below(&c->r, 5) == 0 ? LRU_TTL_CACHE_VALUE_MAX
+                   : pbt_below(&c->r, 40);
         for (size_t i = 0; i < len; i++)
-            val[i] = (unsigned char)(idx * 31 + c->op_index + i);
-        uint64_t r = rng_below(&c->r, 100);
+            val[i] = (unsigned char)(idx * 31 + c->at.step + i);
+        uint64_t r = pbt_below(&c->r, 100);
         if (r == 0) {
             do_invalid(c, now);
         } else if (c->mix == MIX_ASIDE || (c->mix == MIX_RANDOM && r < 40)) {
-            lru_cache_stats before;
-            lru_cache_get_stats(A, c->a, &before);
+            lru_ttl_cache_stats before;
+            lru_ttl_cache_get_stats(A, c->a, &before);
             do_get(c, &k, now, NULL);
-            lru_cache_stats after;
-            lru_cache_get_stats(A, c->a, &after);
+            lru_ttl_cache_stats after;
+            lru_ttl_cache_get_stats(A, c->a, &after);
             if (after.hits == before.hits)
                 do_put(c, &k, val, len, now);
         } else if (c->mix == MIX_PUTS || (c->mix == MIX_RANDOM && r < 70)) {
@@ -313,23 +285,23 @@ static void run_sequence(ctx *c, unsigned seq)
         compare_stats(c);
         c->ops_done++;
         if (step_max > 0)
-            now += (int64_t)rng_below(&c->r, (size_t)step_max + 1);
-        if (rng_below(&c->r, 500) == 0 && now < INT64_MAX / 2)
+            now += (int64_t)pbt_below(&c->r, (size_t)step_max + 1);
+        if (pbt_below(&c->r, 500) == 0 && now < INT64_MAX / 2)
             now += 3 * (c->ttl < INT64_C(1000000000000) ? c->ttl : 1000);
     }
     /* at the end every key is asked once more (a full read-back) */
     for (size_t i = 0; i < c->universe; i++) {
-        c->op_index = n_ops + i;
-        lru_cache_key k = with_context(c, i);
+        c->at.step = n_ops + i;
+        lru_ttl_cache_key k = with_context(c, i);
         do_get(c, &k, now, NULL);
         compare_stats(c);
     }
-    lru_cache_stats st;
-    lru_cache_get_stats(A, c->a, &st);
+    lru_ttl_cache_stats st;
+    lru_ttl_cache_get_stats(A, c->a, &st);
     c->expirations += st.expirations;
     c->evictions += st.evictions;
-    lru_cache_destroy(A, c->a);
-    lru_cache_destroy(B, c->b);
+    lru_ttl_cache_destroy(A, c->a);
+    lru_ttl_cache_destroy(B, c->b);
     c->a = c->b = NULL;
 }
 
@@ -338,8 +310,9 @@ static void test_differential(void **state)
     (void)state;
     ctx *c = calloc(1, sizeof *c);
     assert_non_null(c);
-    memset(c->long_field, 'z', LRU_CACHE_FIELD_MAX);
-    c->long_field[LRU_CACHE_FIELD_MAX] = '\0';
+    c->at = (pbt_where){ .test = "lru_ttl_cache_diff", .describe = describe, .arg = c };
+    memset(c->long_field, 'z', LRU_TTL_CACHE_FIELD_MAX);
+    c->long_field[LRU_TTL_CACHE_FIELD_MAX] = '\0';
     for (unsigned seq = 0; seq < N_SEQS; seq++)
         run_sequence(c, seq);
     printf("lru_ttl_cache_diff: %u sequences, %llu operations, %llu hits, %llu expirations,"

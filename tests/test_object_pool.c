@@ -4,15 +4,10 @@
  * state), plus tests of the optimized pool's reuse policy (hits, capacity,
  * LIFO reuse) that only it has.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <string.h>
 
 #include "pairbench/object_pool.h"
+#include "pb_test.h"
 
 _Static_assert(sizeof(exec_ctx) == 336, "exec_ctx is 336 bytes without padding");
 
@@ -249,18 +244,6 @@ static void test_optimized_steady_state_hits(void **state)
     object_pool_destroy(o, p);
 }
 
-static int setup_naive(void **state)
-{
-    *state = (void *)&object_pool_naive;
-    return 0;
-}
-
-static int setup_optimized(void **state)
-{
-    *state = (void *)&object_pool_optimized;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,9 +260,7 @@ int main(void)
         cmocka_unit_test(test_optimized_policy),
         cmocka_unit_test(test_optimized_steady_state_hits),
     };
-    int failed = 0;
-    failed += cmocka_run_group_tests_name("object_pool naive", tests, setup_naive, NULL);
-    failed += cmocka_run_group_tests_name("object_pool optimized", tests, setup_optimized, NULL);
+    int failed = PBT_RUN_BOTH("object_pool", tests, &object_pool_naive, &object_pool_optimized);
     failed += cmocka_run_group_tests_name("object_pool reuse policy", policy, NULL, NULL);
     return failed != 0;
 }

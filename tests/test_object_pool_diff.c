@@ -24,18 +24,13 @@
  * On a mismatch the test prints the sequence number, capacity and operation
  * index, then fails.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "pairbench/object_pool.h"
+#include "pb_test.h"
 
 #define N_SEQUENCES 5000
 #define CAP_MAX     64
@@ -44,50 +39,39 @@
 static const object_pool_ops *const A = &object_pool_naive;      /* oracle */
 static const object_pool_ops *const B = &object_pool_optimized;
 
-typedef struct rng { uint64_t s; } rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(rng *r, uint64_t bound)
-{
-    return (uint64_t)(((unsigned __int128)rng_next(r) * bound) >> 64);
-}
-
 typedef struct totals {
     unsigned long long acquires, releases, hits, dirty_reuses, checks;
 } totals;
 
+#define SEED_OF(seq) (0x0b1ec7ULL * 1000003ULL + (seq))
+
+/* Reports a mismatch (the test fails once every sequence has run); 1. */
 static int fail_at(unsigned seq, size_t cap, int op, const char *what)
 {
-    fprintf(stderr, "object_pool_diff: sequence %u (capacity %zu), op %d: %s\n",
-            seq, cap, op, what);
+    pbt_where w = { .test = "object_pool_diff", .seed = SEED_OF(seq), .seq = seq,
+                    .step = op < 0 ? 0 : (size_t)op, .op = op < 0 ? "end" : NULL };
+    pbt_report(&w, "capacity %zu: %s", cap, what);
     return 1;
 }
 
 /* Random task-run writes, identical into *a and *b. */
-static void scribble(rng *r, exec_ctx *a, exec_ctx *b)
+static void scribble(pbt_rng *r, exec_ctx *a, exec_ctx *b)
 {
-    unsigned n = (unsigned)rng_below(r, 6);
+    unsigned n = (unsigned)pbt_below(r, 6);
     for (unsigned k = 0; k < n; k++) {
-        size_t off = (size_t)rng_below(r, sizeof(exec_ctx));
-        size_t len = 1 + (size_t)rng_below(r, 40);
+        size_t off = (size_t)pbt_below(r, sizeof(exec_ctx));
+        size_t len = 1 + (size_t)pbt_below(r, 40);
         if (off + len > sizeof(exec_ctx))
             len = sizeof(exec_ctx) - off;
-        unsigned char byte = (unsigned char)rng_next(r);
-        if (rng_below(r, 4) == 0)
-            byte = (unsigned char)(1 + rng_below(r, 255));     /* never zero */
+        unsigned char byte = (unsigned char)pbt_next(r);
+        if (pbt_below(r, 4) == 0)
+            byte = (unsigned char)(1 + pbt_below(r, 255));     /* never zero */
         memset((unsigned char *)a + off, byte, len);
         memset((unsigned char *)b + off, byte, len);
     }
-    if (rng_below(r, 3) == 0) {                                /* typical fill */
-        a->task_id = b->task_id = rng_next(r);
-        a->n_tags = b->n_tags = (uint32_t)rng_below(r, EXEC_CTX_TAGS_MAX + 1);
+    if (pbt_below(r, 3) == 0) {                                /* typical fill */
+        a->task_id = b->task_id = pbt_next(r);
+        a->n_tags = b->n_tags = (uint32_t)pbt_below(r, EXEC_CTX_TAGS_MAX + 1);
         snprintf(a->name, sizeof a->name, "task-%llu", (unsigned long long)a->task_id);
         memcpy(b->name, a->name, sizeof a->name);
     }
@@ -95,11 +79,11 @@ static void scribble(rng *r, exec_ctx *a, exec_ctx *b)
 
 static int run_sequence(unsigned seq, totals *t)
 {
-    rng r = { 0x0b1ec7ULL * 1000003ULL + seq };
-    size_t cap = seq < 65 ? seq : (size_t)rng_below(&r, CAP_MAX + 1);
-    int n_ops = (int)rng_below(&r, OPS_MAX + 1);
-    unsigned p_acq = 20 + (unsigned)rng_below(&r, 61);       /* percent */
-    int bursty = rng_below(&r, 3) == 0;
+    pbt_rng r = { SEED_OF(seq) };
+    size_t cap = seq < 65 ? seq : (size_t)pbt_below(&r, CAP_MAX + 1);
+    int n_ops = (int)pbt_below(&r, OPS_MAX + 1);
+    unsigned p_acq = 20 + (unsigned)pbt_below(&r, 61);       /* percent */
+    int bursty = pbt_below(&r, 3) == 0;
 
     object_pool *pa = object_pool_create(A, cap);
     object_pool *pb = object_pool_create(B, cap);
@@ -116,12 +100,12 @@ static int run_sequence(unsigned seq, totals *t)
         if (bursty) {
             if (burst_left == 0) {
                 burst_dir = !burst_dir;
-                burst_left = 1 + (int)rng_below(&r, 2 * CAP_MAX);
+                burst_left = 1 + (int)pbt_below(&r, 2 * CAP_MAX);
             }
             burst_left--;
             acquire = burst_dir;
         } else {
-            acquire = rng_below(&r, 100) < p_acq;
+            acquire = pbt_below(&r, 100) < p_acq;
         }
         if (held == 0)
             acquire = 1;
@@ -151,7 +135,7 @@ static int run_sequence(unsigned seq, totals *t)
             held++;
             scribble(&r, a, b);
         } else {
-            size_t i = (size_t)rng_below(&r, held);
+            size_t i = (size_t)pbt_below(&r, held);
             object_pool_release(A, pa, ha[i]);
             object_pool_release(B, pb, hb[i]);
             held--;
@@ -161,7 +145,7 @@ static int run_sequence(unsigned seq, totals *t)
             if (m_idle < cap)
                 m_idle++;
         }
-        if (rng_below(&r, 50) == 0) {
+        if (pbt_below(&r, 50) == 0) {
             object_pool_release(A, pa, NULL);
             object_pool_release(B, pb, NULL);
         }

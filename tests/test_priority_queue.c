@@ -3,17 +3,12 @@
  * same test list is run as one cmocka group per ops table (the group setup
  * puts the ops table in the test state).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/priority_queue.h"
+#include "pb_test.h"
 
 /* ---- allocation failure injection ------------------------------------------
  * Where glibc is the allocator and no sanitizer owns malloc, this file
@@ -80,11 +75,6 @@ static task make_task(const char *id, int k)
     return t;
 }
 
-static void id_of(char *buf, size_t size, int i)
-{
-    snprintf(buf, size, "task-%06d", i);
-}
-
 static void assert_task_equal(const task *a, const task *b)
 {
     assert_string_equal(a->id, b->id);
@@ -136,15 +126,6 @@ static void drain_expect(const priority_queue_ops *o, priority_queue *q,
     }
     assert_int_equal(priority_queue_size(o, q), 0);
     assert_int_equal(priority_queue_dequeue(o, q, NULL, NULL), PQ_ENOENT);
-}
-
-/* splitmix64 for shuffles. */
-static uint64_t next_rand(uint64_t *s)
-{
-    uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
 }
 
 /* ---- tests ---------------------------------------------------------------- */
@@ -250,7 +231,7 @@ static void test_lowest_number_first(void **state)
     const int32_t prios[] = { 5, 3, 9, 0, 3, 7, 1, 5, 0, 9, 8, 2, 6, 4, 1, 2, 8, 6, 7, 4 };
     char id[32];
     for (int i = 0; i < 20; i++) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         enq_ok(o, q, id, i, prios[i]);
     }
     for (int32_t p = 0; p <= 9; p++) {
@@ -258,7 +239,7 @@ static void test_lowest_number_first(void **state)
         for (int i = 0; i < 20; i++) {
             if (prios[i] != p)
                 continue;
-            id_of(id, sizeof id, i);
+            pbt_make_id(id, sizeof id, "task-", i);
             deq_expect(o, q, id, i, p);
             first = 0;
         }
@@ -449,22 +430,17 @@ static void test_many_priorities(void **state)
     enum { P = 1000, PER = 3 };
     static int32_t prio_of[P * PER];
     int order[P * PER];
-    uint64_t rs = 42;
+    pbt_rng rs = { 42 };
     for (int i = 0; i < P * PER; i++)
         order[i] = i;
-    for (int i = P * PER - 1; i > 0; i--) {
-        int j = (int)(next_rand(&rs) % (uint64_t)(i + 1));
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-    }
+    pbt_shuffle_int(order, P * PER, &rs);
     /* Task i has priority (i / PER) * 37 - 5000; enqueued in shuffled order,
      * so within a priority the arrival order is the order in `order`. */
     char id[32];
     for (int k = 0; k < P * PER; k++) {
         int i = order[k];
         prio_of[i] = (int32_t)(i / PER) * 37 - 5000;
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         enq_ok(o, q, id, i, prio_of[i]);
     }
     int32_t prev_p = INT32_MIN;
@@ -494,16 +470,16 @@ static void test_large_queue(void **state)
     priority_queue *q = priority_queue_create(o);
     enum { N = 5000 };
     static int32_t prio_of[N];
-    uint64_t rs = 7;
+    pbt_rng rs = { 7 };
     char id[32];
     for (int i = 0; i < N; i++) {
-        prio_of[i] = (int32_t)(next_rand(&rs) % 10);
-        id_of(id, sizeof id, i);
+        prio_of[i] = (int32_t)(pbt_next(&rs) % 10);
+        pbt_make_id(id, sizeof id, "task-", i);
         enq_ok(o, q, id, i, prio_of[i]);
     }
     assert_int_equal(priority_queue_size(o, q), N);
     for (int i = 0; i < N; i += 13) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         assert_int_equal(priority_queue_contains(o, q, id), 1);
     }
     int32_t prev_p = -1;
@@ -551,17 +527,17 @@ static void test_interleaved_against_model(void **state)
     static int queued[IDS];
     int n = 0;
     long arrivals = 0;
-    uint64_t rs = 99;
+    pbt_rng rs = { 99 };
     char id[32];
     memset(queued, 0, sizeof queued);
     for (int op = 0; op < OPS; op++) {
         int phase = (op / 2500) % 2;          /* 0: grow, 1: shrink */
-        uint64_t r = next_rand(&rs) % 100;
+        uint64_t r = pbt_next(&rs) % 100;
         int32_t span = (op / 5000) % 2 ? 5 : 100000;
         if (r < (phase == 0 ? 55u : 25u)) {
-            int i = (int)(next_rand(&rs) % IDS);
-            int32_t p = (int32_t)(next_rand(&rs) % (uint64_t)span) - span / 3;
-            id_of(id, sizeof id, i);
+            int i = (int)(pbt_next(&rs) % IDS);
+            int32_t p = (int32_t)(pbt_next(&rs) % (uint64_t)span) - span / 3;
+            pbt_make_id(id, sizeof id, "task-", i);
             task t = make_task(id, i);
             int rc = priority_queue_enqueue(o, q, &t, p);
             if (queued[i]) {
@@ -590,8 +566,8 @@ static void test_interleaved_against_model(void **state)
                 m[f] = m[--n];
             }
         } else if (r < 95) {
-            int i = (int)(next_rand(&rs) % IDS);
-            id_of(id, sizeof id, i);
+            int i = (int)(pbt_next(&rs) % IDS);
+            pbt_make_id(id, sizeof id, "task-", i);
             int rc = priority_queue_remove(o, q, id);
             if (!queued[i]) {
                 assert_int_equal(rc, PQ_ENOENT);
@@ -620,7 +596,7 @@ static void test_interleaved_against_model(void **state)
         assert_int_equal(priority_queue_size(o, q), (size_t)n);
     }
     for (int i = 0; i < IDS; i++) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         assert_int_equal(priority_queue_contains(o, q, id), queued[i]);
     }
     priority_queue_destroy(o, q);   /* with tasks still queued */
@@ -636,7 +612,7 @@ static void test_drain_and_refill(void **state)
     for (int round = 0; round < 4; round++) {
         int n = 100 << round;
         for (int i = 0; i < n; i++) {
-            id_of(id, sizeof id, i);
+            pbt_make_id(id, sizeof id, "task-", i);
             enq_ok(o, q, id, i, (int32_t)(n - i) / 50);   /* decreasing priorities */
         }
         int32_t prev = INT32_MIN;
@@ -665,7 +641,7 @@ static void assert_same_as_model(const priority_queue_ops *o, priority_queue *q,
     char id[32];
     assert_int_equal(priority_queue_size(o, q), (size_t)n);
     for (int i = 0; i < n; i++) {
-        id_of(id, sizeof id, m[i].id);
+        pbt_make_id(id, sizeof id, "task-", m[i].id);
         assert_int_equal(priority_queue_contains(o, q, id), 1);
     }
     task got;
@@ -676,7 +652,7 @@ static void assert_same_as_model(const priority_queue_ops *o, priority_queue *q,
         return;
     }
     assert_int_equal(priority_queue_peek(o, q, &got, &p), PQ_OK);
-    id_of(id, sizeof id, m[f].id);
+    pbt_make_id(id, sizeof id, "task-", m[f].id);
     assert_string_equal(got.id, id);
     assert_int_equal(p, m[f].prio);
 }
@@ -710,7 +686,7 @@ static void test_enomem_leaves_queue_unchanged(void **state)
     for (int i = 0; i < N; i++) {
         /* Few distinct priorities, and a new one every fifth task. */
         int32_t prio = i % 5 == 0 ? 100 + i : i % 7;
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         task t = make_task(id, i);
         for (long k = 0;; k++) {
             fail_after(k);
@@ -737,7 +713,7 @@ static void test_enomem_leaves_queue_unchanged(void **state)
                 int rc = priority_queue_dequeue(o, q, &got, &p);
                 fail_never();
                 if (rc == PQ_OK) {
-                    id_of(id, sizeof id, m[f].id);
+                    pbt_make_id(id, sizeof id, "task-", m[f].id);
                     assert_string_equal(got.id, id);
                     assert_int_equal(p, m[f].prio);
                     break;
@@ -751,7 +727,7 @@ static void test_enomem_leaves_queue_unchanged(void **state)
         }
         if (i % 11 == 10) {        /* remove one, with every allocation failing */
             int victim = (i * 7) % n;
-            id_of(id, sizeof id, m[victim].id);
+            pbt_make_id(id, sizeof id, "task-", m[victim].id);
             fail_after(0);
             int rc = priority_queue_remove(o, q, id);
             fail_never();
@@ -773,7 +749,7 @@ static void test_enomem_leaves_queue_unchanged(void **state)
         if (rc == PQ_ENOMEM)
             rc = priority_queue_dequeue(o, q, &got, &p);
         assert_int_equal(rc, PQ_OK);
-        id_of(id, sizeof id, m[f].id);
+        pbt_make_id(id, sizeof id, "task-", m[f].id);
         assert_string_equal(got.id, id);
         assert_int_equal(p, m[f].prio);
         m[f] = m[--n];
@@ -784,18 +760,6 @@ static void test_enomem_leaves_queue_unchanged(void **state)
 }
 
 /* ---- runner ----------------------------------------------------------------- */
-
-static int setup_naive(void **state)
-{
-    *state = (void *)&priority_queue_naive;
-    return 0;
-}
-
-static int setup_optimized(void **state)
-{
-    *state = (void *)&priority_queue_optimized;
-    return 0;
-}
 
 int main(void)
 {
@@ -817,8 +781,5 @@ int main(void)
         cmocka_unit_test(test_drain_and_refill),
         cmocka_unit_test(test_enomem_leaves_queue_unchanged),
     };
-    int failed = 0;
-    failed += cmocka_run_group_tests_name("priority_queue naive", tests, setup_naive, NULL);
-    failed += cmocka_run_group_tests_name("priority_queue optimized", tests, setup_optimized, NULL);
-    return failed != 0;
+    return PBT_RUN_BOTH("priority_queue", tests, &priority_queue_naive, &priority_queue_optimized) != 0;
 }

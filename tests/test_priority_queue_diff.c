@@ -21,17 +21,13 @@
  * On a mismatch the test prints the sequence's seed, number, operation index
  * and what differed, then fails.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/priority_queue.h"
+#include "pb_test.h"
+#include "pb_test_task.h"
 
 /* Sequences per priority pattern: 10,001 in all. The patterns with many
  * distinct priorities get fewer, as the oracle sorts every distinct
@@ -47,26 +43,9 @@ enum prio_pattern { PP_FEW, PP_MANY, PP_EQUAL, PP_INCREASING, PP_DECREASING, PP_
 static const char *const prio_name[PP_COUNT] = {
     "few (0..9)", "many (0..100000)", "all equal", "increasing", "decreasing" };
 
-enum id_pattern { ID_SEQUENTIAL, ID_RANDOM, ID_CLUSTERED, ID_COUNT };
+enum id_pattern { ID_SEQUENTIAL = PBT_ID_SEQUENTIAL, ID_RANDOM = PBT_ID_RANDOM,
+                  ID_CLUSTERED = PBT_ID_CLUSTERED, ID_COUNT = PBT_ID_PATTERNS };
 static const char *const id_name[ID_COUNT] = { "sequential", "random", "clustered" };
-
-/* ---- deterministic PRNG (splitmix64) ------------------------------------- */
-
-typedef struct rng { uint64_t s; } rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n > 0 (the modulo bias is irrelevant here). */
-static size_t rng_below(rng *r, size_t n)
-{
-    return (size_t)(rng_next(r) % n);
-}
 
 /* ---- sequence context and mismatch reporting ----------------------------- */
 
@@ -78,11 +57,8 @@ typedef struct record {
 } record;
 
 typedef struct ctx {
-    rng         r;
-    uint64_t    seed;
-    unsigned    seq;
-    size_t      op_index;
-    const char *op_name;
+    pbt_rng     r;
+    pbt_where   at;         /* seed, seq, step, op: what a mismatch prints */
     const char *op_id;
     int         prio_pattern, id_pattern;
     size_t      target;
@@ -101,81 +77,38 @@ typedef struct ctx {
     unsigned long long ops_done, drained;
 } ctx;
 
-static void mismatch(const ctx *c, const char *fmt, ...)
+/* What a mismatch prints besides seed, seq, step and op. */
+static void describe(const void *arg, char *buf, size_t size)
 {
-    va_list ap;
-    fprintf(stderr, "priority_queue_diff MISMATCH: priorities=%s ids=%s seed=0x%016llx "
-                    "seq=%u target=%zu op_index=%zu op=%s id=\"%s\"\n  ",
-            prio_name[c->prio_pattern], id_name[c->id_pattern],
-            (unsigned long long)c->seed, c->seq, c->target, c->op_index,
-            c->op_name ? c->op_name : "-", c->op_id ? c->op_id : "(null)");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fail_msg("naive and optimized differ (see the line above)");
-}
-
-/* NULL when equal, else the name of the first differing field. */
-static const char *task_diff(const task *x, const task *y)
-{
-    if (strncmp(x->id, y->id, TASK_ID_MAX) != 0)
-        return "id";
-    if (x->status != y->status)
-        return "status";
-    if (x->priority != y->priority)
-        return "priority";
-    if (x->created_at_ms != y->created_at_ms)
-        return "created_at_ms";
-    if (x->updated_at_ms != y->updated_at_ms)
-        return "updated_at_ms";
-    if (x->attempts != y->attempts)
-        return "attempts";
-    return NULL;
+    const ctx *c = arg;
+    snprintf(buf, size, "priorities=%s ids=%s target=%zu id=\"%s\"",
+             prio_name[c->prio_pattern], id_name[c->id_pattern], c->target,
+             c->op_id ? c->op_id : "(null)");
 }
 
 static void check_rc(const ctx *c, int ra, int rb)
 {
     if (ra != rb)
-        mismatch(c, "return code: naive %d, optimized %d", ra, rb);
+        pbt_mismatch(&c->at, "return code: naive %d, optimized %d", ra, rb);
 }
 
 static void check_size(const ctx *c)
 {
     size_t na = priority_queue_size(A, c->a), nb = priority_queue_size(B, c->b);
     if (na != nb)
-        mismatch(c, "size: naive %zu, optimized %zu", na, nb);
+        pbt_mismatch(&c->at, "size: naive %zu, optimized %zu", na, nb);
     if (na != c->n_live)
-        mismatch(c, "size %zu, but the test tracked %zu queued ids", na, c->n_live);
+        pbt_mismatch(&c->at, "size %zu, but the test tracked %zu queued ids", na, c->n_live);
 }
 
 /* ---- ids, priorities and tasks ------------------------------------------------ */
-
-static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /* A new id of the sequence's pattern into buf (TASK_ID_MAX bytes). It may
  * equal a queued one (short random ids, clustered ranges): then the oracle
  * says EEXIST and so must the other. */
 static void fresh_id(ctx *c, char *buf)
 {
-    switch (c->id_pattern) {
-    case ID_SEQUENTIAL:
-        snprintf(buf, TASK_ID_MAX, "task-%06llu", (unsigned long long)c->next_serial++);
-        break;
-    case ID_RANDOM: {
-        size_t len = rng_below(&c->r, 4) == 0 ? 1 + rng_below(&c->r, 3)
-                                              : 1 + rng_below(&c->r, TASK_ID_MAX - 1);
-        for (size_t i = 0; i < len; i++)
-            buf[i] = alnum[rng_below(&c->r, sizeof alnum - 1)];
-        buf[len] = '\0';
-        break;
-    }
-    default:
-        snprintf(buf, TASK_ID_MAX, "tenant-%02u/queue-%02u/job-%07u",
-                 (unsigned)rng_below(&c->r, 3), (unsigned)rng_below(&c->r, 4),
-                 (unsigned)rng_below(&c->r, 4 * c->target + 64));
-        break;
-    }
+    pbt_fresh_id(c->id_pattern, &c->r, &c->next_serial, c->target, buf, TASK_ID_MAX);
 }
 
 /* The next priority of the sequence's pattern. Monotone patterns repeat a
@@ -184,22 +117,22 @@ static int32_t next_priority(ctx *c)
 {
     switch (c->prio_pattern) {
     case PP_FEW:
-        return (int32_t)rng_below(&c->r, 10);
+        return (int32_t)pbt_mod(&c->r, 10);
     case PP_MANY: {
-        size_t r = rng_below(&c->r, 200);
+        size_t r = pbt_mod(&c->r, 200);
         if (r == 0)
             return INT32_MIN;
         if (r == 1)
             return INT32_MAX;
-        return (int32_t)rng_below(&c->r, 100001);
+        return (int32_t)pbt_mod(&c->r, 100001);
     }
     case PP_EQUAL:
         return c->prio_base;
     case PP_INCREASING:
-        c->prio_step += (int64_t)rng_below(&c->r, 3);
+        c->prio_step += (int64_t)pbt_mod(&c->r, 3);
         return (int32_t)(c->prio_base + c->prio_step);
     default:
-        c->prio_step += (int64_t)rng_below(&c->r, 3);
+        c->prio_step += (int64_t)pbt_mod(&c->r, 3);
         return (int32_t)(c->prio_base - c->prio_step);
     }
 }
@@ -209,13 +142,13 @@ static int32_t next_priority(ctx *c)
 static void make_task(ctx *c, task *t, const char *id, size_t rec)
 {
     for (size_t i = 0; i < sizeof t->id; i++)
-        t->id[i] = (char)rng_next(&c->r);
+        t->id[i] = (char)pbt_next(&c->r);
     memcpy(t->id, id, strlen(id) + 1);
-    t->status = (task_status)rng_below(&c->r, TASK_STATUS_COUNT + 2);   /* payload */
-    t->priority = (int32_t)(uint32_t)rng_next(&c->r);
+    t->status = (task_status)pbt_mod(&c->r, TASK_STATUS_COUNT + 2);   /* payload */
+    t->priority = (int32_t)(uint32_t)pbt_next(&c->r);
     t->created_at_ms = (int64_t)rec;
-    t->updated_at_ms = (int64_t)(rng_next(&c->r) % 100000);
-    t->attempts = (uint32_t)rng_next(&c->r);
+    t->updated_at_ms = (int64_t)(pbt_next(&c->r) % 100000);
+    t->attempts = (uint32_t)pbt_next(&c->r);
 }
 
 static size_t new_record(ctx *c, const char *id)
@@ -246,7 +179,7 @@ static void track_leave(ctx *c, size_t rec)
 {
     size_t at = c->rec[rec].live_at;
     if (at >= c->n_live || c->live[at] != rec)
-        mismatch(c, "a task left the queue that the test did not track as queued");
+        pbt_mismatch(&c->at, "a task left the queue that the test did not track as queued");
     memcpy(c->gone[c->n_gone++ % GONE_RING], c->rec[rec].id, TASK_ID_MAX);
     size_t moved = c->live[--c->n_live];
     c->live[at] = moved;
@@ -261,14 +194,14 @@ static size_t find_live(ctx *c, const char *id)
     for (size_t i = 0; i < c->n_live; i++)
         if (strcmp(c->rec[c->live[i]].id, id) == 0)
             return c->live[i];
-    mismatch(c, "removed an id the test did not track as queued");
+    pbt_mismatch(&c->at, "removed an id the test did not track as queued");
     return SIZE_MAX;
 }
 
 static const char *gone_id(ctx *c)
 {
     size_t n = c->n_gone < GONE_RING ? c->n_gone : GONE_RING;
-    return c->gone[rng_below(&c->r, n)];
+    return c->gone[pbt_mod(&c->r, n)];
 }
 
 /* An id for remove/contains: a queued one, a gone one, a new one or an
@@ -276,10 +209,10 @@ static const char *gone_id(ctx *c)
  * when picked from the queued ones, else SIZE_MAX. */
 static const char *pick_id(ctx *c, char *buf, size_t *rec)
 {
-    size_t r = rng_below(&c->r, 100);
+    size_t r = pbt_mod(&c->r, 100);
     *rec = SIZE_MAX;
     if (r < 70 && c->n_live > 0) {
-        *rec = c->live[rng_below(&c->r, c->n_live)];
+        *rec = c->live[pbt_mod(&c->r, c->n_live)];
         memcpy(buf, c->rec[*rec].id, TASK_ID_MAX);
         return buf;
     }
@@ -291,7 +224,7 @@ static const char *pick_id(ctx *c, char *buf, size_t *rec)
         fresh_id(c, buf);
         return buf;
     }
-    switch (rng_below(&c->r, 3)) {
+    switch (pbt_mod(&c->r, 3)) {
     case 0:  return NULL;
     case 1:  return "";
     default: return c->id40;
@@ -310,20 +243,20 @@ static void op_enqueue(ctx *c)
     char id[TASK_ID_MAX];
     task t, *tp = &t;
     int invalid = 0;
-    size_t r = rng_below(&c->r, 100);
+    size_t r = pbt_mod(&c->r, 100);
     if (r < 80 || c->n_live == 0) {
-        c->op_name = "enqueue(fresh)";
+        c->at.op = "enqueue(fresh)";
         fresh_id(c, id);
     } else if (r < 88) {
-        c->op_name = "enqueue(duplicate)";
-        memcpy(id, c->rec[c->live[rng_below(&c->r, c->n_live)]].id, TASK_ID_MAX);
+        c->at.op = "enqueue(duplicate)";
+        memcpy(id, c->rec[c->live[pbt_mod(&c->r, c->n_live)]].id, TASK_ID_MAX);
     } else if (r < 96 && c->n_gone > 0) {
-        c->op_name = "enqueue(again)";
+        c->at.op = "enqueue(again)";
         memcpy(id, gone_id(c), TASK_ID_MAX);
     } else {
-        c->op_name = "enqueue(invalid id)";
+        c->at.op = "enqueue(invalid id)";
         id[0] = '\0';
-        invalid = 1 + (int)rng_below(&c->r, 3);
+        invalid = 1 + (int)pbt_mod(&c->r, 3);
     }
     size_t rec = invalid ? SIZE_MAX : new_record(c, id);
     make_task(c, &t, id, rec);
@@ -351,25 +284,25 @@ static void op_take(ctx *c, int peek)
     task ta, tb, blank;
     int32_t pa = 0x5a5a5a5a, pb = 0x5a5a5a5a;
     memset(&blank, 0xc3, sizeof blank);
-    size_t r = rng_below(&c->r, 10);
+    size_t r = pbt_mod(&c->r, 10);
     int want_task = r != 0 && r != 1, want_prio = r != 0 && r != 2;
     size_t leaving = SIZE_MAX;
     c->op_id = NULL;
     if (!peek && !want_task && c->n_live > 0) {
-        c->op_name = "peek before dequeue(NULL task)";
+        c->at.op = "peek before dequeue(NULL task)";
         ta = blank;
         tb = blank;
         int ra = priority_queue_peek(A, c->a, &ta, NULL);
         int rb = priority_queue_peek(B, c->b, &tb, NULL);
         check_rc(c, ra, rb);
-        const char *f = ra == PQ_OK ? task_diff(&ta, &tb) : "return code";
+        const char *f = ra == PQ_OK ? pbt_task_diff(&ta, &tb) : "return code";
         if (f != NULL)
-            mismatch(c, "peek: %d, tasks differ in %s", ra, f);
+            pbt_mismatch(&c->at, "peek: %d, tasks differ in %s", ra, f);
         leaving = (size_t)ta.created_at_ms;
     }
     ta = blank;
     tb = blank;
-    c->op_name = peek ? "peek" : "dequeue";
+    c->at.op = peek ? "peek" : "dequeue";
     int ra, rb;
     if (peek) {
         ra = priority_queue_peek(A, c->a, want_task ? &ta : NULL, want_prio ? &pa : NULL);
@@ -381,38 +314,38 @@ static void op_take(ctx *c, int peek)
     check_rc(c, ra, rb);
     if (ra != PQ_OK) {
         if (ra != PQ_ENOENT)
-            mismatch(c, "%s returned %d", c->op_name, ra);
+            pbt_mismatch(&c->at, "%s returned %d", c->at.op, ra);
         if (c->n_live != 0)
-            mismatch(c, "%s: ENOENT with %zu queued", c->op_name, c->n_live);
+            pbt_mismatch(&c->at, "%s: ENOENT with %zu queued", c->at.op, c->n_live);
         if (memcmp(&ta, &blank, sizeof blank) != 0 || memcmp(&tb, &blank, sizeof blank) != 0 ||
             pa != 0x5a5a5a5a || pb != 0x5a5a5a5a)
-            mismatch(c, "%s: an output was written on error", c->op_name);
+            pbt_mismatch(&c->at, "%s: an output was written on error", c->at.op);
         return;
     }
     if (c->n_live == 0)
-        mismatch(c, "%s succeeded on a queue the test tracked as empty", c->op_name);
+        pbt_mismatch(&c->at, "%s succeeded on a queue the test tracked as empty", c->at.op);
     if (want_prio && pa != pb)
-        mismatch(c, "%s: priority naive %d, optimized %d", c->op_name, (int)pa, (int)pb);
+        pbt_mismatch(&c->at, "%s: priority naive %d, optimized %d", c->at.op, (int)pa, (int)pb);
     if (want_task) {
-        const char *f = task_diff(&ta, &tb);
+        const char *f = pbt_task_diff(&ta, &tb);
         if (f != NULL)
-            mismatch(c, "%s: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
-                     c->op_name, f, ta.id, tb.id);
+            pbt_mismatch(&c->at, "%s: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
+                         c->at.op, f, ta.id, tb.id);
         leaving = (size_t)ta.created_at_ms;
     } else if (memcmp(&ta, &blank, sizeof blank) != 0 || memcmp(&tb, &blank, sizeof blank) != 0) {
-        mismatch(c, "%s: wrote a task through a NULL output?", c->op_name);
+        pbt_mismatch(&c->at, "%s: wrote a task through a NULL output?", c->at.op);
     }
     if (!want_prio && (pa != 0x5a5a5a5a || pb != 0x5a5a5a5a))
-        mismatch(c, "%s: wrote a priority through a NULL output?", c->op_name);
+        pbt_mismatch(&c->at, "%s: wrote a priority through a NULL output?", c->at.op);
     if (peek)
         return;
     if (leaving >= c->n_rec)
-        mismatch(c, "dequeue: the task's record number %zu is unknown", leaving);
+        pbt_mismatch(&c->at, "dequeue: the task's record number %zu is unknown", leaving);
     int ca = priority_queue_contains(A, c->a, c->rec[leaving].id);
     int cb = priority_queue_contains(B, c->b, c->rec[leaving].id);
     if (ca != 0 || cb != 0)
-        mismatch(c, "dequeued \"%s\" is still contained: naive %d, optimized %d",
-                 c->rec[leaving].id, ca, cb);
+        pbt_mismatch(&c->at, "dequeued \"%s\" is still contained: naive %d, optimized %d",
+                     c->rec[leaving].id, ca, cb);
     track_leave(c, leaving);
 }
 
@@ -421,13 +354,13 @@ static void op_remove(ctx *c)
     char buf[TASK_ID_MAX];
     size_t rec;
     const char *id = pick_id(c, buf, &rec);
-    c->op_name = rec != SIZE_MAX ? "remove(queued)" : "remove";
+    c->at.op = rec != SIZE_MAX ? "remove(queued)" : "remove";
     c->op_id = shown_id(c, id);
     int ra = priority_queue_remove(A, c->a, id);
     int rb = priority_queue_remove(B, c->b, id);
     check_rc(c, ra, rb);
     if (rec != SIZE_MAX && ra != PQ_OK)
-        mismatch(c, "remove of a queued id returned %d", ra);
+        pbt_mismatch(&c->at, "remove of a queued id returned %d", ra);
     if (ra == PQ_OK)
         track_leave(c, rec != SIZE_MAX ? rec : find_live(c, id));
 }
@@ -437,20 +370,20 @@ static void op_contains(ctx *c)
     char buf[TASK_ID_MAX];
     size_t rec;
     const char *id = pick_id(c, buf, &rec);
-    c->op_name = "contains";
+    c->at.op = "contains";
     c->op_id = shown_id(c, id);
     int ra = priority_queue_contains(A, c->a, id);
     int rb = priority_queue_contains(B, c->b, id);
     if (ra != rb)
-        mismatch(c, "contains: naive %d, optimized %d", ra, rb);
+        pbt_mismatch(&c->at, "contains: naive %d, optimized %d", ra, rb);
     if (rec != SIZE_MAX && ra != 1)
-        mismatch(c, "contains of a queued id returned %d", ra);
+        pbt_mismatch(&c->at, "contains of a queued id returned %d", ra);
 }
 
 /* Dequeues both queues to the end, comparing every task and priority. */
 static void drain_and_compare(ctx *c)
 {
-    c->op_name = "final drain";
+    c->at.op = "final drain";
     c->op_id = NULL;
     size_t n = c->n_live;
     for (size_t i = 0; i < n; i++) {
@@ -459,20 +392,20 @@ static void drain_and_compare(ctx *c)
         int ra = priority_queue_dequeue(A, c->a, &ta, &pa);
         int rb = priority_queue_dequeue(B, c->b, &tb, &pb);
         if (ra != PQ_OK || rb != PQ_OK)
-            mismatch(c, "drain %zu of %zu: naive %d, optimized %d", i, n, ra, rb);
-        const char *f = task_diff(&ta, &tb);
+            pbt_mismatch(&c->at, "drain %zu of %zu: naive %d, optimized %d", i, n, ra, rb);
+        const char *f = pbt_task_diff(&ta, &tb);
         if (f != NULL)
-            mismatch(c, "drain %zu of %zu: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
-                     i, n, f, ta.id, tb.id);
+            pbt_mismatch(&c->at, "drain %zu of %zu: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
+                         i, n, f, ta.id, tb.id);
         if (pa != pb)
-            mismatch(c, "drain %zu of %zu: priority naive %d, optimized %d", i, n, (int)pa, (int)pb);
+            pbt_mismatch(&c->at, "drain %zu of %zu: priority naive %d, optimized %d", i, n, (int)pa, (int)pb);
         track_leave(c, (size_t)ta.created_at_ms);
     }
     check_size(c);
     int ra = priority_queue_dequeue(A, c->a, NULL, NULL);
     int rb = priority_queue_dequeue(B, c->b, NULL, NULL);
     if (ra != PQ_ENOENT || rb != PQ_ENOENT)
-        mismatch(c, "dequeue after the drain: naive %d, optimized %d", ra, rb);
+        pbt_mismatch(&c->at, "dequeue after the drain: naive %d, optimized %d", ra, rb);
     c->drained += n;
 }
 
@@ -494,30 +427,27 @@ static size_t target_size(ctx *c, unsigned i)
     case 4: return SIZE_MAX_TARGET;
     default: break;
     }
-    size_t k = rng_below(&c->r, 21) / 2;
-    size_t lo = ((size_t)1 << k) - 1, hi = ((size_t)2 << k) - 1;
-    if (hi > SIZE_MAX_TARGET + 1)
-        hi = SIZE_MAX_TARGET + 1;
-    return lo + rng_below(&c->r, hi - lo);
+    size_t k = pbt_mod(&c->r, 21) / 2;
+    return pbt_octave_size(&c->r, k, SIZE_MAX_TARGET);
 }
 
 static void run_sequence(ctx *c, int prio_pattern, unsigned i)
 {
-    c->seed = (UINT64_C(0x9a1e5eed00000000) + (uint64_t)prio_pattern * UINT64_C(0x100000000)) ^ i;
-    c->r.s = c->seed;
-    c->seq = i;
+    c->at.seed = (UINT64_C(0x9a1e5eed00000000) + (uint64_t)prio_pattern * UINT64_C(0x100000000)) ^ i;
+    c->r.s = c->at.seed;
+    c->at.seq = i;
     c->prio_pattern = prio_pattern;
     c->id_pattern = (int)(i % ID_COUNT);
-    c->op_name = "create";
+    c->at.op = "create";
     c->op_id = NULL;
-    c->op_index = 0;
+    c->at.step = 0;
     c->target = target_size(c, i);
     c->n_rec = 0;
     c->n_live = 0;
     c->n_gone = 0;
-    c->next_serial = rng_below(&c->r, 1000);
+    c->next_serial = pbt_mod(&c->r, 1000);
     c->prio_step = 0;
-    switch (rng_below(&c->r, 4)) {
+    switch (pbt_mod(&c->r, 4)) {
     case 0:  c->prio_base = 0; break;
     case 1:  c->prio_base = -1000; break;
     case 2:  c->prio_base = prio_pattern == PP_INCREASING ? INT32_MAX - 20000 : INT32_MAX; break;
@@ -529,24 +459,24 @@ static void run_sequence(ctx *c, int prio_pattern, unsigned i)
      * then drain to a low goal (dequeues and removals dominate) and churn
      * there. */
     size_t goal = c->target;
-    int drains = rng_below(&c->r, 3) != 0;
-    size_t low_goal = rng_below(&c->r, c->target / 4 + 1);
+    int drains = pbt_mod(&c->r, 3) != 0;
+    size_t low_goal = pbt_mod(&c->r, c->target / 4 + 1);
     size_t drain_at = 17 * c->target / 10;
-    size_t n_ops = drain_at + (drains ? c->target : 0) + 24 + rng_below(&c->r, 40);
+    size_t n_ops = drain_at + (drains ? c->target : 0) + 24 + pbt_mod(&c->r, 40);
     c->a = priority_queue_create(A);
     c->b = priority_queue_create(B);
     assert_non_null(c->a);
     assert_non_null(c->b);
 
-    for (c->op_index = 0; c->op_index < n_ops; c->op_index++) {
-        if (drains && c->op_index == drain_at)
+    for (c->at.step = 0; c->at.step < n_ops; c->at.step++) {
+        if (drains && c->at.step == drain_at)
             goal = low_goal;
         /*                         enq deq remove peek contains (rest: size) */
         static const size_t mix[3][5] = { { 84,  5,  3, 3,  3 },   /* grow  */
                                           { 34, 26, 16, 8, 10 },   /* churn */
                                           {  8, 30, 48, 4,  6 } }; /* drain */
         int phase = c->n_live < goal ? 0 : c->n_live <= goal + goal / 8 + 2 ? 1 : 2;
-        size_t r = rng_below(&c->r, 100);
+        size_t r = pbt_mod(&c->r, 100);
         size_t p_enq = mix[phase][0];
         size_t p_deq = p_enq + mix[phase][1];
         size_t p_rem = p_deq + mix[phase][2];
@@ -563,7 +493,7 @@ static void run_sequence(ctx *c, int prio_pattern, unsigned i)
         else if (r < p_cont)
             op_contains(c);
         else {
-            c->op_name = "size";
+            c->at.op = "size";
             check_size(c);
         }
         c->ops_done++;
@@ -580,6 +510,7 @@ static void run_pattern(int prio_pattern)
 {
     ctx *c = calloc(1, sizeof *c);
     assert_non_null(c);
+    c->at = (pbt_where){ .test = "priority_queue_diff", .describe = describe, .arg = c };
     c->id40 = malloc(TASK_ID_MAX);
     assert_non_null(c->id40);
     memset(c->id40, 'y', TASK_ID_MAX);

@@ -3,17 +3,12 @@
  * same test list is run as one cmocka group per ops table (the group setup
  * puts the ops table in the test state).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/state_history.h"
+#include "pb_test.h"
 
 _Static_assert(sizeof(app_state) == 72, "app_state is 72 bytes without padding");
 _Static_assert(offsetof(app_state_update, label) + APP_STATE_LABEL_MAX == sizeof(app_state_update),
@@ -632,18 +627,6 @@ static void test_huge_cap(void **state)
 
 /* ---- runner ----------------------------------------------------------------- */
 
-static int setup_naive(void **state)
-{
-    *state = (void *)&state_history_naive;
-    return 0;
-}
-
-static int setup_optimized(void **state)
-{
-    *state = (void *)&state_history_optimized;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -664,8 +647,5 @@ int main(void)
         cmocka_unit_test(test_large_cap),
         cmocka_unit_test(test_huge_cap),
     };
-    int failed = 0;
-    failed += cmocka_run_group_tests_name("state_history naive", tests, setup_naive, NULL);
-    failed += cmocka_run_group_tests_name("state_history optimized", tests, setup_optimized, NULL);
-    return failed != 0;
+    return PBT_RUN_BOTH("state_history", tests, &state_history_naive, &state_history_optimized) != 0;
 }

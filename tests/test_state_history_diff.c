@@ -33,18 +33,13 @@
  * On a mismatch the test prints the sequence's seed, number, cap, operation
  * index and what differed, then fails.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "pairbench/state_history.h"
+#include "pb_test.h"
 
 #define N_SEQUENCES       10000
 #define CAP_MAX           2000
@@ -52,24 +47,6 @@
 
 static const state_history_ops *const A = &state_history_naive;      /* oracle */
 static const state_history_ops *const B = &state_history_optimized;
-
-/* ---- deterministic PRNG (splitmix64) ------------------------------------- */
-
-typedef struct rng { uint64_t s; } rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n > 0 (the modulo bias is irrelevant here). */
-static size_t rng_below(rng *r, size_t n)
-{
-    return (size_t)(rng_next(r) % n);
-}
 
 /* ---- sequence context and mismatch reporting ----------------------------- */
 
@@ -83,13 +60,10 @@ typedef struct walk {
 } walk;
 
 typedef struct ctx {
-    rng         r;
-    uint64_t    seed;
-    unsigned    seq;
+    pbt_rng     r;
+    pbt_where   at;         /* seed, seq, step, op: what a mismatch prints */
     size_t      cap;
     size_t      n_ops;
-    size_t      op_index;
-    const char *op_name;
 
     state_history *a, *b;
     walk        wa, wb;
@@ -101,18 +75,11 @@ typedef struct ctx {
     unsigned long long full_checks, wraps_seen;
 } ctx;
 
-static void mismatch(const ctx *c, const char *fmt, ...)
+/* What a mismatch prints besides seed, seq, step and op. */
+static void describe(const void *arg, char *buf, size_t size)
 {
-    va_list ap;
-    fprintf(stderr, "state_history_diff MISMATCH: seed=0x%016llx seq=%u cap=%zu "
-                    "op_index=%zu/%zu op=%s\n  ",
-            (unsigned long long)c->seed, c->seq, c->cap, c->op_index, c->n_ops,
-            c->op_name ? c->op_name : "-");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fail_msg("naive and optimized differ (see the line above)");
+    const ctx *c = arg;
+    snprintf(buf, size, "cap=%zu n_ops=%zu", c->cap, c->n_ops);
 }
 
 /* NULL when equal, else the name of the first differing field. */
@@ -142,7 +109,7 @@ static const char *state_diff(const app_state *x, const app_state *y)
 static void check_rc(const ctx *c, int ra, int rb)
 {
     if (ra != rb)
-        mismatch(c, "return code: naive %d, optimized %d", ra, rb);
+        pbt_mismatch(&c->at, "return code: naive %d, optimized %d", ra, rb);
 }
 
 /* A stored label has a NUL and only zeros after it. */
@@ -150,10 +117,10 @@ static void check_label(const ctx *c, const char *what, const app_state *s)
 {
     const char *nul = memchr(s->label, '\0', APP_STATE_LABEL_MAX);
     if (nul == NULL)
-        mismatch(c, "%s: label without a NUL", what);
+        pbt_mismatch(&c->at, "%s: label without a NUL", what);
     for (const char *p = nul; p < s->label + APP_STATE_LABEL_MAX; p++)
         if (*p != '\0')
-            mismatch(c, "%s: non-zero label byte after the NUL", what);
+            pbt_mismatch(&c->at, "%s: non-zero label byte after the NUL", what);
 }
 
 /* ---- history() ------------------------------------------------------------- */
@@ -181,19 +148,19 @@ static size_t cmp_walk(ctx *c, size_t stop_at)
     size_t na = state_history_visit(A, c->a, record, &c->wa);
     size_t nb = state_history_visit(B, c->b, record, &c->wb);
     if (c->wa.overflow || c->wb.overflow)
-        mismatch(c, "history(): more than cap=%zu states visited", c->cap);
+        pbt_mismatch(&c->at, "history(): more than cap=%zu states visited", c->cap);
     if (na != nb)
-        mismatch(c, "history(stop %zu): naive returned %zu, optimized %zu", stop_at, na, nb);
+        pbt_mismatch(&c->at, "history(stop %zu): naive returned %zu, optimized %zu", stop_at, na, nb);
     if (c->wa.n != na || c->wb.n != nb)
-        mismatch(c, "history(stop %zu): returned %zu/%zu but visited %zu/%zu",
-                 stop_at, na, nb, c->wa.n, c->wb.n);
+        pbt_mismatch(&c->at, "history(stop %zu): returned %zu/%zu but visited %zu/%zu",
+                     stop_at, na, nb, c->wa.n, c->wb.n);
     for (size_t i = 0; i < na; i++) {
         if (c->wa.indices[i] != i || c->wb.indices[i] != i)
-            mismatch(c, "history(): call %zu got index %zu (naive), %zu (optimized)",
-                     i, c->wa.indices[i], c->wb.indices[i]);
+            pbt_mismatch(&c->at, "history(): call %zu got index %zu (naive), %zu (optimized)",
+                         i, c->wa.indices[i], c->wb.indices[i]);
         const char *f = state_diff(&c->wa.states[i], &c->wb.states[i]);
         if (f != NULL)
-            mismatch(c, "history(): state %zu differs in %s", i, f);
+            pbt_mismatch(&c->at, "history(): state %zu differs in %s", i, f);
     }
     c->walks++;
     return na;
@@ -205,7 +172,7 @@ static void cmp_len(ctx *c)
 {
     size_t na = state_history_len(A, c->a), nb = state_history_len(B, c->b);
     if (na != nb)
-        mismatch(c, "history_len: naive %zu, optimized %zu", na, nb);
+        pbt_mismatch(&c->at, "history_len: naive %zu, optimized %zu", na, nb);
 }
 
 static void cmp_current(ctx *c, app_state *out)
@@ -217,7 +184,7 @@ static void cmp_current(ctx *c, app_state *out)
     state_history_current(B, c->b, &cb);
     const char *f = state_diff(&ca, &cb);
     if (f != NULL)
-        mismatch(c, "current: differs in %s", f);
+        pbt_mismatch(&c->at, "current: differs in %s", f);
     check_label(c, "current", &ca);
     if (out != NULL)
         *out = ca;
@@ -235,9 +202,9 @@ static void cmp_at(ctx *c, size_t i)
     if (ra == SH_OK) {
         const char *f = state_diff(&ga, &gb);
         if (f != NULL)
-            mismatch(c, "history_at(%zu): differs in %s", i, f);
+            pbt_mismatch(&c->at, "history_at(%zu): differs in %s", i, f);
     } else if (memcmp(&ga, &blank, sizeof blank) != 0 || memcmp(&gb, &blank, sizeof blank) != 0) {
-        mismatch(c, "history_at(%zu): *out written on error %d", i, ra);
+        pbt_mismatch(&c->at, "history_at(%zu): *out written on error %d", i, ra);
     }
     c->reads_at++;
 }
@@ -250,26 +217,26 @@ static void check_state(ctx *c)
     cmp_len(c);
     size_t want = c->updates_ok < c->cap ? c->updates_ok : c->cap;
     if (len != want)
-        mismatch(c, "history_len %zu, but min(updates %zu, cap) is %zu", len, c->updates_ok, want);
+        pbt_mismatch(&c->at, "history_len %zu, but min(updates %zu, cap) is %zu", len, c->updates_ok, want);
     app_state cur;
     cmp_current(c, &cur);
 
     if (cmp_walk(c, SIZE_MAX) != len)
-        mismatch(c, "history() visited fewer than history_len = %zu states", len);
+        pbt_mismatch(&c->at, "history() visited fewer than history_len = %zu states", len);
     for (size_t i = 0; i < len; i++) {
         app_state ga, gb;
         if (state_history_at(A, c->a, i, &ga) != SH_OK || state_history_at(B, c->b, i, &gb) != SH_OK)
-            mismatch(c, "history_at(%zu) failed inside history_len %zu", i, len);
+            pbt_mismatch(&c->at, "history_at(%zu) failed inside history_len %zu", i, len);
         const char *f = state_diff(&ga, &gb);
         if (f == NULL)
             f = state_diff(&ga, &c->wa.states[i]);
         if (f != NULL)
-            mismatch(c, "history_at(%zu) and history() differ in %s", i, f);
+            pbt_mismatch(&c->at, "history_at(%zu) and history() differ in %s", i, f);
         check_label(c, "history", &ga);
         int64_t next = i + 1 < len ? c->wa.states[i + 1].version : cur.version;
         if ((uint64_t)next != (uint64_t)ga.version + 1u)
-            mismatch(c, "version of state %zu is %lld, the next one %lld",
-                     i, (long long)ga.version, (long long)next);
+            pbt_mismatch(&c->at, "version of state %zu is %lld, the next one %lld",
+                         i, (long long)ga.version, (long long)next);
     }
     cmp_at(c, len);
     c->full_checks++;
@@ -282,48 +249,48 @@ static void check_state(ctx *c)
 static void random_label(ctx *c, char *dst, int invalid)
 {
     for (size_t i = 0; i < APP_STATE_LABEL_MAX; i++)
-        dst[i] = (char)(1 + rng_below(&c->r, 255));
+        dst[i] = (char)(1 + pbt_mod(&c->r, 255));
     if (invalid)
         return;
-    size_t r = rng_below(&c->r, 10);
+    size_t r = pbt_mod(&c->r, 10);
     size_t len = r == 0 ? 0 : r == 1 ? APP_STATE_LABEL_MAX - 1
-                                     : 1 + rng_below(&c->r, APP_STATE_LABEL_MAX - 2);
+                                     : 1 + pbt_mod(&c->r, APP_STATE_LABEL_MAX - 2);
     dst[len] = '\0';
 }
 
 static unsigned random_mask(ctx *c)
 {
-    size_t r = rng_below(&c->r, 100);
+    size_t r = pbt_mod(&c->r, 100);
     if (r < 45)
-        return (unsigned)rng_next(&c->r) & APP_STATE_UPDATE_ALL;
+        return (unsigned)pbt_next(&c->r) & APP_STATE_UPDATE_ALL;
     if (r < 65)
-        return 1u << rng_below(&c->r, 7);
+        return 1u << pbt_mod(&c->r, 7);
     if (r < 73)
         return 0;
     if (r < 90)
         return APP_STATE_UPDATE_ALL;
     if (r < 96)
-        return ((unsigned)rng_next(&c->r) & APP_STATE_UPDATE_ALL) | (1u << (7 + rng_below(&c->r, 25)));
-    return (unsigned)rng_next(&c->r);
+        return ((unsigned)pbt_next(&c->r) & APP_STATE_UPDATE_ALL) | (1u << (7 + pbt_mod(&c->r, 25)));
+    return (unsigned)pbt_next(&c->r);
 }
 
 static void op_update(ctx *c)
 {
     app_state_update *u = c->u;
     u->fields = random_mask(c);
-    u->active = (uint32_t)rng_below(&c->r, 64);
-    u->queued = (uint32_t)rng_below(&c->r, 1000);
-    u->completed = (uint32_t)rng_next(&c->r);
-    u->failed = (uint32_t)rng_below(&c->r, 100);
-    u->rejected = (uint32_t)rng_next(&c->r);
-    u->mode = (int32_t)(uint32_t)rng_next(&c->r);
-    random_label(c, u->label, rng_below(&c->r, 12) == 0);
-    if (rng_below(&c->r, 50) == 0)
-        c->clock = (int64_t)rng_next(&c->r);
+    u->active = (uint32_t)pbt_mod(&c->r, 64);
+    u->queued = (uint32_t)pbt_mod(&c->r, 1000);
+    u->completed = (uint32_t)pbt_next(&c->r);
+    u->failed = (uint32_t)pbt_mod(&c->r, 100);
+    u->rejected = (uint32_t)pbt_next(&c->r);
+    u->mode = (int32_t)(uint32_t)pbt_next(&c->r);
+    random_label(c, u->label, pbt_mod(&c->r, 12) == 0);
+    if (pbt_mod(&c->r, 50) == 0)
+        c->clock = (int64_t)pbt_next(&c->r);
     else
-        c->clock = (int64_t)((uint64_t)c->clock + rng_below(&c->r, 1000));
-    const app_state_update *arg = rng_below(&c->r, 100) == 0 ? NULL : u;
-    c->op_name = arg == NULL ? "update(NULL)" : "update";
+        c->clock = (int64_t)((uint64_t)c->clock + pbt_mod(&c->r, 1000));
+    const app_state_update *arg = pbt_mod(&c->r, 100) == 0 ? NULL : u;
+    c->at.op = arg == NULL ? "update(NULL)" : "update";
 
     app_state before;
     state_history_current(A, c->a, &before);
@@ -342,38 +309,38 @@ static void op_update(ctx *c)
     size_t len = state_history_len(A, c->a);
     app_state last;
     if (len == 0 || state_history_at(A, c->a, len - 1, &last) != SH_OK)
-        mismatch(c, "update succeeded but the history is empty");
+        pbt_mismatch(&c->at, "update succeeded but the history is empty");
     const char *f = state_diff(&last, &before);
     if (f != NULL)
-        mismatch(c, "the newest previous state differs from the old current in %s", f);
+        pbt_mismatch(&c->at, "the newest previous state differs from the old current in %s", f);
 }
 
 static void op_walk(ctx *c)
 {
     size_t len = state_history_len(A, c->a);
-    size_t r = rng_below(&c->r, 3);
-    size_t stop = r == 0 ? SIZE_MAX : r == 1 ? rng_below(&c->r, len + 2) : rng_below(&c->r, 4);
-    c->op_name = "history";
+    size_t r = pbt_mod(&c->r, 3);
+    size_t stop = r == 0 ? SIZE_MAX : r == 1 ? pbt_mod(&c->r, len + 2) : pbt_mod(&c->r, 4);
+    c->at.op = "history";
     size_t n = cmp_walk(c, stop);
     size_t want = stop < len ? stop + 1 : len;
     if (n != want)
-        mismatch(c, "history(stop %zu) visited %zu of %zu states", stop, n, len);
+        pbt_mismatch(&c->at, "history(stop %zu) visited %zu of %zu states", stop, n, len);
 }
 
 static void op_at(ctx *c)
 {
     size_t len = state_history_len(A, c->a);
-    size_t r = rng_below(&c->r, 100);
+    size_t r = pbt_mod(&c->r, 100);
     size_t i;
     if (r < 75)
-        i = len > 0 ? rng_below(&c->r, len) : 0;
+        i = len > 0 ? pbt_mod(&c->r, len) : 0;
     else if (r < 90)
-        i = len + rng_below(&c->r, 2);
+        i = len + pbt_mod(&c->r, 2);
     else if (r < 95)
-        i = SIZE_MAX - rng_below(&c->r, 2);
+        i = SIZE_MAX - pbt_mod(&c->r, 2);
     else
-        i = (size_t)rng_next(&c->r);
-    c->op_name = "history_at";
+        i = (size_t)pbt_next(&c->r);
+    c->at.op = "history_at";
     cmp_at(c, i);
 }
 
@@ -386,33 +353,33 @@ static size_t pick_cap(ctx *c, unsigned i)
     static const size_t fixed[] = { 1, 2, 100, CAP_MAX, 64, 65, 1, CAP_MAX, 100, 2 };
     if (i < sizeof fixed / sizeof *fixed)
         return fixed[i];
-    size_t k = rng_below(&c->r, 11);
+    size_t k = pbt_mod(&c->r, 11);
     size_t lo = (size_t)1 << k, hi = (size_t)2 << k;
     if (hi > CAP_MAX + 1)
         hi = CAP_MAX + 1;
-    return lo + rng_below(&c->r, hi - lo);
+    return lo + pbt_mod(&c->r, hi - lo);
 }
 
 static void random_initial(ctx *c, app_state *s)
 {
-    size_t r = rng_below(&c->r, 20);
-    s->version = r == 0 ? INT64_MAX - (int64_t)rng_below(&c->r, 4 * c->cap + 64)
-               : r == 1 ? (int64_t)rng_next(&c->r)
-                        : (int64_t)rng_below(&c->r, 1000);
-    s->last_updated_ms = (int64_t)rng_next(&c->r);
-    s->active = (uint32_t)rng_next(&c->r);
-    s->queued = (uint32_t)rng_next(&c->r);
-    s->completed = (uint32_t)rng_next(&c->r);
-    s->failed = (uint32_t)rng_next(&c->r);
-    s->rejected = (uint32_t)rng_next(&c->r);
-    s->mode = (int32_t)(uint32_t)rng_next(&c->r);
+    size_t r = pbt_mod(&c->r, 20);
+    s->version = r == 0 ? INT64_MAX - (int64_t)pbt_mod(&c->r, 4 * c->cap + 64)
+               : r == 1 ? (int64_t)pbt_next(&c->r)
+                        : (int64_t)pbt_mod(&c->r, 1000);
+    s->last_updated_ms = (int64_t)pbt_next(&c->r);
+    s->active = (uint32_t)pbt_next(&c->r);
+    s->queued = (uint32_t)pbt_next(&c->r);
+    s->completed = (uint32_t)pbt_next(&c->r);
+    s->failed = (uint32_t)pbt_next(&c->r);
+    s->rejected = (uint32_t)pbt_next(&c->r);
+    s->mode = (int32_t)(uint32_t)pbt_next(&c->r);
     random_label(c, s->label, 0);
 }
 
 /* Both implementations refuse the same invalid creates. */
 static void try_invalid_creates(ctx *c, const app_state *init)
 {
-    c->op_name = "create(invalid)";
+    c->at.op = "create(invalid)";
     app_state *bad = malloc(sizeof *bad);   /* label last: ASan sees overreads */
     assert_non_null(bad);
     *bad = *init;
@@ -423,28 +390,28 @@ static void try_invalid_creates(ctx *c, const app_state *init)
                              state_history_create(B, bad, c->cap) };
     for (int i = 0; i < 3; i++)
         if (pa[i] != NULL || pb[i] != NULL)
-            mismatch(c, "invalid create %d returned a history", i);
+            pbt_mismatch(&c->at, "invalid create %d returned a history", i);
     free(bad);
 }
 
 static void run_sequence(ctx *c, unsigned i)
 {
-    c->seed = UINT64_C(0x5747e4157000d1ff) ^ ((uint64_t)i * UINT64_C(0x100000001b3));
-    c->r.s = c->seed;
-    c->seq = i;
-    c->op_name = "create";
-    c->op_index = 0;
+    c->at.seed = UINT64_C(0x5747e4157000d1ff) ^ ((uint64_t)i * UINT64_C(0x100000001b3));
+    c->r.s = c->at.seed;
+    c->at.seq = i;
+    c->at.op = "create";
+    c->at.step = 0;
     c->cap = pick_cap(c, i);
-    c->n_ops = rng_below(&c->r, 4) == 0 ? rng_below(&c->r, c->cap + 9)
-                                        : c->cap + rng_below(&c->r, 2 * c->cap + 25);
-    c->clock = (int64_t)rng_below(&c->r, INT64_C(1) << 42);
+    c->n_ops = pbt_mod(&c->r, 4) == 0 ? pbt_mod(&c->r, c->cap + 9)
+                                        : c->cap + pbt_mod(&c->r, 2 * c->cap + 25);
+    c->clock = (int64_t)pbt_mod(&c->r, INT64_C(1) << 42);
     c->updates_ok = 0;
 
     app_state init;
     random_initial(c, &init);
-    if (rng_below(&c->r, 10) == 0)
+    if (pbt_mod(&c->r, 10) == 0)
         try_invalid_creates(c, &init);
-    c->op_name = "create";
+    c->at.op = "create";
     c->a = state_history_create(A, &init, c->cap);
     c->b = state_history_create(B, &init, c->cap);
     assert_non_null(c->a);
@@ -453,15 +420,15 @@ static void run_sequence(ctx *c, unsigned i)
     check_state(c);
 
     size_t check_every = c->cap / 8 > 1 ? c->cap / 8 : 1;
-    for (c->op_index = 0; c->op_index < c->n_ops; c->op_index++) {
-        size_t r = rng_below(&c->r, 100);
+    for (c->at.step = 0; c->at.step < c->n_ops; c->at.step++) {
+        size_t r = pbt_mod(&c->r, 100);
         if (r < 65) {
             op_update(c);
         } else if (r < 73) {
-            c->op_name = "current";
+            c->at.op = "current";
             cmp_current(c, NULL);
         } else if (r < 78) {
-            c->op_name = "history_len";
+            c->at.op = "history_len";
             cmp_len(c);
         } else if (r < 92) {
             op_at(c);
@@ -469,10 +436,10 @@ static void run_sequence(ctx *c, unsigned i)
             op_walk(c);
         }
         c->ops_done++;
-        if (state_history_len(A, c->a) <= FULL_CHECK_BELOW || c->op_index % check_every == 0)
+        if (state_history_len(A, c->a) <= FULL_CHECK_BELOW || c->at.step % check_every == 0)
             check_state(c);
     }
-    c->op_name = "end of sequence";
+    c->at.op = "end of sequence";
     check_state(c);
 
     state_history_destroy(A, c->a);
@@ -484,6 +451,7 @@ static void test_diff_random_sequences(void **state)
     (void)state;
     ctx *c = calloc(1, sizeof *c);
     assert_non_null(c);
+    c->at = (pbt_where){ .test = "state_history_diff", .describe = describe, .arg = c };
     c->u = malloc(sizeof *c->u);
     c->wa.states = malloc(CAP_MAX * sizeof *c->wa.states);
     c->wb.states = malloc(CAP_MAX * sizeof *c->wb.states);

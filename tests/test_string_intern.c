@@ -3,17 +3,12 @@
  * cmocka group per ops table; the group setup puts the ops table in the
  * test state), plus the optimized store's canonical-pointer property.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/string_intern.h"
+#include "pb_test.h"
 
 static const string_intern_ops *ops_of(void **state)
 {
@@ -200,18 +195,6 @@ static void test_optimized_canonical_pointers(void **state)
     msg_store_destroy(o, s);
 }
 
-static int setup_naive(void **state)
-{
-    *state = (void *)&string_intern_naive;
-    return 0;
-}
-
-static int setup_optimized(void **state)
-{
-    *state = (void *)&string_intern_optimized;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,9 +209,7 @@ int main(void)
     const struct CMUnitTest canonical[] = {
         cmocka_unit_test(test_optimized_canonical_pointers),
     };
-    int failed = 0;
-    failed += cmocka_run_group_tests_name("string_intern naive", tests, setup_naive, NULL);
-    failed += cmocka_run_group_tests_name("string_intern optimized", tests, setup_optimized, NULL);
+    int failed = PBT_RUN_BOTH("string_intern", tests, &string_intern_naive, &string_intern_optimized);
     failed += cmocka_run_group_tests_name("string_intern canonical pointers", canonical, NULL, NULL);
     return failed != 0;
 }

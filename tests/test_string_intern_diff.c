@@ -21,18 +21,13 @@
  * message is read back from both. Two read-back pointers being equal is not
  * compared (it differs by design).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "pairbench/string_intern.h"
+#include "pb_test.h"
 
 #define N_SEQUENCES 3000
 #define VOCAB_MAX   40
@@ -41,21 +36,6 @@
 
 static const string_intern_ops *const A = &string_intern_naive;      /* oracle */
 static const string_intern_ops *const B = &string_intern_optimized;
-
-typedef struct rng { uint64_t s; } rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(rng *r, uint64_t bound)
-{
-    return (uint64_t)(((unsigned __int128)rng_next(r) * bound) >> 64);
-}
 
 typedef struct model_msg {
     char   *queue;             /* the test's own copies */
@@ -83,17 +63,17 @@ static char *dup_str(const char *s)
 
 /* A new vocabulary name: a base name, a near-duplicate of an earlier one,
  * the empty string, or a long name. Written into buf. */
-static void make_name(rng *r, ctx *c, char *buf)
+static void make_name(pbt_rng *r, ctx *c, char *buf)
 {
-    uint64_t k = rng_below(r, 100);
+    uint64_t k = pbt_below(r, 100);
     if (c->n_vocab > 0 && k < 45) {
-        const char *src = c->vocab[rng_below(r, c->n_vocab)];
+        const char *src = c->vocab[pbt_below(r, c->n_vocab)];
         size_t len = strlen(src);
         strcpy(buf, src);
-        switch (rng_below(r, 6)) {
-        case 0: if (len > 0) buf[rng_below(r, len)] = '\0'; break;         /* prefix */
-        case 1: buf[len] = (char)('0' + rng_below(r, 10)); buf[len + 1] = '\0'; break;
-        case 2: if (len > 0) buf[rng_below(r, len)] ^= (char)(1 + rng_below(r, 7)); break;
+        switch (pbt_below(r, 6)) {
+        case 0: if (len > 0) buf[pbt_below(r, len)] = '\0'; break;         /* prefix */
+        case 1: buf[len] = (char)('0' + pbt_below(r, 10)); buf[len + 1] = '\0'; break;
+        case 2: if (len > 0) buf[pbt_below(r, len)] ^= (char)(1 + pbt_below(r, 7)); break;
         case 3: if (len > 0 && buf[0] >= 'a' && buf[0] <= 'z') buf[0] = (char)(buf[0] - 32); break;
         case 4: buf[len] = ' '; buf[len + 1] = '\0'; break;
         default: buf[len] = '\t'; buf[len + 1] = '\0'; break;
@@ -101,27 +81,32 @@ static void make_name(rng *r, ctx *c, char *buf)
     } else if (k < 50) {
         buf[0] = '\0';
     } else if (k < 53) {
-        size_t len = 1000 + (size_t)rng_below(r, NAME_MAX_LEN - 1000);
+        size_t len = 1000 + (size_t)pbt_below(r, NAME_MAX_LEN - 1000);
         for (size_t i = 0; i < len; i++)
-            buf[i] = (char)('a' + rng_below(r, 3));
+            buf[i] = (char)('a' + pbt_below(r, 3));
         buf[len] = '\0';
     } else if (k < 75) {
-        sprintf(buf, "queue-%u", (unsigned)rng_below(r, 30));
+        sprintf(buf, "queue-%u", (unsigned)pbt_below(r, 30));
     } else {
-        sprintf(buf, "task-%04u", (unsigned)rng_below(r, 200));
+        sprintf(buf, "task-%04u", (unsigned)pbt_below(r, 200));
     }
 }
 
 /* A vocabulary name, skewed towards the first ones (a few hot queues). */
-static const char *pick(rng *r, ctx *c)
+static const char *pick(pbt_rng *r, ctx *c)
 {
-    uint64_t a = rng_below(r, c->n_vocab), b = rng_below(r, c->n_vocab);
+    uint64_t a = pbt_below(r, c->n_vocab), b = pbt_below(r, c->n_vocab);
     return c->vocab[a < b ? a : b];
 }
 
+#define SEED_OF(seq) (0x5717e7ULL * 7919ULL + (seq))
+
+/* Reports a mismatch and counts it (the test fails at the end); 1. */
 static int mismatch(unsigned seq, int op, const char *what, ctx *c)
 {
-    fprintf(stderr, "string_intern_diff: sequence %u, op %d: %s\n", seq, op, what);
+    pbt_where w = { .test = "string_intern_diff", .seed = SEED_OF(seq), .seq = seq,
+                    .step = op < 0 ? 0 : (size_t)op, .op = op < 0 ? "end" : NULL };
+    pbt_report(&w, "%s", what);
     c->fails++;
     return 1;
 }
@@ -154,8 +139,8 @@ static int check_get(ctx *c, msg_store *sa, msg_store *sb, size_t i)
 
 static int run_sequence(ctx *c, unsigned seq)
 {
-    rng r = { 0x5717e7ULL * 7919ULL + seq };
-    size_t n_vocab = 1 + (size_t)rng_below(&r, VOCAB_MAX);
+    pbt_rng r = { SEED_OF(seq) };
+    size_t n_vocab = 1 + (size_t)pbt_below(&r, VOCAB_MAX);
     c->n_vocab = 0;                 /* make_name derives from the names so far */
     while (c->n_vocab < n_vocab) {
         make_name(&r, c, c->scratch_q);
@@ -165,21 +150,21 @@ static int run_sequence(ctx *c, unsigned seq)
     msg_store *sa = msg_store_create(A), *sb = msg_store_create(B);
     assert_non_null(sa);
     assert_non_null(sb);
-    int n_ops = (int)rng_below(&r, OPS_MAX + 1), bad = 0;
+    int n_ops = (int)pbt_below(&r, OPS_MAX + 1), bad = 0;
 
     for (int op = 0; op < n_ops && !bad; op++) {
-        uint64_t k = rng_below(&r, 100);
+        uint64_t k = pbt_below(&r, 100);
         if (k < 45) {                                           /* add */
-            int null_q = rng_below(&r, 60) == 0, null_t = rng_below(&r, 60) == 0;
-            if (rng_below(&r, 15) == 0)
+            int null_q = pbt_below(&r, 60) == 0, null_t = pbt_below(&r, 60) == 0;
+            if (pbt_below(&r, 15) == 0)
                 make_name(&r, c, c->scratch_q);
             else
                 strcpy(c->scratch_q, pick(&r, c));
-            if (rng_below(&r, 15) == 0)
+            if (pbt_below(&r, 15) == 0)
                 make_name(&r, c, c->scratch_t);
             else
                 strcpy(c->scratch_t, pick(&r, c));
-            int32_t kind = (int32_t)rng_next(&r);
+            int32_t kind = (int32_t)pbt_next(&r);
             const char *q = null_q ? NULL : c->scratch_q, *t = null_t ? NULL : c->scratch_t;
             size_t ia = msg_store_add(A, sa, q, t, kind);
             size_t ib = msg_store_add(B, sb, q, t, kind);
@@ -199,14 +184,14 @@ static int run_sequence(ctx *c, unsigned seq)
             memset(c->scratch_t, 'Y', 64);
             c->scratch_q[64] = c->scratch_t[64] = '\0';
         } else if (k < 60) {                                    /* get */
-            size_t i = (size_t)rng_below(&r, c->n + 3);
-            if (rng_below(&r, 20) == 0)
-                i = SIZE_MAX - (size_t)rng_below(&r, 3);
+            size_t i = (size_t)pbt_below(&r, c->n + 3);
+            if (pbt_below(&r, 20) == 0)
+                i = SIZE_MAX - (size_t)pbt_below(&r, 3);
             if (check_get(c, sa, sb, i))
                 bad = mismatch(seq, op, "get differs", c);
         } else if (k < 85) {                                    /* compare */
-            size_t i = (size_t)rng_below(&r, c->n + 2), j = (size_t)rng_below(&r, c->n + 2);
-            if (rng_below(&r, 4) == 0 && c->n > 0)
+            size_t i = (size_t)pbt_below(&r, c->n + 2), j = (size_t)pbt_below(&r, c->n + 2);
+            if (pbt_below(&r, 4) == 0 && c->n > 0)
                 j = i < c->n ? i : j;
             int wq = -1, wt = -1;
             if (i < c->n && j < c->n) {
@@ -220,9 +205,9 @@ static int run_sequence(ctx *c, unsigned seq)
                 bad = mismatch(seq, op, "same_task differs", c);
         } else if (k < 97) {                                    /* count_for_queue */
             const char *q;
-            uint64_t w = rng_below(&r, 10);
+            uint64_t w = pbt_below(&r, 10);
             if (w < 6 && c->n > 0)
-                q = c->msgs[rng_below(&r, c->n)].queue;
+                q = c->msgs[pbt_below(&r, c->n)].queue;
             else if (w < 8)
                 q = pick(&r, c);
             else if (w < 9) {

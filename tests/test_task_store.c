@@ -3,17 +3,12 @@
  * test list is run as one cmocka group per ops table (the group setup puts
  * the ops table in the test state).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/task_store.h"
+#include "pb_test.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -33,11 +28,6 @@ static task make_task(const char *id, task_status st, int32_t prio)
     t.updated_at_ms = 2000 + prio;
     t.attempts = (uint32_t)prio * 3u;
     return t;
-}
-
-static void id_of(char *buf, size_t size, int i)
-{
-    snprintf(buf, size, "task-%06d", i);
 }
 
 static void assert_task_equal(const task *a, const task *b)
@@ -498,7 +488,7 @@ static void test_status_listing_with_gaps(void **state)
     static const task *out[N];
     static int want[N];
     for (int i = 0; i < N; i++) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         add_ok(o, s, id, TASK_PENDING, i);
     }
     /* Pending keeps only [0, 10), [2000, 2003), [4090, 4100) and 4999;
@@ -507,7 +497,7 @@ static void test_status_listing_with_gaps(void **state)
     int n_want = 0;
     for (int i = 0; i < N; i++) {
         int keep = i < 10 || (i >= 2000 && i < 2003) || (i >= 4090 && i < 4100) || i == N - 1;
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         if (keep)
             want[n_want++] = i;
         else if (i >= 100 && i < 1000)
@@ -518,23 +508,23 @@ static void test_status_listing_with_gaps(void **state)
     for (int pass = 0; pass < 2; pass++) {
         assert_int_equal(task_store_list_by_status(o, s, TASK_PENDING, out, N), n_want);
         for (int j = 0; j < n_want; j++) {
-            id_of(id, sizeof id, want[j]);
+            pbt_make_id(id, sizeof id, "task-", want[j]);
             assert_string_equal(out[j]->id, id);
         }
         assert_int_equal(task_store_list_by_status(o, s, TASK_RUNNING, out, N), 900);
         for (int j = 0; j < 900; j++) {
-            id_of(id, sizeof id, 100 + j);
+            pbt_make_id(id, sizeof id, "task-", 100 + j);
             assert_string_equal(out[j]->id, id);
         }
         /* Second pass: the same after moving the running ones back and forth. */
         for (int i = 100; i < 1000; i++) {
-            id_of(id, sizeof id, i);
+            pbt_make_id(id, sizeof id, "task-", i);
             u.status = TASK_FAILED;
             assert_int_equal(task_store_update(o, s, id, &u), TASK_STORE_OK);
         }
         assert_int_equal(task_store_list_by_status(o, s, TASK_RUNNING, out, N), 0);
         for (int i = 100; i < 1000; i++) {
-            id_of(id, sizeof id, i);
+            pbt_make_id(id, sizeof id, "task-", i);
             u.status = TASK_RUNNING;
             assert_int_equal(task_store_update(o, s, id, &u), TASK_STORE_OK);
         }
@@ -551,12 +541,12 @@ static void test_metrics_after_mixed_operations(void **state)
     size_t want[TASK_STATUS_COUNT] = { 0 };
     /* 100 tasks, status i % 4; then remove every 3rd, move every 5th remaining to failed. */
     for (int i = 0; i < 100; i++) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         add_ok(o, s, id, (task_status)(i % 4), i);
         want[i % 4]++;
     }
     for (int i = 0; i < 100; i += 3) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         assert_int_equal(task_store_remove(o, s, id), TASK_STORE_OK);
         want[i % 4]--;
     }
@@ -564,7 +554,7 @@ static void test_metrics_after_mixed_operations(void **state)
     for (int i = 0; i < 100; i += 5) {
         if (i % 3 == 0)
             continue;
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         assert_int_equal(task_store_update(o, s, id, &u), TASK_STORE_OK);
         want[i % 4]--;
         want[TASK_FAILED]++;
@@ -583,7 +573,7 @@ static void test_list_cap_smaller_than_n(void **state)
     task_store *s = task_store_create(o);
     char id[32];
     for (int i = 0; i < 10; i++) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         add_ok(o, s, id, (task_status)(i % 2), i);
     }
     const task *out[8];
@@ -593,7 +583,7 @@ static void test_list_cap_smaller_than_n(void **state)
 
     assert_int_equal(task_store_list(o, s, out, 3), 10);
     for (int i = 0; i < 3; i++) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         assert_string_equal(out[i]->id, id);
     }
     for (int i = 3; i < 8; i++)
@@ -634,7 +624,7 @@ static void test_compaction_keeps_order(void **state)
     size_t n_st[TASK_STATUS_COUNT];
 
     for (int i = 0; i < N; i++) {
-        id_of(names[i], sizeof names[i], i);
+        pbt_make_id(names[i], sizeof names[i], "task-", i);
         add_ok(o, s, names[i], (task_status)(i % 3), i);
     }
     /* Remove from the front, keeping every 10th: many dead slots before live ones. */
@@ -648,7 +638,7 @@ static void test_compaction_keeps_order(void **state)
 
     /* Add a second batch after the survivors, then remove from the back (LIFO). */
     for (int i = N; i < 2 * N; i++) {
-        id_of(names[i], sizeof names[i], i);
+        pbt_make_id(names[i], sizeof names[i], "task-", i);
         add_ok(o, s, names[i], (task_status)(i % 3), i);
     }
     for (int i = 2 * N - 1; i >= N + N / 2; i--)
@@ -709,13 +699,13 @@ static void test_adds_after_middle_removals(void **state)
     static char names[N + MORE][16];
     size_t n = 0;
     for (int i = 0; i < N; i++) {
-        id_of(names[i], sizeof names[i], i);
+        pbt_make_id(names[i], sizeof names[i], "task-", i);
         add_ok(o, s, names[i], (task_status)(i % 2), i);
     }
     for (int i = GAP_FROM; i < GAP_TO; i++)
         assert_int_equal(task_store_remove(o, s, names[i]), TASK_STORE_OK);
     for (int i = N; i < N + MORE; i++) {
-        id_of(names[i], sizeof names[i], i);
+        pbt_make_id(names[i], sizeof names[i], "task-", i);
         add_ok(o, s, names[i], (task_status)(i % 2), i);
     }
     for (int i = 0; i < N + MORE; i++)
@@ -745,19 +735,19 @@ static void test_fifo_churn(void **state)
     enum { LIVE = 50, ROUNDS = 3000 };
     char id[32];
     for (int i = 0; i < LIVE; i++) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         add_ok(o, s, id, TASK_PENDING, i);
     }
     for (int r = 0; r < ROUNDS; r++) {
-        id_of(id, sizeof id, r);
+        pbt_make_id(id, sizeof id, "task-", r);
         assert_int_equal(task_store_remove(o, s, id), TASK_STORE_OK);
-        id_of(id, sizeof id, LIVE + r);
+        pbt_make_id(id, sizeof id, "task-", LIVE + r);
         add_ok(o, s, id, (task_status)(r % 4), r);
         if (r % 97 == 0 || r == ROUNDS - 1) {
             const task *out[LIVE];
             assert_int_equal(task_store_list(o, s, out, LIVE), LIVE);
             for (int i = 0; i < LIVE; i++) {
-                id_of(id, sizeof id, r + 1 + i);
+                pbt_make_id(id, sizeof id, "task-", r + 1 + i);
                 assert_string_equal(out[i]->id, id);
             }
             /* Task k (k >= LIVE) has status (k - LIVE) % 4, older ones pending. */
@@ -821,27 +811,27 @@ static void test_large_store(void **state)
     enum { N = 5000 };
     char id[32];
     for (int i = 0; i < N; i++) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         add_ok(o, s, id, (task_status)(i % 4), i);
     }
     assert_int_equal(task_store_count(o, s), N);
     for (int i = 0; i < N; i += 7) {
         task got, want;
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         want = make_task(id, (task_status)(i % 4), i);
         assert_int_equal(task_store_get(o, s, id, &got), TASK_STORE_OK);
         assert_task_equal(&got, &want);
     }
     /* Remove the even ones, complete every 3rd odd one. */
     for (int i = 0; i < N; i += 2) {
-        id_of(id, sizeof id, i);
+        pbt_make_id(id, sizeof id, "task-", i);
         assert_int_equal(task_store_remove(o, s, id), TASK_STORE_OK);
     }
     task_update u = { .fields = TASK_UPDATE_STATUS, .status = TASK_COMPLETED };
     size_t completed = 0;
     for (int i = 1; i < N; i += 2) {
         if (i % 3 == 0 || i % 4 == 2) {
-            id_of(id, sizeof id, i);
+            pbt_make_id(id, sizeof id, "task-", i);
             assert_int_equal(task_store_update(o, s, id, &u), TASK_STORE_OK);
         }
     }
@@ -849,7 +839,7 @@ static void test_large_store(void **state)
     assert_non_null(out);
     assert_int_equal(task_store_list(o, s, out, N), N / 2);
     for (int j = 0; j < N / 2; j++) {
-        id_of(id, sizeof id, 2 * j + 1);
+        pbt_make_id(id, sizeof id, "task-", 2 * j + 1);
         assert_string_equal(out[j]->id, id);
         if (out[j]->status == TASK_COMPLETED)
             completed++;
@@ -875,18 +865,6 @@ static void test_large_store(void **state)
 
 /* ---- runner ----------------------------------------------------------------- */
 
-static int setup_naive(void **state)
-{
-    *state = (void *)&task_store_naive;
-    return 0;
-}
-
-static int setup_optimized(void **state)
-{
-    *state = (void *)&task_store_optimized;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -910,8 +888,5 @@ int main(void)
         cmocka_unit_test(test_similar_ids),
         cmocka_unit_test(test_large_store),
     };
-    int failed = 0;
-    failed += cmocka_run_group_tests_name("task_store naive", tests, setup_naive, NULL);
-    failed += cmocka_run_group_tests_name("task_store optimized", tests, setup_optimized, NULL);
-    return failed != 0;
+    return PBT_RUN_BOTH("task_store", tests, &task_store_naive, &task_store_optimized) != 0;
 }

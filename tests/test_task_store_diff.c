@@ -22,17 +22,13 @@
  * On a mismatch the test prints the sequence's seed, number, operation index
  * and what differed, then fails.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pairbench/task_store.h"
+#include "pb_test.h"
+#include "pb_test_task.h"
 
 #define SEQS_PER_PATTERN  3334     /* x 3 patterns = 10,002 sequences */
 #define SIZE_MAX_TARGET   2000
@@ -42,35 +38,15 @@
 static const task_store_ops *const A = &task_store_naive;      /* oracle */
 static const task_store_ops *const B = &task_store_optimized;
 
-enum id_pattern { PAT_SEQUENTIAL, PAT_RANDOM, PAT_CLUSTERED, PAT_COUNT };
+enum id_pattern { PAT_SEQUENTIAL = PBT_ID_SEQUENTIAL, PAT_RANDOM = PBT_ID_RANDOM,
+                  PAT_CLUSTERED = PBT_ID_CLUSTERED, PAT_COUNT = PBT_ID_PATTERNS };
 static const char *const pattern_name[PAT_COUNT] = { "sequential", "random", "clustered" };
-
-/* ---- deterministic PRNG (splitmix64) ------------------------------------- */
-
-typedef struct rng { uint64_t s; } rng;
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n > 0 (the modulo bias is irrelevant here). */
-static size_t rng_below(rng *r, size_t n)
-{
-    return (size_t)(rng_next(r) % n);
-}
 
 /* ---- sequence context and mismatch reporting ----------------------------- */
 
 typedef struct ctx {
-    rng         r;
-    uint64_t    seed;
-    unsigned    seq;
-    size_t      op_index;
-    const char *op_name;
+    pbt_rng     r;
+    pbt_where   at;         /* seed, seq, step, op: what a mismatch prints */
     const char *op_id;
     int         pattern;
     size_t      target;
@@ -89,42 +65,18 @@ typedef struct ctx {
     unsigned long long full_checks;
 } ctx;
 
-static void mismatch(const ctx *c, const char *fmt, ...)
+/* What a mismatch prints besides seed, seq, step and op. */
+static void describe(const void *arg, char *buf, size_t size)
 {
-    va_list ap;
-    fprintf(stderr, "task_store_diff MISMATCH: pattern=%s seed=0x%016llx seq=%u target=%zu "
-                    "op_index=%zu op=%s id=\"%s\"\n  ",
-            pattern_name[c->pattern], (unsigned long long)c->seed, c->seq, c->target,
-            c->op_index, c->op_name ? c->op_name : "-", c->op_id ? c->op_id : "(null)");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fail_msg("naive and optimized differ (see the line above)");
-}
-
-/* NULL when equal, else the name of the first differing field. */
-static const char *task_diff(const task *x, const task *y)
-{
-    if (strcmp(x->id, y->id) != 0)
-        return "id";
-    if (x->status != y->status)
-        return "status";
-    if (x->priority != y->priority)
-        return "priority";
-    if (x->created_at_ms != y->created_at_ms)
-        return "created_at_ms";
-    if (x->updated_at_ms != y->updated_at_ms)
-        return "updated_at_ms";
-    if (x->attempts != y->attempts)
-        return "attempts";
-    return NULL;
+    const ctx *c = arg;
+    snprintf(buf, size, "pattern=%s target=%zu id=\"%s\"", pattern_name[c->pattern],
+             c->target, c->op_id ? c->op_id : "(null)");
 }
 
 static void check_rc(const ctx *c, int ra, int rb)
 {
     if (ra != rb)
-        mismatch(c, "return code: naive %d, optimized %d", ra, rb);
+        pbt_mismatch(&c->at, "return code: naive %d, optimized %d", ra, rb);
 }
 
 /* Compares two listings made with the same cap: returned n, the first
@@ -132,16 +84,16 @@ static void check_rc(const ctx *c, int ra, int rb)
 static void compare_listing(ctx *c, const char *what, size_t cap, size_t na, size_t nb)
 {
     if (na != nb)
-        mismatch(c, "%s (cap %zu): naive returned %zu, optimized %zu", what, cap, na, nb);
+        pbt_mismatch(&c->at, "%s (cap %zu): naive returned %zu, optimized %zu", what, cap, na, nb);
     size_t k = na < cap ? na : cap;
     for (size_t i = 0; i < k; i++) {
-        const char *f = task_diff(c->out_a[i], c->out_b[i]);
+        const char *f = pbt_task_diff(c->out_a[i], c->out_b[i]);
         if (f != NULL)
-            mismatch(c, "%s (cap %zu): entry %zu differs in %s: naive \"%s\", optimized \"%s\"",
-                     what, cap, i, f, c->out_a[i]->id, c->out_b[i]->id);
+            pbt_mismatch(&c->at, "%s (cap %zu): entry %zu differs in %s: naive \"%s\", optimized \"%s\"",
+                         what, cap, i, f, c->out_a[i]->id, c->out_b[i]->id);
     }
     if (cap < c->out_cap && (c->out_a[k] != NULL || c->out_b[k] != NULL))
-        mismatch(c, "%s (cap %zu): an entry past min(n, cap) = %zu was written", what, cap, k);
+        pbt_mismatch(&c->at, "%s (cap %zu): an entry past min(n, cap) = %zu was written", what, cap, k);
 }
 
 static void clear_out(ctx *c, size_t cap)
@@ -177,11 +129,11 @@ static void cmp_metrics(ctx *c)
     task_store_metrics(A, c->a, &ma);
     task_store_metrics(B, c->b, &mb);
     if (ma.total != mb.total)
-        mismatch(c, "metrics.total: naive %zu, optimized %zu", ma.total, mb.total);
+        pbt_mismatch(&c->at, "metrics.total: naive %zu, optimized %zu", ma.total, mb.total);
     for (int st = 0; st < TASK_STATUS_COUNT; st++)
         if (ma.by_status[st] != mb.by_status[st])
-            mismatch(c, "metrics.by_status[%d]: naive %zu, optimized %zu",
-                     st, ma.by_status[st], mb.by_status[st]);
+            pbt_mismatch(&c->at, "metrics.by_status[%d]: naive %zu, optimized %zu",
+                         st, ma.by_status[st], mb.by_status[st]);
 }
 
 /* Every observable of the two stores. O(n). */
@@ -189,57 +141,37 @@ static void check_state(ctx *c)
 {
     size_t na = task_store_count(A, c->a), nb = task_store_count(B, c->b);
     if (na != nb)
-        mismatch(c, "count: naive %zu, optimized %zu", na, nb);
+        pbt_mismatch(&c->at, "count: naive %zu, optimized %zu", na, nb);
     if (na != c->n_live)
-        mismatch(c, "count %zu, but the test tracked %zu live ids", na, c->n_live);
+        pbt_mismatch(&c->at, "count %zu, but the test tracked %zu live ids", na, c->n_live);
     size_t full = na + 1;   /* room for all, plus one slot that must stay unwritten */
     cmp_list(c, full);
     for (int st = 0; st <= TASK_STATUS_COUNT; st++)
         cmp_list_by_status(c, (task_status)st, full);
     cmp_metrics(c);
-    size_t small = rng_below(&c->r, 4);
+    size_t small = pbt_mod(&c->r, 4);
     cmp_list(c, small);
-    cmp_list_by_status(c, (task_status)rng_below(&c->r, TASK_STATUS_COUNT), small);
+    cmp_list_by_status(c, (task_status)pbt_mod(&c->r, TASK_STATUS_COUNT), small);
     c->full_checks++;
 }
 
 /* ---- ids and tasks -------------------------------------------------------- */
-
-static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /* A new id of the sequence's pattern into buf (TASK_ID_MAX bytes). It may
  * equal a stored one (short random ids, clustered ranges): then the oracle
  * says EEXIST and so must the other. */
 static void fresh_id(ctx *c, char *buf)
 {
-    switch (c->pattern) {
-    case PAT_SEQUENTIAL:
-        snprintf(buf, TASK_ID_MAX, "task-%06llu", (unsigned long long)c->next_serial++);
-        break;
-    case PAT_RANDOM: {
-        /* Lengths skewed short, so that some ids collide. */
-        size_t len = rng_below(&c->r, 4) == 0 ? 1 + rng_below(&c->r, 3)
-                                              : 1 + rng_below(&c->r, TASK_ID_MAX - 1);
-        for (size_t i = 0; i < len; i++)
-            buf[i] = alnum[rng_below(&c->r, sizeof alnum - 1)];
-        buf[len] = '\0';
-        break;
-    }
-    default:
-        snprintf(buf, TASK_ID_MAX, "tenant-%02u/queue-%02u/job-%07u",
-                 (unsigned)rng_below(&c->r, 3), (unsigned)rng_below(&c->r, 4),
-                 (unsigned)rng_below(&c->r, 4 * c->target + 64));
-        break;
-    }
+    pbt_fresh_id(c->pattern, &c->r, &c->next_serial, c->target, buf, TASK_ID_MAX);
 }
 
 static task_status random_status(ctx *c, int allow_bad)
 {
-    if (allow_bad && rng_below(&c->r, 40) == 0) {
+    if (allow_bad && pbt_mod(&c->r, 40) == 0) {
         static const int bad[] = { TASK_STATUS_COUNT, TASK_STATUS_COUNT + 1, -1, 1000 };
-        return (task_status)bad[rng_below(&c->r, 4)];
+        return (task_status)bad[pbt_mod(&c->r, 4)];
     }
-    return (task_status)rng_below(&c->r, TASK_STATUS_COUNT);
+    return (task_status)pbt_mod(&c->r, TASK_STATUS_COUNT);
 }
 
 /* A task with id and random fields; the bytes after the id's NUL are random
@@ -247,13 +179,13 @@ static task_status random_status(ctx *c, int allow_bad)
 static void random_task(ctx *c, task *t, const char *id)
 {
     for (size_t i = 0; i < sizeof t->id; i++)
-        t->id[i] = (char)rng_next(&c->r);
+        t->id[i] = (char)pbt_next(&c->r);
     memcpy(t->id, id, strlen(id) + 1);
     t->status = random_status(c, 1);
-    t->priority = (int32_t)(uint32_t)rng_next(&c->r);
-    t->created_at_ms = (int64_t)(rng_next(&c->r) >> 1) - INT64_C(0x3fffffffffffffff);
-    t->updated_at_ms = (int64_t)(rng_next(&c->r) % 100000);
-    t->attempts = (uint32_t)rng_next(&c->r);
+    t->priority = (int32_t)(uint32_t)pbt_next(&c->r);
+    t->created_at_ms = (int64_t)(pbt_next(&c->r) >> 1) - INT64_C(0x3fffffffffffffff);
+    t->updated_at_ms = (int64_t)(pbt_next(&c->r) % 100000);
+    t->attempts = (uint32_t)pbt_next(&c->r);
 }
 
 static void track_add(ctx *c, const char *id)
@@ -281,7 +213,7 @@ static void track_remove(ctx *c, const char *id)
             return;
         }
     }
-    mismatch(c, "removed an id the test did not track as live");
+    pbt_mismatch(&c->at, "removed an id the test did not track as live");
 }
 
 /* An id for remove/get/update: a stored one, an absent one, or an invalid
@@ -289,23 +221,23 @@ static void track_remove(ctx *c, const char *id)
  * *live_at to the id's place in live[] when it was picked from there. */
 static const char *pick_id(ctx *c, char *buf, size_t *live_at)
 {
-    size_t r = rng_below(&c->r, 100);
+    size_t r = pbt_mod(&c->r, 100);
     *live_at = SIZE_MAX;
     if (r < 70 && c->n_live > 0) {
-        *live_at = rng_below(&c->r, c->n_live);
+        *live_at = pbt_mod(&c->r, c->n_live);
         memcpy(buf, c->live[*live_at], TASK_ID_MAX);
         return buf;
     }
     if (r < 82 && c->n_gone > 0) {
         size_t n = c->n_gone < GONE_RING ? c->n_gone : GONE_RING;
-        memcpy(buf, c->gone[rng_below(&c->r, n)], TASK_ID_MAX);
+        memcpy(buf, c->gone[pbt_mod(&c->r, n)], TASK_ID_MAX);
         return buf;
     }
     if (r < 94) {
         fresh_id(c, buf);
         return buf;
     }
-    switch (rng_below(&c->r, 3)) {
+    switch (pbt_mod(&c->r, 3)) {
     case 0:  return NULL;
     case 1:  return "";
     default: return c->id40;
@@ -319,21 +251,21 @@ static void op_add(ctx *c)
     char id[TASK_ID_MAX];
     task t;
     int no_nul = 0;
-    size_t r = rng_below(&c->r, 100);
+    size_t r = pbt_mod(&c->r, 100);
     if (r < 80 || c->n_live == 0) {
-        c->op_name = "add(fresh)";
+        c->at.op = "add(fresh)";
         fresh_id(c, id);
     } else if (r < 88) {
-        c->op_name = "add(duplicate)";
-        memcpy(id, c->live[rng_below(&c->r, c->n_live)], TASK_ID_MAX);
+        c->at.op = "add(duplicate)";
+        memcpy(id, c->live[pbt_mod(&c->r, c->n_live)], TASK_ID_MAX);
     } else if (r < 96 && c->n_gone > 0) {
-        c->op_name = "add(re-add)";
+        c->at.op = "add(re-add)";
         size_t n = c->n_gone < GONE_RING ? c->n_gone : GONE_RING;
-        memcpy(id, c->gone[rng_below(&c->r, n)], TASK_ID_MAX);
+        memcpy(id, c->gone[pbt_mod(&c->r, n)], TASK_ID_MAX);
     } else {
-        c->op_name = "add(invalid id)";
+        c->at.op = "add(invalid id)";
         id[0] = '\0';
-        no_nul = rng_below(&c->r, 2) == 0;
+        no_nul = pbt_mod(&c->r, 2) == 0;
     }
     random_task(c, &t, id);
     if (no_nul)
@@ -354,14 +286,14 @@ static void op_remove(ctx *c, int oldest)
     size_t live_at = SIZE_MAX;
     const char *id;
     if (oldest && c->n_live > 0) {
-        size_t k = 1 + rng_below(&c->r, 4);
+        size_t k = 1 + pbt_mod(&c->r, 4);
         size_t n = task_store_list(A, c->a, c->out_a, k);
-        memcpy(buf, c->out_a[rng_below(&c->r, n < k ? n : k)]->id, TASK_ID_MAX);
+        memcpy(buf, c->out_a[pbt_mod(&c->r, n < k ? n : k)]->id, TASK_ID_MAX);
         id = buf;
-        c->op_name = "remove(oldest)";
+        c->at.op = "remove(oldest)";
     } else {
         id = pick_id(c, buf, &live_at);
-        c->op_name = "remove";
+        c->at.op = "remove";
     }
     c->op_id = id == c->id40 ? "<40 bytes, no NUL>" : id;
     int ra = task_store_remove(A, c->a, id);
@@ -384,17 +316,17 @@ static void op_get(ctx *c)
     memset(&blank, 0xc3, sizeof blank);
     ga = blank;
     gb = blank;
-    c->op_name = "get";
+    c->at.op = "get";
     c->op_id = id == c->id40 ? "<40 bytes, no NUL>" : id;
     int ra = task_store_get(A, c->a, id, &ga);
     int rb = task_store_get(B, c->b, id, &gb);
     check_rc(c, ra, rb);
     if (ra == TASK_STORE_OK) {
-        const char *f = task_diff(&ga, &gb);
+        const char *f = pbt_task_diff(&ga, &gb);
         if (f != NULL)
-            mismatch(c, "get: the copies differ in %s", f);
+            pbt_mismatch(&c->at, "get: the copies differ in %s", f);
     } else if (memcmp(&ga, &blank, sizeof blank) != 0 || memcmp(&gb, &blank, sizeof blank) != 0) {
-        mismatch(c, "get: *out written on error %d", ra);
+        pbt_mismatch(&c->at, "get: *out written on error %d", ra);
     }
 }
 
@@ -405,20 +337,20 @@ static void op_update(ctx *c)
     const char *id = pick_id(c, buf, &live_at);
     task_update u;
     memset(&u, 0, sizeof u);
-    size_t r = rng_below(&c->r, 100);
+    size_t r = pbt_mod(&c->r, 100);
     if (r < 45)
         u.fields = TASK_UPDATE_STATUS;                       /* the common transition */
     else if (r < 90)
-        u.fields = (unsigned)rng_below(&c->r, TASK_UPDATE_ALL + 1);
+        u.fields = (unsigned)pbt_mod(&c->r, TASK_UPDATE_ALL + 1);
     else if (r < 95)
-        u.fields = (unsigned)rng_below(&c->r, TASK_UPDATE_ALL + 1) | (1u << (4 + rng_below(&c->r, 28)));
+        u.fields = (unsigned)pbt_mod(&c->r, TASK_UPDATE_ALL + 1) | (1u << (4 + pbt_mod(&c->r, 28)));
     else
-        u.fields = (unsigned)rng_next(&c->r);
+        u.fields = (unsigned)pbt_next(&c->r);
     u.status = random_status(c, 1);
-    u.priority = (int32_t)(uint32_t)rng_next(&c->r);
-    u.updated_at_ms = (int64_t)(rng_next(&c->r) % 1000000);
-    u.attempts = (uint32_t)rng_below(&c->r, 10);
-    c->op_name = "update";
+    u.priority = (int32_t)(uint32_t)pbt_next(&c->r);
+    u.updated_at_ms = (int64_t)(pbt_next(&c->r) % 1000000);
+    u.attempts = (uint32_t)pbt_mod(&c->r, 10);
+    c->at.op = "update";
     c->op_id = id == c->id40 ? "<40 bytes, no NUL>" : id;
     int ra = task_store_update(A, c->a, id, &u);
     int rb = task_store_update(B, c->b, id, &u);
@@ -427,22 +359,22 @@ static void op_update(ctx *c)
 
 static void op_listing(ctx *c)
 {
-    size_t r = rng_below(&c->r, 100);
-    size_t cap = rng_below(&c->r, 2) ? rng_below(&c->r, 8) : rng_below(&c->r, c->out_cap);
+    size_t r = pbt_mod(&c->r, 100);
+    size_t cap = pbt_mod(&c->r, 2) ? pbt_mod(&c->r, 8) : pbt_mod(&c->r, c->out_cap);
     if (r < 30) {
-        c->op_name = "list";
+        c->at.op = "list";
         cmp_list(c, cap);
     } else if (r < 80) {
-        c->op_name = "list_by_status";
+        c->at.op = "list_by_status";
         cmp_list_by_status(c, random_status(c, 1), cap);
     } else if (r < 95) {
-        c->op_name = "metrics";
+        c->at.op = "metrics";
         cmp_metrics(c);
     } else {
-        c->op_name = "count";
+        c->at.op = "count";
         size_t na = task_store_count(A, c->a), nb = task_store_count(B, c->b);
         if (na != nb)
-            mismatch(c, "count: naive %zu, optimized %zu", na, nb);
+            pbt_mismatch(&c->at, "count: naive %zu, optimized %zu", na, nb);
     }
 }
 
@@ -462,36 +394,33 @@ static size_t target_size(ctx *c, unsigned i)
     case 4: return SIZE_MAX_TARGET;
     default: break;
     }
-    size_t k = rng_below(&c->r, 11);
-    size_t lo = ((size_t)1 << k) - 1, hi = ((size_t)2 << k) - 1;
-    if (hi > SIZE_MAX_TARGET + 1)
-        hi = SIZE_MAX_TARGET + 1;
-    return lo + rng_below(&c->r, hi - lo);
+    size_t k = pbt_mod(&c->r, 11);
+    return pbt_octave_size(&c->r, k, SIZE_MAX_TARGET);
 }
 
 static void run_sequence(ctx *c, int pattern, unsigned i)
 {
-    c->seed = (UINT64_C(0x7a5c0de5eed00000) + (uint64_t)pattern * UINT64_C(0x100000000)) ^ i;
-    c->r.s = c->seed;
-    c->seq = i;
+    c->at.seed = (UINT64_C(0x7a5c0de5eed00000) + (uint64_t)pattern * UINT64_C(0x100000000)) ^ i;
+    c->r.s = c->at.seed;
+    c->at.seq = i;
     c->pattern = pattern;
-    c->op_name = "create";
+    c->at.op = "create";
     c->op_id = NULL;
-    c->op_index = 0;
+    c->at.step = 0;
     c->target = target_size(c, i);
     c->n_live = 0;
     c->n_gone = 0;
-    c->next_serial = rng_below(&c->r, 1000);
+    c->next_serial = pbt_mod(&c->r, 1000);
 
     /* Phases, by the live count against the current goal: grow to the
      * target (adds dominate), churn around it; half of the sequences then
      * drain to a low goal (removals dominate, many of them FIFO, so the
      * optimized store compacts), and churn there. */
     size_t goal = c->target;
-    int drains = rng_below(&c->r, 2) == 0;
-    size_t low_goal = rng_below(&c->r, c->target / 4 + 1);
+    int drains = pbt_mod(&c->r, 2) == 0;
+    size_t low_goal = pbt_mod(&c->r, c->target / 4 + 1);
     size_t drain_at = 2 * c->target;
-    size_t n_ops = (drains ? 7 * c->target / 2 : 5 * c->target / 2) + 24 + rng_below(&c->r, 40);
+    size_t n_ops = (drains ? 7 * c->target / 2 : 5 * c->target / 2) + 24 + pbt_mod(&c->r, 40);
     size_t check_every = c->target / 8 > 1 ? c->target / 8 : 1;
     c->out_cap = n_ops + 2;
     c->out_a = calloc(c->out_cap, sizeof *c->out_a);
@@ -504,15 +433,15 @@ static void run_sequence(ctx *c, int pattern, unsigned i)
     assert_non_null(c->b);
     check_state(c);
 
-    for (c->op_index = 0; c->op_index < n_ops; c->op_index++) {
-        if (drains && c->op_index == drain_at)
+    for (c->at.step = 0; c->at.step < n_ops; c->at.step++) {
+        if (drains && c->at.step == drain_at)
             goal = low_goal;
         /*                         add remove get update (rest: listings) */
         static const size_t mix[3][4] = { { 78,  4, 6, 8 },     /* grow  */
                                           { 24, 24, 14, 26 },   /* churn */
                                           {  6, 62, 8, 16 } };  /* drain */
         int phase = c->n_live < goal ? 0 : c->n_live <= goal + goal / 8 + 2 ? 1 : 2;
-        size_t r = rng_below(&c->r, 100);
+        size_t r = pbt_mod(&c->r, 100);
         size_t p_add = mix[phase][0];
         size_t p_remove = p_add + mix[phase][1];
         size_t p_get = p_remove + mix[phase][2];
@@ -520,7 +449,7 @@ static void run_sequence(ctx *c, int pattern, unsigned i)
         if (r < p_add)
             op_add(c);
         else if (r < p_remove)
-            op_remove(c, phase > 0 && rng_below(&c->r, 5) < 2);
+            op_remove(c, phase > 0 && pbt_mod(&c->r, 5) < 2);
         else if (r < p_get)
             op_get(c);
         else if (r < p_update)
@@ -528,10 +457,10 @@ static void run_sequence(ctx *c, int pattern, unsigned i)
         else
             op_listing(c);
         c->ops_done++;
-        if (c->n_live <= FULL_CHECK_BELOW || c->op_index % check_every == 0)
+        if (c->n_live <= FULL_CHECK_BELOW || c->at.step % check_every == 0)
             check_state(c);
     }
-    c->op_name = "end of sequence";
+    c->at.op = "end of sequence";
     c->op_id = NULL;
     check_state(c);
 
@@ -547,6 +476,7 @@ static void run_pattern(int pattern)
 {
     ctx *c = calloc(1, sizeof *c);
     assert_non_null(c);
+    c->at = (pbt_where){ .test = "task_store_diff", .describe = describe, .arg = c };
     c->id40 = malloc(TASK_ID_MAX);
     assert_non_null(c->id40);
     memset(c->id40, 'y', TASK_ID_MAX);

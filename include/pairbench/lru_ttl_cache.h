@@ -52,14 +52,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* op, owner, repo, label: at most LRU_CACHE_FIELD_MAX-1 bytes each (op at
- * least 1). A value: at most LRU_CACHE_VALUE_MAX bytes. */
-#define LRU_CACHE_FIELD_MAX 64
-#define LRU_CACHE_VALUE_MAX 256
+/* op, owner, repo, label: at most LRU_TTL_CACHE_FIELD_MAX-1 bytes each (op at
+ * least 1). A value: at most LRU_TTL_CACHE_VALUE_MAX bytes. */
+#define LRU_TTL_CACHE_FIELD_MAX 64
+#define LRU_TTL_CACHE_VALUE_MAX 256
 
 /* A request, as the GitHub label sync issues it. The strings are borrowed
  * for the duration of the call only. */
-typedef struct lru_cache_key {
+typedef struct lru_ttl_cache_key {
     const char *op;            /* "listLabelsForRepo", "getLabel", ... */
     const char *owner;         /* NULL = absent */
     const char *repo;          /* NULL = absent */
@@ -69,74 +69,74 @@ typedef struct lru_cache_key {
     /* context: not part of the key (removed by normalisation) */
     const char *sha;
     int64_t     timestamp_ms;
-} lru_cache_key;
+} lru_ttl_cache_key;
 
-typedef struct lru_cache_value {
-    size_t        len;                         /* 0..LRU_CACHE_VALUE_MAX */
-    unsigned char bytes[LRU_CACHE_VALUE_MAX];  /* bytes[len..) unspecified */
-} lru_cache_value;
+typedef struct lru_ttl_cache_value {
+    size_t        len;                         /* 0..LRU_TTL_CACHE_VALUE_MAX */
+    unsigned char bytes[LRU_TTL_CACHE_VALUE_MAX];  /* bytes[len..) unspecified */
+} lru_ttl_cache_value;
 
-typedef struct lru_cache_config {
+typedef struct lru_ttl_cache_config {
     size_t  capacity;          /* >= 1 entries */
     int64_t ttl_ms;            /* >= 1 */
     /* Test hook: when non-zero the optimized cache gives every key the same
      * hash, so every lookup goes through the full field comparison. The
      * naive cache ignores it. Results are the same either way. */
     int     test_same_hash;
-} lru_cache_config;
+} lru_ttl_cache_config;
 
-typedef struct lru_cache_stats {
+typedef struct lru_ttl_cache_stats {
     uint64_t hits;             /* gets that returned a value */
     uint64_t misses;           /* gets that did not (expired ones included) */
     uint64_t expirations;      /* expired entries removed by get */
     uint64_t evictions;        /* LRU entries removed by a put of a new key */
     size_t   size;             /* entries held now (expired ones included) */
     size_t   capacity;
-} lru_cache_stats;
+} lru_ttl_cache_stats;
 
 /* Return codes. EINVAL is checked first and changes nothing, statistics
  * included: NULL key/out/cache, op NULL/empty/too long, another field too
- * long, value NULL with len > 0 or len > LRU_CACHE_VALUE_MAX. */
+ * long, value NULL with len > 0 or len > LRU_TTL_CACHE_VALUE_MAX. */
 enum {
-    LRU_CACHE_OK     = 0,      /* get: hit; put: stored */
-    LRU_CACHE_MISS   = 1,      /* get: absent or expired */
-    LRU_CACHE_EINVAL = 2,
-    LRU_CACHE_ENOMEM = 3       /* put: allocation failed; the key is not
+    LRU_TTL_CACHE_OK     = 0,  /* get: hit; put: stored */
+    LRU_TTL_CACHE_MISS   = 1,  /* get: absent or expired */
+    LRU_TTL_CACHE_EINVAL = 2,
+    LRU_TTL_CACHE_ENOMEM = 3   /* put: allocation failed; the key is not
                                   stored (optimized: nothing changed; naive:
                                   an LRU entry evicted for it stays evicted) */
 };
 
-typedef struct lru_cache lru_cache;   /* opaque */
+typedef struct lru_ttl_cache lru_ttl_cache;   /* opaque */
 
-typedef struct lru_cache_ops {
+typedef struct lru_ttl_cache_ops {
     const char *name;                   /* "naive" | "optimized" */
 
     /* A new empty cache, or NULL when cfg is NULL, capacity is 0, ttl_ms
      * < 1 or out of memory. */
-    lru_cache *(*create)(const lru_cache_config *cfg);
+    lru_ttl_cache *(*create)(const lru_ttl_cache_config *cfg);
     /* Frees the cache and every entry. NULL is a no-op. */
-    void (*destroy)(lru_cache *c);
+    void (*destroy)(lru_ttl_cache *c);
 
     /* Looks the key up at time now_ms. OK: *out holds a copy of the value.
      * MISS: *out untouched. EINVAL. */
-    int (*get)(lru_cache *c, const lru_cache_key *k, int64_t now_ms,
-               lru_cache_value *out);
+    int (*get)(lru_ttl_cache *c, const lru_ttl_cache_key *k, int64_t now_ms,
+               lru_ttl_cache_value *out);
     /* Stores a copy of data[0..len) under the key at time now_ms. OK,
      * EINVAL, ENOMEM. */
-    int (*put)(lru_cache *c, const lru_cache_key *k, const void *data,
+    int (*put)(lru_ttl_cache *c, const lru_ttl_cache_key *k, const void *data,
                size_t len, int64_t now_ms);
     /* The statistics since create. O(1). */
-    void (*stats)(const lru_cache *c, lru_cache_stats *out);
-} lru_cache_ops;
+    void (*stats)(const lru_ttl_cache *c, lru_ttl_cache_stats *out);
+} lru_ttl_cache_ops;
 
-extern const lru_cache_ops lru_ttl_cache_naive;
-extern const lru_cache_ops lru_ttl_cache_optimized;
+extern const lru_ttl_cache_ops lru_ttl_cache_naive;
+extern const lru_ttl_cache_ops lru_ttl_cache_optimized;
 
 /* Inline wrappers: scenarios and tests call these, never the raw pointers. */
-static inline lru_cache *lru_cache_create(const lru_cache_ops *o, const lru_cache_config *cfg) { return o->create(cfg); }
-static inline void lru_cache_destroy(const lru_cache_ops *o, lru_cache *c) { o->destroy(c); }
-static inline int lru_cache_get(const lru_cache_ops *o, lru_cache *c, const lru_cache_key *k, int64_t now_ms, lru_cache_value *out) { return o->get(c, k, now_ms, out); }
-static inline int lru_cache_put(const lru_cache_ops *o, lru_cache *c, const lru_cache_key *k, const void *data, size_t len, int64_t now_ms) { return o->put(c, k, data, len, now_ms); }
-static inline void lru_cache_get_stats(const lru_cache_ops *o, const lru_cache *c, lru_cache_stats *out) { o->stats(c, out); }
+static inline lru_ttl_cache *lru_ttl_cache_create(const lru_ttl_cache_ops *o, const lru_ttl_cache_config *cfg) { return o->create(cfg); }
+static inline void lru_ttl_cache_destroy(const lru_ttl_cache_ops *o, lru_ttl_cache *c) { o->destroy(c); }
+static inline int lru_ttl_cache_get(const lru_ttl_cache_ops *o, lru_ttl_cache *c, const lru_ttl_cache_key *k, int64_t now_ms, lru_ttl_cache_value *out) { return o->get(c, k, now_ms, out); }
+static inline int lru_ttl_cache_put(const lru_ttl_cache_ops *o, lru_ttl_cache *c, const lru_ttl_cache_key *k, const void *data, size_t len, int64_t now_ms) { return o->put(c, k, data, len, now_ms); }
+static inline void lru_ttl_cache_get_stats(const lru_ttl_cache_ops *o, const lru_ttl_cache *c, lru_ttl_cache_stats *out) { o->stats(c, out); }
 
 #endif
