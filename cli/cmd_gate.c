@@ -65,8 +65,8 @@ typedef struct gate_opts {
 
 /* The inputs of one side: parsed JSON roots, owned; NULL when absent. */
 typedef struct gate_side {
-    cJSON *instr;
-    cJSON *bench;
+    cJSON        *instr;          /* a `pairbench instr` file */
+    pb_resultset *bench;          /* a Google Benchmark file, read by the model */
 } gate_side;
 
 typedef struct gate_tally {
@@ -76,8 +76,9 @@ typedef struct gate_tally {
 static void gate_side_free(gate_side *s)
 {
     cJSON_Delete(s->instr);
-    cJSON_Delete(s->bench);
-    s->instr = s->bench = NULL;
+    pb_resultset_free(s->bench);
+    s->instr = NULL;
+    s->bench = NULL;
 }
 
 /* Loads one JSON file into the side, by content: a "pairbench-instr"
@@ -99,31 +100,43 @@ static int gate_load_file(const char *path, const char *role, gate_side *side,
     char *text = pb_json_sanitize(raw);
     free(raw);
     cJSON *root = text ? cJSON_Parse(text) : NULL;
-    free(text);
     const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(root, "context");
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(ctx, "kind");
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases");
-    const cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
-    cJSON **slot = NULL;
     if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "pairbench-instr") &&
-        cJSON_IsArray(cases))
-        slot = &side->instr;
-    else if (cJSON_IsObject(ctx) && cJSON_IsArray(benchmarks))
-        slot = &side->bench;
-    if (!slot) {
+        cJSON_IsArray(cases)) {
+        if (side->instr) {
+            snprintf(err, cap, "%s: more than one instr file given (%s)", role, path);
+            cJSON_Delete(root);
+            free(text);
+            return -1;
+        }
+        side->instr = root;
+        free(text);
+        return 0;
+    }
+    cJSON_Delete(root);
+    /* Anything else must be a Google Benchmark file: the results model's
+     * one reader reads it (time units, rows, aggregates). */
+    why_cap = strlen(path) + 1024;
+    why = pb_xmalloc(why_cap);
+    pb_resultset *rs = text ? pb_resultset_parse(text, path, why, why_cap) : NULL;
+    if (!text)
+        snprintf(why, why_cap, "out of memory");
+    free(text);
+    if (!rs) {
         snprintf(err, cap, "%s %s is corrupt: not a complete pairbench instr"
-                 " or Google Benchmark JSON file (malformed or truncated)",
-                 role, path);
-        cJSON_Delete(root);
+                 " or Google Benchmark JSON file (%s)", role, path, why);
+        free(why);
         return -1;
     }
-    if (*slot) {
-        snprintf(err, cap, "%s: more than one %s file given (%s)", role,
-                 slot == &side->instr ? "instr" : "benchmark", path);
-        cJSON_Delete(root);
+    free(why);
+    if (side->bench) {
+        snprintf(err, cap, "%s: more than one benchmark file given (%s)", role, path);
+        pb_resultset_free(rs);
         return -1;
     }
-    *slot = root;
+    side->bench = rs;
     return 0;
 }
 
@@ -274,49 +287,24 @@ static void gate_instr(const gate_opts *o, const cJSON *base, const cJSON *now,
 
 /* --- timing ratios ------------------------------------------------------ */
 
-static double gate_unit_ns(const char *unit)
-{
-    if (!unit || !strcmp(unit, "ns"))
-        return 1;
-    if (!strcmp(unit, "us"))
-        return 1e3;
-    if (!strcmp(unit, "ms"))
-        return 1e6;
-    if (!strcmp(unit, "s"))
-        return 1e9;
-    return -1;
-}
-
 #define GATE_MAX_REPS 1000
 
-/* The real times per op, in ns, of the iteration rows of run_name `name`,
- * ordered by repetition_index, into out (at most GATE_MAX_REPS); returns
- * how many. */
-static int gate_reps(const cJSON *bench, const char *name, double *out)
+/* The real times per op, in ns, of the iteration rows of case `name`,
+ * placed by repetition_index (file order when absent), into out (at most
+ * GATE_MAX_REPS); returns how many slots, -1 marking a missing one. */
+static int gate_reps(const pb_resultset *bench, const char *name, double *out)
 {
-    const cJSON *rows = cJSON_GetObjectItemCaseSensitive(bench, "benchmarks");
-    const cJSON *r;
     int k = 0;
-    cJSON_ArrayForEach(r, rows) {
-        const cJSON *rn = cJSON_GetObjectItemCaseSensitive(r, "run_name");
-        const cJSON *rt = cJSON_GetObjectItemCaseSensitive(r, "run_type");
-        const cJSON *un = cJSON_GetObjectItemCaseSensitive(r, "time_unit");
-        if (!cJSON_IsString(rn) || strcmp(rn->valuestring, name) ||
-            !cJSON_IsString(rt) || strcmp(rt->valuestring, "iteration") ||
-            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "error_occurred")))
+    for (const pb_result *r = pb_resultset_first(bench, name); r;
+         r = pb_resultset_next(bench, r)) {
+        if (r->aggregate[0] || r->error || r->ns_per_op <= 0)
             continue;
-        double scale = gate_unit_ns(cJSON_IsString(un) ? un->valuestring : NULL);
-        double t = jnum(r, "real_time");
-        double idx = jnum(r, "repetition_index");
-        if (scale < 0 || t <= 0)
-            continue;
-        int at = idx >= 0 && idx < GATE_MAX_REPS ? (int)idx : k;
+        int at = r->repetition_index >= 0 ? r->repetition_index : k;
         if (at >= GATE_MAX_REPS)
             continue;
-        /* Rows normally come in repetition order; keep it robust anyway. */
         for (int j = k; j < at; j++)
             out[j] = -1;
-        out[at] = t * scale;
+        out[at] = r->ns_per_op;
         if (at + 1 > k)
             k = at + 1;
     }
@@ -325,7 +313,7 @@ static int gate_reps(const cJSON *bench, const char *name, double *out)
 
 /* Ratios optimized/naive, repetition by repetition, of one pair; returns
  * how many (pairs with a missing repetition on either side are dropped). */
-static int gate_ratios(const cJSON *bench, const char *naive, const char *opt,
+static int gate_ratios(const pb_resultset *bench, const char *naive, const char *opt,
                        double *out)
 {
     static double a[GATE_MAX_REPS], b[GATE_MAX_REPS];
@@ -432,7 +420,8 @@ static double mann_whitney_greater(const double *x, int m, const double *y, int 
 
 /* Compares the timing ratio of every pair present in both files. */
 static void gate_bench(const gate_opts *o, const pb_component *const *comps,
-                       const cJSON *base, const cJSON *now, gate_tally *t)
+                       const pb_resultset *base, const pb_resultset *now,
+                       gate_tally *t)
 {
     static double rb[GATE_MAX_REPS], rn[GATE_MAX_REPS];
     char bs[GATE_NUM_CAP], ns[GATE_NUM_CAP], ch[GATE_NUM_CAP], verdict[96];

@@ -48,6 +48,8 @@ typedef struct pb_result {
     int      error;                   /* the case reported an error */
     char     error_message[200];
     int64_t  iterations;
+    int      repetition_index;        /* iteration rows of a repeated case:
+                                         0, 1, ...; -1 when absent */
     double   ns_per_op;               /* real time per op (not for cv/BigO/RMS) */
     double   cv;                      /* cv rows: coefficient of variation */
     char     big_o[8];                /* BigO rows: "(1)", "lgN", "N", ... */

@@ -34,6 +34,7 @@ struct pb_resultset {
 void pb_result_init(pb_result *r)
 {
     memset(r, 0, sizeof *r);
+    r->repetition_index = -1;
     r->ns_per_op = -1;
     r->cv = -1;
     r->rms = -1;
@@ -385,6 +386,8 @@ static int row_of(const cJSON *b, pb_result *r)
     if (msg)
         snprintf(r->error_message, sizeof r->error_message, "%s", msg);
     r->iterations = (int64_t)num(b, "iterations");
+    double rep = num(b, "repetition_index");
+    r->repetition_index = rep >= 0 && rep < 1e6 ? (int)rep : -1;
     const char *big_o = str(b, "big_o");
     const char *unit = str(b, "aggregate_unit");
     if (big_o) {
