@@ -93,6 +93,7 @@ typedef struct profile {
     int64_t  peak, peak_extra, peak_time, total_time;
 } profile;
 
+#if !defined(__SANITIZE_ADDRESS__)   /* the profiling itself: not under ASan */
 static void profile_free(profile *p)
 {
     free(p->t);
@@ -275,6 +276,8 @@ static void fmt_kib(char *buf, size_t cap, int64_t b)
 {
     snprintf(buf, cap, "%.1f KiB", (double)b / 1024.0);
 }
+
+#endif
 
 static int massif_run(const pb_command *cmd, const mopts *o,
                       const pb_selection *sel, const pb_component *const *comps)
