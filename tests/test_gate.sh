@@ -2,7 +2,7 @@
 # The regression gate, end to end: instruction counts are deterministic (two
 # instr runs of one build agree exactly); the gate passes the normal build
 # against a baseline made by it and fails the deliberately regressed build
-# (PB_REGRESS_TASK_STORE_GET: a second lookup and a malloc/free in the
+# (tests/regressed/pairbench_regressed.c: a second lookup and a malloc/free in the
 # optimized task_store get), naming the case; a corrupt or missing baseline
 # is one line and exit 2; the timing-ratio check (Mann-Whitney U over
 # repetitions) fails a doctored, clearly slower optimized side and skips with
