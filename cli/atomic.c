@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../harness/engine.h"
 #include "atomic.h"
 #include "str.h"
 
@@ -37,6 +38,8 @@ static char *dir_of(const char *path)
 
 static void release(pb_atomic *a)
 {
+    if (a->tmp)
+        pb_cleanup_forget(a->tmp);
     free(a->path);
     free(a->tmp);
     a->path = a->tmp = NULL;
@@ -56,9 +59,29 @@ int pb_atomic_begin(pb_atomic *a, const char *path)
         errno = ENAMETOOLONG;
         return -1;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        free(tmp);
+        errno = EISDIR;
+        return -1;
+    }
+    /* Temporaries of this name left by a killed pairbench. */
+    char *dir = dir_of(path), *stem = pb_strf("%s.tmp", path + (strlen(path) -
+                                              last_component_len(path)));
+    pb_cleanup_stale(dir, stem);
+    free(dir);
+    free(stem);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         int e = errno;
+        free(tmp);
+        errno = e;
+        return -1;
+    }
+    if (pb_cleanup_add_file(tmp) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
         free(tmp);
         errno = e;
         return -1;
@@ -68,6 +91,7 @@ int pb_atomic_begin(pb_atomic *a, const char *path)
         int e = errno;
         close(fd);
         unlink(tmp);
+        pb_cleanup_forget(tmp);
         free(tmp);
         errno = e;
         return -1;
@@ -121,6 +145,77 @@ int pb_atomic_commit(pb_atomic *a)
     e = errno;
     release(a);
     errno = e;
+    return rc;
+}
+
+/* The old file at a->path is kept as PATH.old.PID (a hard link) until
+ * every rename of pb_atomic_commit_all is done. */
+static char *keep_old(const pb_atomic *a, int *had)
+{
+    char *old = pb_strf("%s.old.%ld", a->path, (long)getpid());
+    unlink(old);
+    *had = link(a->path, old) == 0;
+    if (!*had && errno != ENOENT) {
+        free(old);
+        return NULL;
+    }
+    if (*had)
+        pb_cleanup_add_file(old);
+    return old;
+}
+
+int pb_atomic_commit_all(pb_atomic *a, size_t n)
+{
+    int e = 0;
+    size_t done = 0, kept = 0;
+    char **old = pb_xmalloc((n ? n : 1) * sizeof *old);
+    int *had = pb_xmalloc((n ? n : 1) * sizeof *had);
+    memset(old, 0, (n ? n : 1) * sizeof *old);
+    memset(had, 0, (n ? n : 1) * sizeof *had);
+    for (size_t i = 0; i < n && !e; i++) {
+        if (fflush(a[i].f) != 0 || fsync(fileno(a[i].f)) != 0)
+            e = errno;
+        if (fclose(a[i].f) != 0 && !e)
+            e = errno;
+        a[i].f = NULL;
+    }
+    for (; kept < n && !e; kept++)
+        if (!(old[kept] = keep_old(&a[kept], &had[kept])))
+            e = errno;
+    for (; done < n && !e; done++)
+        if (rename(a[done].tmp, a[done].path) != 0)
+            e = errno;
+    if (e) {
+        /* Put back what was renamed: the old file, or no file. */
+        for (size_t i = 0; i < done; i++) {
+            if (had[i])
+                rename(old[i], a[i].path);
+            else
+                unlink(a[i].path);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].f)
+            fclose(a[i].f);
+        if (i >= done || e)
+            unlink(a[i].tmp);
+        if (i < kept && old[i]) {
+            unlink(old[i]);
+            pb_cleanup_forget(old[i]);
+        }
+        free(old[i]);
+    }
+    int rc = 0;
+    if (!e && n && sync_dir(a[0].path) != 0)
+        e = errno, rc = -1;
+    for (size_t i = 0; i < n; i++)
+        release(&a[i]);
+    free(old);
+    free(had);
+    if (e) {
+        errno = e;
+        return -1;
+    }
     return rc;
 }
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../harness/engine.h"
 #include "child.h"
 
 extern char **environ;
@@ -96,6 +97,7 @@ static void interrupted(const pb_child *c, pid_t pid, int reaped,
     }
     for (const char *const *t = c->temps; t && *t; t++)
         unlink(*t);
+    pb_cleanup_now();                      /* the command's own temporaries */
     fprintf(stderr, "pairbench: %s: interrupted by %s; %s stopped\n",
             c->what ? c->what : "child", sig == SIGINT ? "SIGINT" : "SIGTERM",
             c->argv[0]);

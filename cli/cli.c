@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../harness/engine.h"
 #include "cli.h"
 
 static int help_main(const pb_invocation *in);
@@ -59,5 +60,6 @@ int pb_main(int argc, char **argv, const pb_component *const *comps)
                 name);
         return 2;
     }
+    pb_cleanup_install(cmd->name);
     return pb_command_run(cmd, argc, argv, comps);
 }

@@ -118,14 +118,11 @@ static int report_main(const pb_invocation *in)
                 strerror(errno));
         goto done;
     }
-    have_md = 0;
-    if (pb_atomic_commit(&md) != 0) {
-        fprintf(stderr, "pairbench: cannot write %s: %s\n", md_path, strerror(errno));
-        goto done;
-    }
-    have_html = 0;
-    if (pb_atomic_commit(&html) != 0) {
-        fprintf(stderr, "pairbench: cannot write %s: %s\n", html_path, strerror(errno));
+    pb_atomic both[2] = { md, html };
+    have_md = have_html = 0;
+    if (pb_atomic_commit_all(both, 2) != 0) {
+        fprintf(stderr, "pairbench: cannot write the report to %s: %s (neither"
+                " file replaced)\n", dir, strerror(errno));
         goto done;
     }
     fprintf(stderr, "pairbench: report written to %s and %s\n", html_path, md_path);

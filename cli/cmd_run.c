@@ -259,12 +259,15 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
      * read once as the results and removed. */
     char *scratch = NULL;
     if (!o->json) {
-        const char *dir = getenv("TMPDIR");
-        scratch = pb_strf("%s/pairbench-run-XXXXXX", dir && *dir ? dir : "/tmp");
+        const char *dir = pb_tmp_dir();
+        pb_cleanup_stale(dir, "pairbench-run");
+        scratch = pb_strf("%s/pairbench-run.%ld.XXXXXX", dir, (long)getpid());
         int fd = mkstemp(scratch);
-        if (fd < 0) {
+        if (fd < 0 || pb_cleanup_add_file(scratch) != 0) {
             fprintf(stderr, "pairbench: cannot create a temporary file in %s: %s\n",
-                    dir && *dir ? dir : "/tmp", strerror(errno));
+                    dir, strerror(errno));
+            if (fd >= 0)
+                unlink(scratch);
             free(scratch);
             pb_str_free(&caps);
             return 1;
@@ -320,6 +323,14 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
     pb_progress_reset(n_cases);
     size_t errors = pb_gb_run();
 
+    int werr = pb_gb_json_error();
+    if (werr) {
+        fprintf(stderr, "pairbench: cannot write %s: %s\n",
+                o->json ? o->json : gb_json, strerror(werr));
+        rc = 1;
+        goto done;
+    }
+
     /* The results: gbench's JSON read once; the analysis computed once. */
     size_t why_cap = strlen(gb_json) + 1024;
     char *why = pb_xmalloc(why_cap);
@@ -362,6 +373,7 @@ done:
         pb_atomic_abort(&json);
     if (scratch) {
         unlink(scratch);
+        pb_cleanup_forget(scratch);
         free(scratch);
     }
     pb_str_free(&caps);

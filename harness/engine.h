@@ -15,6 +15,34 @@
 extern "C" {
 #endif
 
+/* --- temporaries removed on interrupt and exit (cleanup.c) -------------
+ * A fixed table (16 paths): files to unlink and directories to remove with
+ * everything in them (pb_scratch_dir's is one). On SIGINT or SIGTERM, once
+ * pb_cleanup_install ran, the handler removes them all with system calls
+ * only, prints "pairbench: COMMAND: interrupted by SIGINT; temporaries
+ * removed" and dies of the signal (128+sig to a shell). They are removed
+ * at exit() too; a path a command wants to keep is forgotten first. A
+ * kill -9 leaves them: names that carry a PID are swept by
+ * pb_cleanup_stale next time. */
+
+/* Installs the SIGINT/SIGTERM handlers (not for a signal ignored now);
+ * command names the line. Child runs (cli/child.c) replace them while a
+ * child lives and call pb_cleanup_now on their interrupted path. */
+void   pb_cleanup_install(const char *command);
+/* 0, or -1 with errno ENAMETOOLONG (PATH_MAX) or ENOSPC (table full). */
+int    pb_cleanup_add_file(const char *path);
+int    pb_cleanup_add_dir(const char *path);
+/* Stops tracking path (it was committed or removed by its owner). */
+void   pb_cleanup_forget(const char *path);
+/* Removes every tracked path now and forgets them; async-signal-safe. */
+void   pb_cleanup_now(void);
+/* Removes the entries of dir named PREFIX.PID or PREFIX.PID.* (files, or
+ * directories with their contents) whose PID is not a live process here
+ * (kill(PID, 0) fails with ESRCH). Returns how many it removed. */
+size_t pb_cleanup_stale(const char *dir, const char *prefix);
+/* $TMPDIR when set and not empty, else "/tmp". */
+const char *pb_tmp_dir(void);
+
 /* --- allocation tracker (alloc_track.c) --------------------------------- */
 
 typedef struct pb_alloc_stats {
@@ -123,6 +151,9 @@ void pb_gb_register(const pb_case *family, const int64_t *sizes, size_t n_sizes)
 /* Runs everything registered; returns the number of runs that reported an
  * error. */
 size_t pb_gb_run(void);
+/* After pb_gb_run: 0 when the JSON file was written whole, else the errno
+ * of the failed write (ENOSPC on a full disk, EIO). */
+int    pb_gb_json_error(void);
 
 /* A case's name, written into buf. */
 void pb_case_name(char *buf, size_t cap, const pb_component *c,

@@ -13,12 +13,14 @@
 // reporter also counts the runs that reported an error. The rows reach the
 // results model only through the JSON file (pb_gb_options.json_path), which
 // `run` reads once: the engine knows nothing of the model.
+#include <cerrno>
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,7 @@ namespace {
 std::vector<std::unique_ptr<pb_case>> families;
 std::string last_case;
 bool json_requested;
+int json_errno;             // why the JSON file could not be written, or 0
 size_t error_count;
 
 void run_case(benchmark::State &st, const pb_case *family)
@@ -105,6 +108,15 @@ class JSONFileReporter : public benchmark::JSONReporter {
                 run.counters["real_rms"] = benchmark::Counter(run.GetAdjustedRealTime());
         JSONReporter::ReportRuns(runs);
     }
+    // The file is gbench's ofstream, closed (and its errors dropped) after
+    // this: flush it here so a full disk or an I/O error is seen.
+    void Finalize() override
+    {
+        JSONReporter::Finalize();
+        errno = 0;
+        if (!GetOutputStream().flush())
+            json_errno = errno ? errno : EIO;
+    }
 };
 
 class CountingReporter : public benchmark::ConsoleReporter {
@@ -180,6 +192,7 @@ extern "C" size_t pb_gb_run(void)
     CountingReporter display(benchmark::ConsoleReporter::OO_Tabular);
     JSONFileReporter file;
     error_count = 0;
+    json_errno = 0;
     last_case.clear();
     if (json_requested)
         benchmark::RunSpecifiedBenchmarks(&display, &file);
@@ -188,4 +201,9 @@ extern "C" size_t pb_gb_run(void)
     pb_run_release();
     benchmark::Shutdown();
     return error_count;
+}
+
+extern "C" int pb_gb_json_error(void)
+{
+    return json_errno;
 }

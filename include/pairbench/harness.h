@@ -125,6 +125,12 @@ void pb_resume(pb_ctx *ctx);
 void pb_heap_baseline(pb_ctx *ctx);
 /* Adds `value` to counter `index` of the scenario's counters list. */
 void pb_count(pb_ctx *ctx, int index, double value);
+/* The process's private directory for fixtures on the real file system:
+ * $TMPDIR/pairbench-scratch.PID.XXXXXX (TMPDIR, else /tmp), made on the
+ * first call. The harness removes it with everything in it at exit and on
+ * SIGINT/SIGTERM, and sweeps those of dead processes (kill -9) when it
+ * makes a new one. NULL with errno set when it cannot be made. */
+const char *pb_scratch_dir(void);
 
 /* Keeps a value alive so the compiler cannot delete the work producing it. */
 static inline void pb_do_not_optimize(uint64_t v)
