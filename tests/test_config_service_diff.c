@@ -298,8 +298,8 @@ static void open_services(ctx *c)
     memset(&c->fa, 0, sizeof c->fa);
     memset(&c->fb, 0, sizeof c->fb);
     c->fa.fail_kind = c->fb.fail_kind = -1;
-    c->ioa = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fa };
-    c->iob = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fb };
+    c->ioa = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fa, NULL };
+    c->iob = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fb, NULL };
     config_options oa = { .io = &c->ioa }, ob = { .io = &c->iob };
     c->a = config_service_create(A, c->path_a, &oa);
     c->b = config_service_create(B, c->path_b, &ob);

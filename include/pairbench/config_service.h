@@ -86,6 +86,9 @@ typedef struct config_io {
     int     (*fsync)(void *arg, int fd);
     int     (*rename)(void *arg, const char *from, const char *to);
     void     *arg;                        /* passed to every hook */
+    /* The load's open of the storage file (open(path, O_RDONLY|O_CLOEXEC)):
+     * the read path's one hook, to inject EIO/EMFILE/EACCES into a load. */
+    int     (*load_open)(void *arg, const char *path, int flags);
 } config_io;
 
 typedef struct config_options {
