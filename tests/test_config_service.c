@@ -20,6 +20,48 @@
 #include "pairbench/config_service.h"
 #include "pb_test.h"
 
+/* ---- allocation failure injection ------------------------------------------
+ * Where glibc is the allocator and no sanitizer owns malloc, this file
+ * defines the malloc family (as test_priority_queue.c does), forwarding to
+ * glibc's __libc_* entry points. While armed, the allocation numbered
+ * `fail_at` (0-based, counted from arming) fails with errno ENOMEM, once. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define CS_TEST_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define CS_TEST_SANITIZED 1
+#endif
+#if defined(__GLIBC__) && !defined(CS_TEST_SANITIZED)
+#define CS_FAIL_INJECTION 1
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+extern void  __libc_free(void *p);
+
+static long fail_at = -1;                  /* -1: disarmed */
+
+static int alloc_fails(void)
+{
+    if (fail_at < 0)
+        return 0;
+    if (fail_at-- == 0) {
+        errno = ENOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+void *malloc(size_t size) { return alloc_fails() ? NULL : __libc_malloc(size); }
+void *calloc(size_t n, size_t size) { return alloc_fails() ? NULL : __libc_calloc(n, size); }
+void *realloc(void *p, size_t size) { return alloc_fails() ? NULL : __libc_realloc(p, size); }
+void free(void *p) { __libc_free(p); }
+#else
+#define CS_FAIL_INJECTION 0
+static long fail_at = -1;
+#endif
+
 /* ---- helpers -------------------------------------------------------------- */
 
 static const config_service_ops *ops_of(void **state)
@@ -817,6 +859,54 @@ static void test_nul_escape_is_corrupt(void **state)
     tdir_end(&t);
 }
 
+/* One allocation failing anywhere in a set (the load included: inside
+ * cJSON's parse it must read as ENOMEM, not as a corrupt, empty file): the
+ * set returns ENOMEM with the file byte-identical, or OK; the 20 stored keys
+ * are never lost. Before the fix a failed allocation in the parse made the
+ * file "corrupt" and the set replaced it with its one key. */
+static void test_enomem_in_load_keeps_file(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    if (!CS_FAIL_INJECTION)
+        skip();
+    tdir t;
+    tdir_begin(&t);
+    char text[2048];
+    size_t len = (size_t)snprintf(text, sizeof text, "{");
+    for (int i = 0; i < 20; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s\"k%02d\":\"v%d\"",
+                                i ? "," : "", i, i);
+    snprintf(text + len, sizeof text - len, "}");
+    int enomem = 0;
+    for (long k = 0; k < 200; k++) {
+        write_raw(t.path, text);
+        config_service *s = config_service_create(o, t.path, NULL);
+        assert_non_null(s);
+        fail_at = k;
+        int rc = config_service_set(o, s, "new", "x");
+        int missed = fail_at >= 0;                 /* the failure never came */
+        fail_at = -1;
+        char *raw = read_raw(t.path);
+        if (rc == CONFIG_ENOMEM) {
+            enomem++;
+            assert_string_equal(raw, text);
+            assert_int_equal(config_service_set(o, s, "new", "x"), CONFIG_OK);
+        } else {
+            assert_int_equal(rc, CONFIG_OK);
+        }
+        free(raw);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 21);
+        config_service_destroy(o, s);
+        s = config_service_create(o, t.path, NULL);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 21);
+        config_service_destroy(o, s);
+        if (missed)
+            break;
+    }
+    assert_true(enomem > 60);                     /* the load's allocations were hit */
+    tdir_end(&t);
+}
+
 /* ---- runner ----------------------------------------------------------------- */
 
 int main(void)
@@ -841,6 +931,7 @@ int main(void)
         cmocka_unit_test(test_transient_load_failure_keeps_file),
         cmocka_unit_test(test_mode_kept_on_replace),
         cmocka_unit_test(test_nul_escape_is_corrupt),
+        cmocka_unit_test(test_enomem_in_load_keeps_file),
     };
     return PBT_RUN_BOTH("config_service", tests, &config_service_naive, &config_service_optimized) != 0;
 }
