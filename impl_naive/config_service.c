@@ -11,7 +11,9 @@
  *   set, delete   load O(B), modify the cJSON tree O(n), print O(B), atomic
  *                 replace: write O(B) + 2 fsyncs + rename
  *   refresh       one load (only to report the status: nothing is kept)
- * A corrupt or unreadable file reads as empty on every access. Loading,
+ * A corrupt file reads as empty on every access; a file that exists but
+ * cannot be read (EIO) or a load that runs out of memory fails the access
+ * with that code and nothing is written (the next access loads again). Loading,
  * validation and the atomic write are impl_shared/config_service_storage.c, shared
  * with the optimized service.
  */
@@ -34,7 +36,7 @@ struct config_service {
     char        *dir;          /* directory of path, fsync'ed after a rename */
     config_io    io;
     unsigned     tmp_seq;      /* temp file name counter */
-    int          status;       /* result of the last load (create/refresh) */
+    int          status;       /* result of the last load, OK after a committed write */
     config_stats st;
 };
 
@@ -52,7 +54,7 @@ static config_service *cs_create(const char *path, const config_options *opts)
         return NULL;
     }
     cJSON *root;
-    s->status = config_load(s->path, &s->st, &root);
+    s->status = config_load(s->path, &s->io, &s->st, &root);
     cJSON_Delete(root);
     return s;
 }
@@ -71,12 +73,14 @@ static int cs_status(config_service *s)
     return s->status;
 }
 
-/* Loads the file; a corrupt, unreadable or missing file gives an empty
- * object. OK or ENOMEM. */
+/* Loads the file and records the load's status; a corrupt or missing file
+ * gives an empty object. OK, or EIO / ENOMEM (*root NULL): the load failed,
+ * which is never an empty configuration. */
 static int load_or_empty(config_service *s, cJSON **root)
 {
-    int rc = config_load(s->path, &s->st, root);
-    if (rc == CONFIG_ENOMEM)
+    int rc = config_load(s->path, &s->io, &s->st, root);
+    s->status = rc;
+    if (rc == CONFIG_EIO || rc == CONFIG_ENOMEM)
         return rc;
     if (!*root) {
         *root = cJSON_CreateObject();
@@ -167,6 +171,8 @@ static int store(config_service *s, const cJSON *root)
     int rc = config_write_atomic(s->path, s->dir, &s->io, &s->tmp_seq, &s->st,
                           text, strlen(text));
     cJSON_free(text);
+    if (rc == CONFIG_OK || rc == CONFIG_EDIRSYNC)
+        s->status = CONFIG_OK;         /* the file now holds a valid config */
     return rc;
 }
 
@@ -210,7 +216,7 @@ static int cs_del(config_service *s, const char *key)
 static int cs_refresh(config_service *s)
 {
     cJSON *root;
-    s->status = config_load(s->path, &s->st, &root);
+    s->status = config_load(s->path, &s->io, &s->st, &root);
     cJSON_Delete(root);
     return s->status;
 }

@@ -47,8 +47,9 @@ struct config_service {
     char        *dir;          /* directory of path, fsync'ed after a rename */
     config_io    io;
     unsigned     tmp_seq;      /* temp file name counter */
-    int          loaded;       /* the initial load has happened */
-    int          status;       /* result of the last load */
+    int          loaded;       /* e holds a loaded configuration */
+    int          attempted;    /* a load has been made (status no longer forces one) */
+    int          status;       /* result of the last load, OK after a committed write */
     entry       *e;            /* n entries sorted by key, cap allocated */
     size_t       n, cap;
     config_stats st;
@@ -117,7 +118,7 @@ static int load_entries(config_service *s, entry **out, size_t *n_out, size_t *c
     cJSON *root;
     *out = NULL;
     *n_out = *cap_out = 0;
-    int rc = config_load(s->path, &s->st, &root);
+    int rc = config_load(s->path, &s->io, &s->st, &root);
     if (rc != CONFIG_OK || !root)
         return rc;
     size_t n = 0;
@@ -156,28 +157,43 @@ static int load_entries(config_service *s, entry **out, size_t *n_out, size_t *c
     return CONFIG_OK;
 }
 
-/* Replaces the in-memory configuration by the file's, or keeps it when the
- * load fails. Records and returns the load status. */
+/* Replaces the in-memory configuration by the file's. Records and returns
+ * the load status. ECORRUPT: the previous configuration is kept (empty when
+ * there was none) and counts as loaded. EIO, ENOMEM: the load failed, which
+ * is not an empty configuration: the memory is dropped and the service is
+ * unloaded, so the next access loads again and no write can replace the
+ * file with a configuration that was never read. */
 static int reload(config_service *s)
 {
     entry *e;
     size_t n, cap;
-    s->loaded = 1;
+    s->attempted = 1;
     s->status = load_entries(s, &e, &n, &cap);
     if (s->status == CONFIG_OK) {
         entries_free(s->e, s->n);
         s->e = e;
         s->n = n;
         s->cap = cap;
+        s->loaded = 1;
+    } else if (s->status == CONFIG_ECORRUPT) {
+        s->loaded = 1;
+    } else {
+        entries_free(s->e, s->n);
+        s->e = NULL;
+        s->n = s->cap = 0;
+        s->loaded = 0;
     }
     return s->status;
 }
 
-/* Lazy initialisation: the first access loads the file. */
-static void ensure_loaded(config_service *s)
+/* Lazy initialisation: an access loads the file while none is loaded (the
+ * first access, and every access after a failed load). CONFIG_OK when a
+ * configuration is loaded, else the failed load's EIO or ENOMEM. */
+static int ensure_loaded(config_service *s)
 {
-    if (!s->loaded)
-        reload(s);
+    if (!s->loaded && (reload(s), !s->loaded))
+        return s->status;
+    return CONFIG_OK;
 }
 
 static config_service *cs_create(const char *path, const config_options *opts)
@@ -206,7 +222,8 @@ static void cs_destroy(config_service *s)
 
 static int cs_status(config_service *s)
 {
-    ensure_loaded(s);
+    if (!s->attempted)
+        reload(s);
     return s->status;
 }
 
@@ -214,7 +231,9 @@ static int cs_get(config_service *s, const char *key, char *buf, size_t cap)
 {
     if (!config_key_valid(key) || !buf)
         return CONFIG_EINVAL;
-    ensure_loaded(s);
+    int lrc = ensure_loaded(s);
+    if (lrc != CONFIG_OK)
+        return lrc;
     size_t pos;
     if (!find(s, key, &pos))
         return CONFIG_ENOENT;
@@ -227,7 +246,8 @@ static int cs_get(config_service *s, const char *key, char *buf, size_t cap)
 
 static size_t cs_list(config_service *s, config_list_fn fn, void *arg)
 {
-    ensure_loaded(s);
+    if (ensure_loaded(s) != CONFIG_OK)
+        return 0;
     if (fn)
         for (size_t i = 0; i < s->n; i++)
             fn(s->e[i].key, s->e[i].value, arg);
@@ -265,6 +285,8 @@ static int store(config_service *s, size_t skip, const entry *repl, size_t at, i
     int rc = config_write_atomic(s->path, s->dir, &s->io, &s->tmp_seq, &s->st,
                           text, strlen(text));
     cJSON_free(text);
+    if (rc == CONFIG_OK || rc == CONFIG_EDIRSYNC)
+        s->status = CONFIG_OK;         /* the file now holds a valid config */
     return rc;
 }
 
@@ -277,7 +299,9 @@ static int cs_set(config_service *s, const char *key, const char *value)
 {
     if (!config_key_valid(key) || !config_value_valid(value))
         return CONFIG_EINVAL;
-    ensure_loaded(s);
+    int lrc = ensure_loaded(s);
+    if (lrc != CONFIG_OK)
+        return lrc;
     size_t pos;
     int found = find(s, key, &pos);
     if (!found && s->n == s->cap) {            /* room first: no I/O yet */
@@ -310,7 +334,9 @@ static int cs_del(config_service *s, const char *key)
 {
     if (!config_key_valid(key))
         return CONFIG_EINVAL;
-    ensure_loaded(s);
+    int lrc = ensure_loaded(s);
+    if (lrc != CONFIG_OK)
+        return lrc;
     size_t pos;
     if (!find(s, key, &pos))
         return CONFIG_ENOENT;

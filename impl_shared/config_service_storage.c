@@ -102,11 +102,13 @@ static int io_rename(const config_io *io, const char *from, const char *to)
 /* Reads the whole file at path into a fresh NUL-terminated buffer.
  * OK with *out == NULL when the file does not exist; EIO when it cannot be
  * opened or read; ENOMEM. Counts one file read when the file was opened. */
-static int read_file(const char *path, config_stats *st, char **out, size_t *len)
+static int read_file(const char *path, const config_io *io, config_stats *st, char **out,
+                     size_t *len)
 {
     *out = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = io && io->load_open ? io->load_open(io->arg, path, O_RDONLY | O_CLOEXEC)
+                                 : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? CONFIG_OK : CONFIG_EIO;
     st->file_reads++;
@@ -151,22 +153,43 @@ static int read_file(const char *path, config_stats *st, char **out, size_t *len
     return CONFIG_OK;
 }
 
+/* 1 when buf[0..len) holds the escape \u0000 (a backslash that is not
+ * itself escaped, then u0000): it would decode to a NUL, which no key or
+ * value may contain, and cJSON would silently cut the string there. memchr
+ * finds the backslashes; each escape is skipped whole, so "\\u0000" (an
+ * escaped backslash, then text) is not one. */
+static int has_nul_escape(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+    while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+        if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+            return 1;
+        p += 2;                        /* the escaped character */
+        if (p >= end)
+            break;
+    }
+    return 0;
+}
+
 /* Parses buf[0..len) and checks it is a valid configuration (see the
- * header): OK with *root set (the caller deletes it) or ECORRUPT. cJSON does
- * not tell an allocation failure from a syntax error, so running out of
- * memory while parsing reads as ECORRUPT. Counts one parse. */
+ * header): OK with *root set (the caller deletes it), ECORRUPT, or ENOMEM
+ * when the parse failed and errno says an allocation failed (cJSON does not
+ * tell an allocation failure from a syntax error; malloc sets ENOMEM, so a
+ * failed parse with errno ENOMEM is taken as one: never ECORRUPT for a file
+ * that may be valid). Counts one parse. */
 static int parse_config(const char *buf, size_t len, config_stats *st, cJSON **root)
 {
     const char *end = NULL;
     st->parses++;
+    errno = 0;
     *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
     if (!*root)
-        return CONFIG_ECORRUPT;
+        return errno == ENOMEM ? CONFIG_ENOMEM : CONFIG_ECORRUPT;
     size_t off = end ? (size_t)(end - buf) : len;
     while (off < len && (buf[off] == ' ' || buf[off] == '\t' ||
                          buf[off] == '\n' || buf[off] == '\r'))
         off++;
-    int ok = off == len && cJSON_IsObject(*root);
+    int ok = off == len && cJSON_IsObject(*root) && !has_nul_escape(buf, len);
     for (const cJSON *m = ok ? (*root)->child : NULL; m && ok; m = m->next)
         ok = config_key_valid(m->string) && cJSON_IsString(m) && config_value_valid(m->valuestring);
     if (!ok) {
@@ -179,12 +202,12 @@ static int parse_config(const char *buf, size_t len, config_stats *st, cJSON **r
 
 /* Loads and validates the storage file. OK with *root NULL for a missing
  * file; ECORRUPT, EIO, ENOMEM with *root NULL. */
-int config_load(const char *path, config_stats *st, cJSON **root)
+int config_load(const char *path, const config_io *io, config_stats *st, cJSON **root)
 {
     char *buf;
     size_t len;
     *root = NULL;
-    int rc = read_file(path, st, &buf, &len);
+    int rc = read_file(path, io, st, &buf, &len);
     if (rc != CONFIG_OK || !buf)
         return rc;
     rc = parse_config(buf, len, st, root);
@@ -203,10 +226,15 @@ int config_write_atomic(const char *path, const char *dir, const config_io *io,
     char *tmp = malloc(tcap);
     if (!tmp)
         return CONFIG_ENOMEM;
+    /* The replacement keeps the permission bits of the file it replaces; a
+     * new file is 0644 less the umask. */
+    struct stat old;
+    int keep_mode = stat(path, &old) == 0 && S_ISREG(old.st_mode);
+    mode_t mode = keep_mode ? old.st_mode & 07777 : 0644;
     int fd = -1;
     for (int attempt = 0; attempt < 64 && fd < 0; attempt++) {
         snprintf(tmp, tcap, "%s.tmp.%ld.%u", path, (long)getpid(), (*seq)++);
-        fd = io_open(io, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        fd = io_open(io, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, keep_mode ? 0600 : mode);
         if (fd < 0 && errno != EEXIST) {
             free(tmp);                 /* nothing was created */
             return CONFIG_EIO;
@@ -217,6 +245,8 @@ int config_write_atomic(const char *path, const char *dir, const config_io *io,
         return CONFIG_EIO;
     }
     st->file_writes++;
+    if (keep_mode && fchmod(fd, mode) != 0)   /* the umask does not apply */
+        goto fail;
     for (size_t off = 0; off < len;) {
         ssize_t w = io_write(io, fd, data + off, len - off);
         if (w < 0 && errno == EINTR)

@@ -23,10 +23,15 @@ char *config_dir_of(const char *path);
  * given (else untouched). 0, or -1 when out of memory (nothing allocated). */
 int   config_location_new(const char *path, const config_options *opts, char **path_out,
                           char **dir_out, config_io *io);
-/* Loads and validates the storage file: OK with *root NULL for a missing
- * file, else a cJSON object the caller deletes; ECORRUPT, EIO, ENOMEM. */
-int   config_load(const char *path, config_stats *st, cJSON **root);
-/* Atomic replace of path by data[0..len) in directory dir: OK; EIO when a
+/* Loads and validates the storage file (its open through io->load_open when
+ * io and the hook are non-NULL): OK with *root NULL for a missing file, else
+ * a cJSON object the caller deletes; ECORRUPT (the content is invalid), EIO
+ * (the file exists but cannot be opened or read), ENOMEM (an allocation
+ * failed, also inside cJSON): *root NULL on every error. */
+int   config_load(const char *path, const config_io *io, config_stats *st, cJSON **root);
+/* Atomic replace of path by data[0..len) in directory dir, keeping the
+ * permission bits of the file replaced (temp created 0600, then fchmod);
+ * a new file is 0644 less the umask. OK; EIO when a
  * step up to the rename failed (temp file removed, path untouched);
  * EDIRSYNC when only the directory fsync failed (committed); ENOMEM.
  * *seq numbers the temp files. */

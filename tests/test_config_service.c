@@ -20,6 +20,48 @@
 #include "pairbench/config_service.h"
 #include "pb_test.h"
 
+/* ---- allocation failure injection ------------------------------------------
+ * Where glibc is the allocator and no sanitizer owns malloc, this file
+ * defines the malloc family (as test_priority_queue.c does), forwarding to
+ * glibc's __libc_* entry points. While armed, the allocation numbered
+ * `fail_at` (0-based, counted from arming) fails with errno ENOMEM, once. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define CS_TEST_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define CS_TEST_SANITIZED 1
+#endif
+#if defined(__GLIBC__) && !defined(CS_TEST_SANITIZED)
+#define CS_FAIL_INJECTION 1
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+extern void  __libc_free(void *p);
+
+static long fail_at = -1;                  /* -1: disarmed */
+
+static int alloc_fails(void)
+{
+    if (fail_at < 0)
+        return 0;
+    if (fail_at-- == 0) {
+        errno = ENOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+void *malloc(size_t size) { return alloc_fails() ? NULL : __libc_malloc(size); }
+void *calloc(size_t n, size_t size) { return alloc_fails() ? NULL : __libc_calloc(n, size); }
+void *realloc(void *p, size_t size) { return alloc_fails() ? NULL : __libc_realloc(p, size); }
+void free(void *p) { __libc_free(p); }
+#else
+#define CS_FAIL_INJECTION 0
+static long fail_at = -1;
+#endif
+
 /* ---- helpers -------------------------------------------------------------- */
 
 static const config_service_ops *ops_of(void **state)
@@ -190,6 +232,22 @@ static int h_rename(void *arg, const char *from, const char *to)
 {
     return hit(arg, IO_RENAME) ? -1 : rename(from, to);
 }
+/* The load's open of the storage file: fails while load_fail > 0 (one per
+ * call) with load_err. */
+static int load_fail;
+static int load_err;
+static int load_calls;
+static int h_load_open(void *arg, const char *path, int flags)
+{
+    (void)arg;
+    load_calls++;
+    if (load_fail > 0) {
+        load_fail--;
+        errno = load_err;
+        return -1;
+    }
+    return open(path, flags);
+}
 
 static config_service *create_with_faults(const config_service_ops *o,
                                           const char *path, faults *f,
@@ -198,7 +256,8 @@ static config_service *create_with_faults(const config_service_ops *o,
     memset(f, 0, sizeof *f);
     f->fail_kind = -1;
     *io = (config_io){ .open = h_open, .write = h_write, .fsync = h_fsync,
-                       .rename = h_rename, .arg = f };
+                       .rename = h_rename, .arg = f, .load_open = h_load_open };
+    load_fail = 0;
     config_options opts = { .io = io };
     return config_service_create(o, path, &opts);
 }
@@ -322,11 +381,16 @@ static void test_unreadable_storage(void **state)
     config_service *s = config_service_create(o, t.path, NULL);
     assert_non_null(s);
     assert_int_equal(config_service_status(o, s), CONFIG_EIO);
+    /* an unreadable file is not an empty configuration: every access
+     * fails with EIO (list: nothing, 0) and nothing is written */
+    char buf[8];
     assert_int_equal(config_service_list(o, s, NULL, NULL), 0);
-    assert_get(o, s, "a", NULL);
-    assert_int_equal(config_service_set(o, s, "a", "b"), CONFIG_EIO);  /* rename fails */
-    assert_get(o, s, "a", NULL);
-    assert_int_equal(tdir_entries(&t), 1);        /* temp file removed */
+    assert_int_equal(config_service_get(o, s, "a", buf, sizeof buf), CONFIG_EIO);
+    assert_int_equal(config_service_set(o, s, "a", "b"), CONFIG_EIO);
+    assert_int_equal(config_service_delete(o, s, "a"), CONFIG_EIO);
+    assert_int_equal(config_service_refresh(o, s), CONFIG_EIO);
+    assert_int_equal(config_service_status(o, s), CONFIG_EIO);
+    assert_int_equal(tdir_entries(&t), 1);        /* no temp file */
     config_service_destroy(o, s);
     assert_int_equal(rmdir(t.path), 0);
     tdir_end(&t);
@@ -681,6 +745,168 @@ static void test_many_keys(void **state)
     tdir_end(&t);
 }
 
+
+/* A load that fails for a reason other than "absent" (EIO, EMFILE, EACCES)
+ * is not an empty store: the operation returns the error, nothing is
+ * written, and the next access loads again. Before the fix the optimized
+ * service (and the naive one when its set's own load failed) replaced the
+ * 20 stored keys with the one being set. */
+static void test_transient_load_failure_keeps_file(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    static const int errs[] = { EIO, EMFILE, EACCES };
+    for (size_t e = 0; e < 3; e++) {
+        tdir t;
+        tdir_begin(&t);
+        char text[2048];
+        size_t len = (size_t)snprintf(text, sizeof text, "{");
+        for (int i = 0; i < 20; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s\"k%02d\":\"v%d\"",
+                                    i ? "," : "", i, i);
+        snprintf(text + len, sizeof text - len, "}");
+        write_raw(t.path, text);
+        faults f;
+        config_io io;
+        config_service *s = create_with_faults(o, t.path, &f, &io);
+        assert_non_null(s);
+        load_err = errs[e];
+        load_fail = 1;                             /* the next load fails */
+        assert_int_equal(config_service_set(o, s, "new", "x"), CONFIG_EIO);
+        char *raw = read_raw(t.path);
+        assert_string_equal(raw, text);            /* nothing written */
+        free(raw);
+        assert_int_equal(tdir_entries(&t), 1);
+        assert_int_equal(config_service_status(o, s), CONFIG_EIO);
+        load_fail = 1;
+        char buf[16];
+        assert_int_equal(config_service_get(o, s, "k00", buf, sizeof buf), CONFIG_EIO);
+        load_fail = 0;
+        /* the load is retried: everything is there */
+        assert_int_equal(config_service_set(o, s, "new", "x"), CONFIG_OK);
+        assert_int_equal(config_service_status(o, s), CONFIG_OK);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 21);
+        config_service_destroy(o, s);
+        s = config_service_create(o, t.path, NULL);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 21);
+        assert_get(o, s, "k19", "v19");
+        config_service_destroy(o, s);
+        tdir_end(&t);
+    }
+}
+
+/* Replacing the file keeps its permission bits; a new file gets 0644 (less
+ * the umask). Before the fix a 0600 file became 0644. */
+static void test_mode_kept_on_replace(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    static const mode_t modes[] = { 0600, 0640, 0666 };
+    mode_t old_umask = umask(022);
+    for (size_t i = 0; i < 3; i++) {
+        tdir t;
+        tdir_begin(&t);
+        write_raw(t.path, "{\"a\":\"1\"}");
+        assert_int_equal(chmod(t.path, modes[i]), 0);
+        config_service *s = config_service_create(o, t.path, NULL);
+        assert_int_equal(config_service_set(o, s, "b", "2"), CONFIG_OK);
+        assert_int_equal(config_service_delete(o, s, "a"), CONFIG_OK);
+        struct stat sb;
+        assert_int_equal(stat(t.path, &sb), 0);
+        assert_int_equal(sb.st_mode & 07777, modes[i]);
+        config_service_destroy(o, s);
+        tdir_end(&t);
+    }
+    tdir t;
+    tdir_begin(&t);
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_set(o, s, "a", "1"), CONFIG_OK);
+    struct stat sb;
+    assert_int_equal(stat(t.path, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 0644);
+    config_service_destroy(o, s);
+    tdir_end(&t);
+    umask(old_umask);
+}
+
+/* \u0000 inside a key or a value makes the file corrupt (a key or value is
+ * printable ASCII); it is not accepted and truncated at the NUL. An escaped
+ * backslash followed by "u0000" is plain text and valid. */
+static void test_nul_escape_is_corrupt(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    static const char *const bad[] = {
+        "{\"a\":\"x\\u0000y\"}",
+        "{\"a\":\"\\u0000\"}",
+        "{\"k\\u0000z\":\"v\"}",
+        "{\"a\":\"\\\\\\u0000\"}",
+    };
+    for (size_t i = 0; i < 4; i++) {
+        tdir t;
+        tdir_begin(&t);
+        write_raw(t.path, bad[i]);
+        config_service *s = config_service_create(o, t.path, NULL);
+        assert_int_equal(config_service_status(o, s), CONFIG_ECORRUPT);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 0);
+        config_service_destroy(o, s);
+        tdir_end(&t);
+    }
+    tdir t;
+    tdir_begin(&t);
+    write_raw(t.path, "{\"a\":\"x\\\\u0000\"}");     /* x\u0000 as text */
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_int_equal(config_service_status(o, s), CONFIG_OK);
+    assert_get(o, s, "a", "x\\u0000");
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+/* One allocation failing anywhere in a set (the load included: inside
+ * cJSON's parse it must read as ENOMEM, not as a corrupt, empty file): the
+ * set returns ENOMEM with the file byte-identical, or OK; the 20 stored keys
+ * are never lost. Before the fix a failed allocation in the parse made the
+ * file "corrupt" and the set replaced it with its one key. */
+static void test_enomem_in_load_keeps_file(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    if (!CS_FAIL_INJECTION)
+        skip();
+    tdir t;
+    tdir_begin(&t);
+    char text[2048];
+    size_t len = (size_t)snprintf(text, sizeof text, "{");
+    for (int i = 0; i < 20; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s\"k%02d\":\"v%d\"",
+                                i ? "," : "", i, i);
+    snprintf(text + len, sizeof text - len, "}");
+    int enomem = 0;
+    for (long k = 0; k < 200; k++) {
+        write_raw(t.path, text);
+        config_service *s = config_service_create(o, t.path, NULL);
+        assert_non_null(s);
+        fail_at = k;
+        int rc = config_service_set(o, s, "new", "x");
+        int missed = fail_at >= 0;                 /* the failure never came */
+        fail_at = -1;
+        char *raw = read_raw(t.path);
+        if (rc == CONFIG_ENOMEM) {
+            enomem++;
+            assert_string_equal(raw, text);
+            assert_int_equal(config_service_set(o, s, "new", "x"), CONFIG_OK);
+        } else {
+            assert_int_equal(rc, CONFIG_OK);
+        }
+        free(raw);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 21);
+        config_service_destroy(o, s);
+        s = config_service_create(o, t.path, NULL);
+        assert_int_equal(config_service_list(o, s, NULL, NULL), 21);
+        config_service_destroy(o, s);
+        if (missed)
+            break;
+    }
+    assert_true(enomem > 60);                     /* the load's allocations were hit */
+    tdir_end(&t);
+}
+
 /* ---- runner ----------------------------------------------------------------- */
 
 int main(void)
@@ -702,6 +928,10 @@ int main(void)
         cmocka_unit_test(test_directory_fsync_failure),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_many_keys),
+        cmocka_unit_test(test_transient_load_failure_keeps_file),
+        cmocka_unit_test(test_mode_kept_on_replace),
+        cmocka_unit_test(test_nul_escape_is_corrupt),
+        cmocka_unit_test(test_enomem_in_load_keeps_file),
     };
     return PBT_RUN_BOTH("config_service", tests, &config_service_naive, &config_service_optimized) != 0;
 }

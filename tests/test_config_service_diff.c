@@ -12,7 +12,11 @@
  * set, delete, status, refresh, an outside writer (the same valid JSON
  * written over both files, then refresh of both) and writes with an injected
  * fault (the same step - temp open, write, file fsync, rename, directory
- * open or fsync - failing with ENOSPC or EIO in both). Keys and values are
+ * open or fsync - failing with ENOSPC or EIO in both) and transient load
+ * failures (the open of the storage file failing with EIO, EMFILE or
+ * EACCES in the same load of both, during get, list, set, delete or
+ * refresh: the operation must fail with EIO in both, change neither file,
+ * and the next access must load again and see every stored key). Keys and values are
  * random, a tenth of them invalid (empty, too long, spaces, control bytes,
  * non-ASCII, NULL). Every return code, value and listing must be identical.
  * At the end of a sequence both files are re-read by fresh services and
@@ -53,6 +57,8 @@ typedef struct faults {
     int fail_kind;             /* -1 = none */
     int fail_nth;
     int err;
+    int load_fail;             /* the next load's open fails (then 0) */
+    int load_err;
 } faults;
 
 static int hit(faults *f, int kind)
@@ -79,6 +85,17 @@ static int h_fsync(void *arg, int fd)
 static int h_rename(void *arg, const char *from, const char *to)
 {
     return hit(arg, IO_RENAME) ? -1 : rename(from, to);
+}
+
+static int h_load_open(void *arg, const char *path, int flags)
+{
+    faults *f = arg;
+    if (f->load_fail) {
+        f->load_fail = 0;
+        errno = f->load_err;
+        return -1;
+    }
+    return open(path, flags);
 }
 
 static void arm(faults *f, int kind, int nth, int err)
@@ -112,6 +129,7 @@ typedef struct ctx {
     char        va[CONFIG_VALUE_MAX + 8], vb[CONFIG_VALUE_MAX + 8];
     char        value[CONFIG_VALUE_MAX + 8];
     unsigned long long ops_done;
+    unsigned long long load_faults;   /* injected load failures that fired */
 } ctx;
 
 
@@ -279,6 +297,27 @@ static void write_corrupt(ctx *c)
     write_both(c, t, strlen(t));
 }
 
+/* The file's bytes (malloc'ed, *len set), or NULL when it does not exist. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    *len = 0;
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    for (size_t r; (r = fread(buf + *len, 1, cap - *len, f)) > 0;) {
+        *len += r;
+        if (*len == cap) {
+            buf = realloc(buf, cap *= 2);
+            assert_non_null(buf);
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
 static int temp_files_left(const ctx *c)
 {
     DIR *d = opendir(c->dir);
@@ -298,8 +337,8 @@ static void open_services(ctx *c)
     memset(&c->fa, 0, sizeof c->fa);
     memset(&c->fb, 0, sizeof c->fb);
     c->fa.fail_kind = c->fb.fail_kind = -1;
-    c->ioa = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fa };
-    c->iob = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fb };
+    c->ioa = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fa, h_load_open };
+    c->iob = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fb, h_load_open };
     config_options oa = { .io = &c->ioa }, ob = { .io = &c->iob };
     c->a = config_service_create(A, c->path_a, &oa);
     c->b = config_service_create(B, c->path_b, &ob);
@@ -384,6 +423,68 @@ static void run_sequence(ctx *c)
                 write_valid(c, pbt_mod(r, target + 2), pbt_mod(r, 3) == 0);
             }
             same_rc(c, config_service_refresh(A, c->a), config_service_refresh(B, c->b));
+        } else if (op < 96) {
+            /* A transient load failure (EIO, EMFILE, EACCES at the open of
+             * the storage file) in the next load: armed in the optimized
+             * service first, and in the naive one only when the optimized
+             * one did load (the naive one loads in every operation here),
+             * so both fail the same load. A failed load must fail the
+             * operation, leave both files byte-identical and lose nothing. */
+            static const int errs[] = { EIO, EMFILE, EACCES };
+            static const char *const names[] = { "load_fault_get", "load_fault_list",
+                "load_fault_set", "load_fault_delete", "load_fault_refresh" };
+            size_t which = pbt_mod(r, 5);
+            int err = errs[pbt_mod(r, 3)];
+            c->at.op = names[which];
+            const char *k = pick_key(c);
+            const char *v = which == 2 ? random_value(c) : NULL;
+            size_t la0, lb0, la1, lb1;
+            char *fa0 = slurp(c->path_a, &la0), *fb0 = slurp(c->path_b, &lb0);
+            c->fb.load_fail = 1;
+            c->fb.load_err = err;
+            size_t nb = 0, na = 0;
+            c->la.len = c->la.n = c->lb.len = c->lb.n = 0;
+            switch (which) {
+            case 0: rb = config_service_get(B, c->b, k, c->vb, sizeof c->vb); break;
+            case 1: nb = config_service_list(B, c->b, collect, &c->lb); rb = 0; break;
+            case 2: rb = config_service_set(B, c->b, k, v); break;
+            case 3: rb = config_service_delete(B, c->b, k); break;
+            default: rb = config_service_refresh(B, c->b); break;
+            }
+            int fired = !c->fb.load_fail;
+            c->load_faults += (unsigned)fired;
+            c->fb.load_fail = 0;
+            c->fa.load_fail = fired;
+            c->fa.load_err = err;
+            switch (which) {
+            case 0: ra = config_service_get(A, c->a, k, c->va, sizeof c->va); break;
+            case 1: na = config_service_list(A, c->a, collect, &c->la); ra = 0; break;
+            case 2: ra = config_service_set(A, c->a, k, v); break;
+            case 3: ra = config_service_delete(A, c->a, k); break;
+            default: ra = config_service_refresh(A, c->a); break;
+            }
+            if (c->fa.load_fail)
+                pbt_mismatch(&c->at, "the naive service did not load");
+            same_rc(c, ra, rb);
+            if (na != nb || c->la.len != c->lb.len ||
+                (c->la.len && memcmp(c->la.buf, c->lb.buf, c->la.len) != 0))
+                pbt_mismatch(&c->at, "list naive=%zu optimized=%zu", na, nb);
+            if (which == 0 && ra == CONFIG_OK && strcmp(c->va, c->vb) != 0)
+                pbt_mismatch(&c->at, "get \"%s\": \"%s\" vs \"%s\"", k, c->va, c->vb);
+            if (fired) {
+                int want = which == 0 || which == 2 || which == 3 || which == 4;
+                if (want && ra != CONFIG_EIO && !(ra == CONFIG_EINVAL && which != 4))
+                    pbt_mismatch(&c->at, "a failed load returned %d, not EIO", ra);
+                char *fa1 = slurp(c->path_a, &la1), *fb1 = slurp(c->path_b, &lb1);
+                if (la0 != la1 || lb0 != lb1 || (fa0 && memcmp(fa0, fa1, la0)) ||
+                    (fb0 && memcmp(fb0, fb1, lb0)) || !fa0 != !fa1 || !fb0 != !fb1)
+                    pbt_mismatch(&c->at, "a failed load changed a file");
+                free(fa1);
+                free(fb1);
+                same_rc(c, config_service_status(A, c->a), config_service_status(B, c->b));
+            }
+            free(fa0);
+            free(fb0);
         } else {
             c->at.op = "faulty_write";
             static const struct { int kind, nth; } steps[] = {
@@ -477,8 +578,9 @@ static void test_differential(void **state)
         c->r.s = c->at.seed;
         run_sequence(c);
     }
-    printf("config_service_diff: %u sequences, %llu operations, all identical\n",
-           c->at.seq, c->ops_done);
+    printf("config_service_diff: %u sequences, %llu operations (%llu failed loads),"
+           " all identical\n", c->at.seq, c->ops_done, c->load_faults);
+    assert_true(c->load_faults > 100);
 
     assert_int_equal(temp_files_left(c), 0);
     free(c->la.buf);

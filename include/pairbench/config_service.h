@@ -12,10 +12,30 @@
  * valid key and a string value that is a valid value; when a key occurs more
  * than once the last occurrence wins (as JSON.parse does). A missing file is
  * an empty configuration. Anything else (not JSON, truncated, empty file, a
- * non-object, a non-string or invalid member) is CORRUPT: it is reported
- * (config_service_status) and read as an EMPTY configuration. A corrupt file
- * is never rewritten except by the next successful set/delete, which replaces
- * it with the new configuration.
+ * non-object, a non-string or invalid member, a \u0000 escape in a key or
+ * value) is CORRUPT: it is reported (status) and read as an EMPTY
+ * configuration. A corrupt file is never rewritten except by the next
+ * successful set/delete, which replaces it with the new configuration.
+ *
+ * A FAILED LOAD is not an empty configuration. A load fails with EIO when
+ * the file exists but cannot be opened or read (EACCES, EMFILE, ENFILE, EIO,
+ * not a regular file...) and with ENOMEM when an allocation fails while
+ * loading (also inside cJSON's parse, told from a syntax error by errno).
+ * The operation that made the load returns that code and changes nothing
+ * (no write); the service holds no configuration (the optimized one drops
+ * its memory, also after a failed refresh) and the next operation that needs
+ * the configuration loads again. So no write can replace the file with a
+ * configuration that was not read from it.
+ *
+ * Loads: the naive service loads at create, and in every get, list, set,
+ * delete and refresh. The optimized one loads at its first access (status
+ * included), in refresh, and in every get/list/set/delete while it holds no
+ * configuration (after a failed load).
+ *
+ * File mode: a replaced file keeps its permission bits (the temporary is
+ * created 0600 and fchmod'ed to the old file's mode before any data is
+ * written); a new file is created 0644 less the umask. Owner and group are
+ * not kept (the temporary belongs to the writing process).
  *
  * Writes (set, delete) are write-through with storage first, by atomic
  * replace: the whole configuration is written to a new temporary file in the
@@ -48,8 +68,9 @@
  * the same file (they see each other's writes after refresh).
  *
  * Storage faults are injectable through config_io hooks at the real-call
- * boundary (files stay real). The read path (open/fstat/read/close of the
- * storage file) is not hooked; a corrupt file is made by writing one.
+ * boundary (files stay real). Of the read path only the open of the storage
+ * file is hooked (load_open); fstat/read/close are not; a corrupt file is
+ * made by writing one.
  */
 #ifndef PAIRBENCH_CONFIG_SERVICE_H
 #define PAIRBENCH_CONFIG_SERVICE_H
@@ -67,9 +88,11 @@ enum {
     CONFIG_ENOENT   = 1,   /* get/delete: no such key */
     CONFIG_EINVAL   = 2,   /* bad key/value/buffer/NULL argument */
     CONFIG_ERANGE   = 3,   /* get: value does not fit in cap bytes; buf untouched */
-    CONFIG_EIO      = 4,   /* set/delete: the write failed; nothing changed.
-                              status: the storage file exists but cannot be read */
-    CONFIG_ENOMEM   = 5,   /* allocation failed; nothing changed */
+    CONFIG_EIO      = 4,   /* the load failed: the file exists but cannot be
+                              read; or set/delete: the write failed. Nothing
+                              changed */
+    CONFIG_ENOMEM   = 5,   /* allocation failed (in the load or the write);
+                              nothing changed */
     CONFIG_ECORRUPT = 6,   /* status/refresh: the file is not a valid config */
     CONFIG_EDIRSYNC = 7    /* set/delete: committed, but the directory fsync failed */
 };
@@ -86,6 +109,9 @@ typedef struct config_io {
     int     (*fsync)(void *arg, int fd);
     int     (*rename)(void *arg, const char *from, const char *to);
     void     *arg;                        /* passed to every hook */
+    /* The load's open of the storage file (open(path, O_RDONLY|O_CLOEXEC)):
+     * the read path's one hook, to inject EIO/EMFILE/EACCES into a load. */
+    int     (*load_open)(void *arg, const char *path, int flags);
 } config_io;
 
 typedef struct config_options {
@@ -115,26 +141,36 @@ typedef struct config_service_ops {
     /* Frees the service; never touches the file. NULL is a no-op. */
     void (*destroy)(config_service *s);
 
-    /* Result of the last load (the initial one or refresh): CONFIG_OK (also
-     * for a missing file), CONFIG_ECORRUPT or CONFIG_EIO. Optimized: forces
-     * the lazy initial load if it has not happened yet. */
+    /* The result of the service's last load (see "Loads" above), and OK
+     * after a committed set/delete: OK (also for a missing file), ECORRUPT,
+     * EIO or ENOMEM. Never changes the file. Naive: makes no load.
+     * Optimized: makes the first load when none has been made yet (it does
+     * not retry after a failed one: the next get/list/set/delete does). */
     int (*status)(config_service *s);
 
     /* Copies the value of key (with its NUL) into buf[0..cap).
-     * OK, ENOENT, EINVAL (bad key, buf NULL), ERANGE (strlen(value) >= cap). */
+     * OK; ENOENT; EINVAL (bad key, buf NULL: no load); ERANGE (strlen(value)
+     * >= cap, buf untouched); EIO or ENOMEM: the load failed (buf untouched,
+     * the service holds no configuration, the next access loads again). */
     int (*get)(config_service *s, const char *key, char *buf, size_t cap);
     /* Calls fn for every entry in ascending bytewise key order (strcmp) and
-     * returns the number of entries. fn may be NULL (count only). */
+     * returns the number of entries. fn may be NULL (count only). When the
+     * load fails (EIO, ENOMEM) fn is not called and the result is 0:
+     * status() then says which (a 0 with status() OK is an empty
+     * configuration). */
     size_t (*list)(config_service *s, config_list_fn fn, void *arg);
-    /* Sets key to value (insert or replace), storage first.
-     * OK, EINVAL, EIO, ENOMEM, EDIRSYNC (see above). */
+    /* Sets key to value (insert or replace), storage first. OK; EINVAL (no
+     * I/O); EIO, ENOMEM: the load or the write failed, memory and file
+     * unchanged; EDIRSYNC: committed (see above). A corrupt file is replaced
+     * by the service's configuration with the change. */
     int (*set)(config_service *s, const char *key, const char *value);
-    /* Deletes key, storage first. OK, ENOENT (no write), EINVAL, EIO, ENOMEM,
-     * EDIRSYNC. */
+    /* Deletes key, storage first. OK; ENOENT (no write); EINVAL (no I/O);
+     * EIO, ENOMEM (load or write failed, nothing changed); EDIRSYNC. */
     int (*del)(config_service *s, const char *key);
     /* Re-reads the file (another writer's changes). Returns and records the
-     * load status: OK (memory replaced; missing file = empty), ECORRUPT or
-     * EIO (optimized: previous memory kept), ENOMEM (previous kept). */
+     * load status: OK (memory replaced; missing file = empty); ECORRUPT
+     * (optimized: previous memory kept; naive: reads as empty); EIO, ENOMEM
+     * (the load failed: the service holds no configuration, as above). */
     int (*refresh)(config_service *s);
 
     /* Copies the counters into *out. */
