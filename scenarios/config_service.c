@@ -2,8 +2,9 @@
  * config_service scenarios (seed 001): written once against
  * config_service_ops and run for every implementation.
  *
- * A fixture is a mkdtemp directory /tmp/pb_config_service.XXXXXX on the real
- * disk (not /dev/shm: update fsyncs, and that I/O is part of what the seed's
+ * A fixture is a mkdtemp directory pb_config_service.XXXXXX in the harness's
+ * scratch directory (pb_scratch_dir: under TMPDIR, else /tmp, removed on
+ * exit and on an interrupt), on the real disk by default (not /dev/shm: update fsyncs, and that I/O is part of what the seed's
  * "storage written first" costs), holding config.json: one JSON object of N
  * entries, keys "llm.config." + 16 hex digits (a bijective mix of the index),
  * values a ~90-byte LLM configuration line. The file is written by hand in
@@ -14,6 +15,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +34,8 @@ typedef struct fixture {
     const config_service_ops *ops;
     config_service *svc;       /* NULL for cold_init */
     int64_t     n;
-    char        dir[64];
-    char        path[96];
+    char        dir[PATH_MAX];
+    char        path[PATH_MAX + 16];
     char      (*keys)[32];     /* n keys */
     uint32_t   *perm;          /* random permutation of [0,n) */
     int64_t     cursor;
@@ -114,8 +116,10 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
     f->rng = seed;
     f->keys = malloc((size_t)n * sizeof *f->keys);
     f->perm = malloc((size_t)n * sizeof *f->perm);
-    snprintf(f->dir, sizeof f->dir, "/tmp/pb_config_service.XXXXXX");
-    if (!f->keys || !f->perm || !mkdtemp(f->dir)) {
+    const char *scratch = pb_scratch_dir();
+    int k = scratch ? snprintf(f->dir, sizeof f->dir, "%s/pb_config_service.XXXXXX",
+                               scratch) : -1;
+    if (!f->keys || !f->perm || k < 0 || (size_t)k >= sizeof f->dir || !mkdtemp(f->dir)) {
         f->dir[0] = '\0';
         fixture_free(f);
         return NULL;

@@ -109,11 +109,13 @@ for sig in (signal.SIGINT, signal.SIGTERM):
 # File-backed fixtures live in the harness's scratch directory.
 d = os.path.join(tmp, "fixtures")
 env = env_with(d)
-p = start(["run", "--quick", "--component", "config_service",
-           "--scenario", "update", "--n", "100"], env)
-if wait_for(p, lambda: any(f.startswith("pairbench-scratch.") for f in listing(d)),
-            "run config_service"):
-    time.sleep(0.5)
+def fixture_live():
+    return any(f.startswith("pb_config_service.") for s in listing(d)
+               if s.startswith("pairbench-scratch.") for f in listing(os.path.join(d, s)))
+p = start(["run", "--repetitions", "1", "--min-time", "20", "--component",
+           "config_service", "--scenario", "update", "--n", "100"], env)
+if wait_for(p, fixture_live, "run config_service"):
+    time.sleep(0.3)
     interrupted("run config_service SIGINT", p, signal.SIGINT)
     if listing(d):
         bad(f"run config_service: left behind in TMPDIR: {listing(d)}")
