@@ -129,8 +129,23 @@ double pb_time_unit_ns(const char *unit);
  * Caller frees; NULL when out of memory. */
 char *pb_json_sanitize(const char *text);
 /* The whole file as a NUL-terminated string, or NULL with a one-line
- * reason in err. Caller frees. */
+ * reason in err (unreadable, or a NUL byte inside: never read as the
+ * shorter text). Caller frees. */
 char *pb_read_file(const char *path, char *err, size_t err_cap);
+/* JSON text (sanitized as above) parsed as ONE value with nothing but white
+ * space after it. The tree (caller frees with cJSON_Delete), or NULL:
+ * *trailing is 1 when a complete value was followed by other text, 0 when
+ * malformed, truncated or out of memory. */
+struct cJSON *pb_json_parse(const char *text, int *trailing);
+/* The largest double below 2^63: the bound of a whole number read into an
+ * int64_t. */
+#define PB_INT64_BELOW 9223372036854774784.0
+/* Number `key` of obj checked before any conversion: absent or not a
+ * number (null is gbench's NaN) sets *out = -1 and returns 0; a finite
+ * number in [0, hi] (whole when `whole`) is stored and returns 0; else -1
+ * with "KEY is V, out of range (...)" in why and *out = -1. */
+int pb_json_number(const struct cJSON *obj, const char *key, double hi, int whole,
+                   double *out, char *why, size_t cap);
 
 /* --- the analysis (analysis.c) ------------------------------------------- */
 
