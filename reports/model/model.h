@@ -147,6 +147,33 @@ struct cJSON *pb_json_parse(const char *text, int *trailing);
 int pb_json_number(const struct cJSON *obj, const char *key, double hi, int whole,
                    double *out, char *why, size_t cap);
 
+/* --- the instr file of `pairbench instr` (instr.c) ------------------------ */
+
+typedef struct pb_instr_case {
+    const char *name;                 /* borrowed from the tree */
+    double      instructions_per_op;  /* finite, >= 0 */
+    double      allocs_per_op;        /* finite, >= 0 */
+} pb_instr_case;
+
+typedef struct pb_instr_file {
+    struct cJSON  *root;              /* the whole file, owned */
+    pb_instr_case *cases;             /* file order, names unique */
+    size_t         n;                 /* at least 1 */
+} pb_instr_file;
+
+/* Reads JSON text as an instr file. 1: *out is the file, every case with a
+ * non-empty string name (unique) and both counts finite numbers >= 0;
+ * free with pb_instr_free. 0: not an instr file (not one complete JSON
+ * value, or no context kind "pairbench-instr"); *out NULL, err untouched.
+ * -1: an instr file that cannot be compared (no case, or a case with a
+ * name or count missing, mistyped or out of range, or out of memory);
+ * *out NULL, err one line naming `what`, the case and the field. */
+int  pb_instr_parse(const char *text, const char *what, pb_instr_file **out,
+                    char *err, size_t cap);
+void pb_instr_free(pb_instr_file *f);
+/* The case of that name, or NULL (linear). */
+const pb_instr_case *pb_instr_find(const pb_instr_file *f, const char *name);
+
 /* --- the analysis (analysis.c) ------------------------------------------- */
 
 #define PB_CV_TRUST_LIMIT 0.10         /* cv above this: untrusted */
