@@ -173,7 +173,7 @@ fuzz: fuzz-build
 	        -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus/$$t \
 	        tests/fuzz/corpus/$$t 2>$(FUZZ_BUILD)/fuzz_$$t.log \
 	        || { tail -40 $(FUZZ_BUILD)/fuzz_$$t.log; exit 1; }; \
-	    grep -E '^#[0-9]+ +DONE' $(FUZZ_BUILD)/fuzz_$$t.log | tail -1; \
+	    grep -E '^Done [0-9]+ runs' $(FUZZ_BUILD)/fuzz_$$t.log | tail -1; \
 	done
 
 clean:
