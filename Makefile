@@ -18,6 +18,10 @@
 #                has a bench.json. Exit 1 on a regression.
 #   make baseline rewrite $(BASELINE)/instr.json (and bench.json from
 #                BENCH_BASELINE=FILE when given)
+#   make fuzz    build the libFuzzer targets of the loaders (results,
+#                instr, massif; clang-14, ASan + UBSan with float-cast-
+#                overflow) into build-fuzz/ and run each over its corpus
+#                (tests/fuzz/corpus/NAME) for FUZZ_TIME seconds (300)
 #
 # Variables: ALLOCATOR=glibc|jemalloc|both, REPETITIONS=K, FILTER=REGEX,
 # JOBS=N.
@@ -33,7 +37,7 @@ PAIRBENCH   := $(BUILD)/pairbench
 COMPARE_PY  := /usr/share/benchmark/compare.py
 
 .PHONY: all deps build build-san bench quick report massif test compare clean \
-        instr gate baseline
+        instr gate baseline fuzz fuzz-build
 
 all: build
 
@@ -103,6 +107,8 @@ test: build build-san
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	@echo "== tests under ASan + UBSan ($(SAN_BUILD)) =="
 	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
+	@echo "== fuzz targets of the loaders, $(FUZZ_TEST_TIME) s each ($(FUZZ_BUILD)) =="
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_TEST_TIME)
 
 # compare.py imports scipy: run it with Debian's python3, not another one
 # that may come first on PATH.
@@ -133,5 +139,42 @@ baseline: build
 	@if [ -n "$(BENCH_BASELINE)" ]; then cp "$(BENCH_BASELINE)" $(BASELINE)/bench.json && \
 	    echo "timing baseline: $(BENCH_BASELINE) -> $(BASELINE)/bench.json"; fi
 
+# The loaders under libFuzzer: one target per loader (tests/fuzz/), built
+# straight from the loader sources with clang, ASan and UBSan (float-cast-
+# overflow on, every finding fatal). New inputs go to build-fuzz/corpus/,
+# the committed seeds stay as they are; a crash leaves build-fuzz/crash-*.
+FUZZ_BUILD     ?= build-fuzz
+FUZZ_TIME      ?= 300
+FUZZ_TEST_TIME ?= 20
+FUZZ_CC        ?= clang-14
+FUZZ_TARGETS   := results instr massif
+FUZZ_CFLAGS    := -std=c11 -g -O1 -Wall -Wextra -Werror -Iinclude \
+                  $$(pkg-config --cflags libcjson) \
+                  -fsanitize=fuzzer,address,undefined,float-cast-overflow \
+                  -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRC_results := reports/model/results.c
+FUZZ_SRC_instr   := reports/model/results.c reports/model/instr.c
+FUZZ_SRC_massif  := reports/model/results.c reports/massif_data.c
+
+fuzz-build: deps
+	@mkdir -p $(FUZZ_BUILD)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    case $$t in results) src="$(FUZZ_SRC_results)";; instr) src="$(FUZZ_SRC_instr)";; \
+	        massif) src="$(FUZZ_SRC_massif)";; esac; \
+	    $(FUZZ_CC) $(FUZZ_CFLAGS) -o $(FUZZ_BUILD)/fuzz_$$t tests/fuzz/fuzz_$$t.c $$src \
+	        $$(pkg-config --libs libcjson) -lm; \
+	done
+
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	    echo "fuzz_$$t: $(FUZZ_TIME) s over tests/fuzz/corpus/$$t"; \
+	    $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=0 \
+	        -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus/$$t \
+	        tests/fuzz/corpus/$$t 2>$(FUZZ_BUILD)/fuzz_$$t.log \
+	        || { tail -40 $(FUZZ_BUILD)/fuzz_$$t.log; exit 1; }; \
+	    grep -E '^Done [0-9]+ runs' $(FUZZ_BUILD)/fuzz_$$t.log | tail -1; \
+	done
+
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)

@@ -3,6 +3,7 @@
  * (--massif), checked when loaded, and its cases looked up by component,
  * implementation and scenario.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,14 @@ int pb_rep_massif_load(report *R, const char *path, char *err, size_t cap)
     char *text = pb_read_file(path, err, cap);
     if (!text)
         return -1;
-    cJSON *root = cJSON_Parse(text);
+    int trailing;
+    cJSON *root = pb_json_parse(text, &trailing);
     free(text);
+    if (trailing) {
+        snprintf(err, cap, "%s has text after its JSON value (not one MASSIF.json)",
+                 path);
+        return -1;
+    }
     const cJSON *ctx = jget(root, "context");
     const char *kind = jstr(ctx, "kind");
     const cJSON *cases = jget(root, "cases");
@@ -27,6 +34,14 @@ int pb_rep_massif_load(report *R, const char *path, char *err, size_t cap)
         !cJSON_IsArray(cases)) {
         snprintf(err, cap, "%s is not a MASSIF.json of 'pairbench massif'%s", path,
                  root ? "" : " (malformed or truncated JSON)");
+        cJSON_Delete(root);
+        return -1;
+    }
+    /* every number is checked before the report formats or scales it */
+    char why[160];
+    double v;
+    if (pb_json_number(ctx, "n", PB_INT64_BELOW, 0, &v, why, sizeof why) != 0) {
+        snprintf(err, cap, "%s: context: %s", path, why);
         cJSON_Delete(root);
         return -1;
     }
@@ -46,6 +61,29 @@ int pb_rep_massif_load(report *R, const char *path, char *err, size_t cap)
             snprintf(err, cap, "%s: case %s lacks name, component, impl, scenario,"
                      " peak_heap_bytes or [time, bytes] snapshots", path,
                      name ? name : "(unnamed)");
+            cJSON_Delete(root);
+            return -1;
+        }
+        int bad = pb_json_number(c, "peak_heap_bytes", PB_INT64_BELOW, 0, &v, why,
+                                 sizeof why) != 0 ||
+                  pb_json_number(c, "peak_time", PB_INT64_BELOW, 0, &v, why,
+                                 sizeof why) != 0;
+        int at = 0;
+        cJSON_ArrayForEach(pt, snaps) {
+            if (bad)
+                break;
+            for (int k = 0; k < 2 && !bad; k++) {
+                double x = cJSON_GetArrayItem(pt, k)->valuedouble;
+                if (!isfinite(x) || x < 0 || x > PB_INT64_BELOW) {
+                    snprintf(why, sizeof why, "snapshots[%d][%d] is %g, out of range"
+                             " (want a finite number from 0 to 2^63)", at, k, x);
+                    bad = 1;
+                }
+            }
+            at++;
+        }
+        if (bad) {
+            snprintf(err, cap, "%s: case %s: %s", path, jstr(c, "name"), why);
             cJSON_Delete(root);
             return -1;
         }

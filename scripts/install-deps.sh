@@ -8,7 +8,7 @@ PACKAGES="build-essential cmake pkg-config git
 libbenchmark-dev libbenchmark-tools python3 python3-scipy
 libjemalloc-dev libjemalloc2 valgrind gnuplot-nox
 libsqlite3-dev libcjson-dev libcmocka-dev uthash-dev
-chromium"
+chromium clang-14 libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

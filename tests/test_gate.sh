@@ -123,6 +123,70 @@ expect_gate "bad threshold" 2 --instr-threshold abc "$tmp/base" "$tmp/again.json
 "$PB" instr --filter no_such_case --json "$tmp/x.json" >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && [ ! -e "$tmp/x.json" ] && ok || bad "instr matching nothing: exit $rc or file written"
 
+# --- hollow input: a gate that checked nothing must not pass -----------------
+# Each bad file is one line, exit 2, naming the file, the case and the field
+# (issue 10 item 2), as baseline and as new result; trailing text, a NUL
+# byte and out-of-range numbers are refused the same way (items 8, 9).
+$PY - "$tmp/base/instr.json" "$tmp/hollow" <<'EOF'
+import json, os, re, sys
+d = json.load(open(sys.argv[1]))
+out = sys.argv[2]
+os.makedirs(out, exist_ok=True)
+def write(name, doc=None, text=None):
+    with open(os.path.join(out, name), "w") as f:
+        f.write(text if text is not None else json.dumps(doc))
+def cases(fn):
+    c = json.loads(json.dumps(d))
+    c["cases"] = [fn(dict(x)) for x in c["cases"]]
+    return c
+write("empty.json", dict(d, cases=[]))
+write("numeric_names.json", cases(lambda x: dict(x, name=12345)))
+write("string_counts.json", cases(lambda x: dict(x, instructions_per_op=str(x["instructions_per_op"]),
+                                               allocs_per_op=str(x["allocs_per_op"]))))
+# 3x slower with 5 more allocations per op, the counts as strings
+write("slow_strings.json", cases(lambda x: dict(x, instructions_per_op=str(x["instructions_per_op"] * 3),
+                                              allocs_per_op=str(x["allocs_per_op"] + 5))))
+write("null_counts.json", cases(lambda x: dict(x, instructions_per_op=None, allocs_per_op=None)))
+write("no_allocs.json", cases(lambda x: {k: v for k, v in x.items() if k != "allocs_per_op"}))
+write("negative.json", cases(lambda x: dict(x, allocs_per_op=-3)))
+write("huge.json", text=re.sub(r'"instructions_per_op": [0-9.e+]+', '"instructions_per_op": 1e999',
+                               json.dumps(d), count=1))
+write("trailing.json", text=json.dumps(d) + "\n  {\"more\": 1}\n")
+write("trailing_ws.json", text=json.dumps(d) + "\n  \n")
+with open(os.path.join(out, "nul.json"), "wb") as f:
+    f.write(json.dumps(d).encode() + b"\0 garbage")
+EOF
+# expect_hollow DESCRIPTION FILE FIELD SIDE: exit 2, one line naming FILE and FIELD
+expect_hollow() {
+    local what=$1 file=$2 field=$3 side=$4
+    if [ "$side" = baseline ]; then
+        expect_gate "$what (baseline)" 2 "$file" "$tmp/again.json" || return
+    else
+        expect_gate "$what (new result)" 2 "$tmp/base" "$file" || return
+    fi
+    expect_one_line "$what ($side)"
+    grep -qF "$file" "$tmp/gate.err" && grep -qF "$field" "$tmp/gate.err" && ok \
+        || { bad "$what ($side): the line does not name $file and $field"; cat "$tmp/gate.err"; }
+}
+H=$tmp/hollow
+FIRST=task_store/naive/get_hit/1000     # the first case of the subset
+for side in baseline new; do
+    expect_hollow 'cases: []' "$H/empty.json" cases $side
+    expect_hollow 'numeric names' "$H/numeric_names.json" name $side
+    expect_hollow 'string counts' "$H/string_counts.json" "$FIRST: instructions_per_op" $side
+    expect_hollow 'null counts' "$H/null_counts.json" "$FIRST: instructions_per_op" $side
+    expect_hollow 'missing allocs_per_op' "$H/no_allocs.json" "$FIRST: allocs_per_op" $side
+    expect_hollow 'negative count' "$H/negative.json" "$FIRST: allocs_per_op" $side
+    expect_hollow 'count 1e999' "$H/huge.json" "$FIRST: instructions_per_op" $side
+    expect_hollow 'trailing text' "$H/trailing.json" 'after' $side
+    expect_hollow 'a NUL byte' "$H/nul.json" NUL $side
+done
+expect_hollow '3x slower, 5 more allocs/op, counts as strings' "$H/slow_strings.json" \
+    "$FIRST: instructions_per_op" new
+expect_gate "trailing white space is fine" 0 "$H/trailing_ws.json" "$tmp/again.json"
+# the pass line counts the checks made: instr/op and allocs/op of 8 cases
+grep -q 'pass: 16 check(s)' "$tmp/gate.out" && ok || { bad "pass line: want 16 checks"; cat "$tmp/gate.out"; }
+
 # --- timing ratios (Mann-Whitney U) -------------------------------------------
 # A real 5-repetition run of one pair, and a copy whose optimized side is
 # clearly slower in every repetition: the ratio check must fail only the copy.
@@ -158,6 +222,16 @@ expect_gate "optimized clearly slower" 1 "$tmp/bbase" "$tmp/again.json" "$tmp/sl
          || { bad "slower ratio not named"; cat "$tmp/gate.out"; }; }
 expect_gate "3 repetitions" 0 "$tmp/bbase" "$tmp/again.json" "$tmp/three.json" \
     && { grep -q 'skipped.*fewer than 5' "$tmp/gate.out" && ok || bad "skip not said"; }
+
+# Timing files alone, every pair too short to compare: nothing was checked,
+# so no pass (exit 2, one line).
+expect_gate "timings only, nothing comparable" 2 "$tmp/three.json" "$tmp/three.json" \
+    && { grep -q "^pairbench: gate: nothing was checked" "$tmp/gate.err" && ok || bad "nothing checked: no reason"; }
+# An out-of-range number in a timing file: one line naming the field.
+sed -E 's/"iterations":[[:space:]]*[0-9]+/"iterations": 1e308/' "$tmp/bench.json" >"$tmp/iter.json"
+expect_gate "iterations 1e308" 2 "$tmp/bbase" "$tmp/again.json" "$tmp/iter.json" \
+    && expect_one_line "iterations 1e308" \
+    && { grep -q 'iterations' "$tmp/gate.err" && ok || bad "iterations 1e308: field not named"; }
 
 # --- the committed baseline, when given, is well-formed ------------------------
 if [ -n "$COMMITTED" ]; then

@@ -129,8 +129,50 @@ double pb_time_unit_ns(const char *unit);
  * Caller frees; NULL when out of memory. */
 char *pb_json_sanitize(const char *text);
 /* The whole file as a NUL-terminated string, or NULL with a one-line
- * reason in err. Caller frees. */
+ * reason in err (unreadable, or a NUL byte inside: never read as the
+ * shorter text). Caller frees. */
 char *pb_read_file(const char *path, char *err, size_t err_cap);
+/* JSON text (sanitized as above) parsed as ONE value with nothing but white
+ * space after it. The tree (caller frees with cJSON_Delete), or NULL:
+ * *trailing is 1 when a complete value was followed by other text, 0 when
+ * malformed, truncated or out of memory. */
+struct cJSON *pb_json_parse(const char *text, int *trailing);
+/* The largest double below 2^63: the bound of a whole number read into an
+ * int64_t. */
+#define PB_INT64_BELOW 9223372036854774784.0
+/* Number `key` of obj checked before any conversion: absent or not a
+ * number (null is gbench's NaN) sets *out = -1 and returns 0; a finite
+ * number in [0, hi] (whole when `whole`) is stored and returns 0; else -1
+ * with "KEY is V, out of range (...)" in why and *out = -1. */
+int pb_json_number(const struct cJSON *obj, const char *key, double hi, int whole,
+                   double *out, char *why, size_t cap);
+
+/* --- the instr file of `pairbench instr` (instr.c) ------------------------ */
+
+typedef struct pb_instr_case {
+    const char *name;                 /* borrowed from the tree */
+    double      instructions_per_op;  /* finite, >= 0 */
+    double      allocs_per_op;        /* finite, >= 0 */
+} pb_instr_case;
+
+typedef struct pb_instr_file {
+    struct cJSON  *root;              /* the whole file, owned */
+    pb_instr_case *cases;             /* file order, names unique */
+    size_t         n;                 /* at least 1 */
+} pb_instr_file;
+
+/* Reads JSON text as an instr file. 1: *out is the file, every case with a
+ * non-empty string name (unique) and both counts finite numbers >= 0;
+ * free with pb_instr_free. 0: not an instr file (not one complete JSON
+ * value, or no context kind "pairbench-instr"); *out NULL, err untouched.
+ * -1: an instr file that cannot be compared (no case, or a case with a
+ * name or count missing, mistyped or out of range, or out of memory);
+ * *out NULL, err one line naming `what`, the case and the field. */
+int  pb_instr_parse(const char *text, const char *what, pb_instr_file **out,
+                    char *err, size_t cap);
+void pb_instr_free(pb_instr_file *f);
+/* The case of that name, or NULL (linear). */
+const pb_instr_case *pb_instr_find(const pb_instr_file *f, const char *name);
 
 /* --- the analysis (analysis.c) ------------------------------------------- */
 

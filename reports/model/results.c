@@ -8,7 +8,12 @@
  * hash table; the rows of one name are chained in file order, so a lookup
  * by name and aggregate touches that case's few rows, never the whole set.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <float.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,12 +272,6 @@ const char *pb_resultset_context_text(const pb_resultset *rs, const char *key,
 
 /* --- loading a JSON file ------------------------------------------------ */
 
-static double num(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
 static const char *str(const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -321,8 +320,53 @@ char *pb_read_file(const char *path, char *err, size_t cap)
         snprintf(err, cap, "cannot read %s", path);
         return NULL;
     }
+    const char *nul = memchr(buf, '\0', len);
+    if (nul) {
+        snprintf(err, cap, "%s holds a NUL byte at offset %zu: not a JSON text"
+                 " file", path, (size_t)(nul - buf));
+        free(buf);
+        return NULL;
+    }
     buf[len] = '\0';
     return buf;
+}
+
+cJSON *pb_json_parse(const char *raw, int *trailing)
+{
+    *trailing = 0;
+    char *text = pb_json_sanitize(raw);
+    if (!text)
+        return NULL;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 0);
+    if (root && end) {
+        while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+            end++;
+        if (*end) {
+            cJSON_Delete(root);
+            root = NULL;
+            *trailing = 1;
+        }
+    }
+    free(text);
+    return root;
+}
+
+int pb_json_number(const cJSON *obj, const char *key, double hi, int whole,
+                   double *out, char *why, size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    *out = -1;
+    if (!cJSON_IsNumber(v))
+        return 0;
+    double x = v->valuedouble;
+    if (!isfinite(x) || x < 0 || x > hi || (whole && x != floor(x))) {
+        snprintf(why, cap, "%s is %g, out of range (want a %s from 0 to %.17g)",
+                 key, x, whole ? "whole number" : "finite number", hi);
+        return -1;
+    }
+    *out = x;
+    return 0;
 }
 
 char *pb_json_sanitize(const char *text)
@@ -364,15 +408,18 @@ char *pb_json_sanitize(const char *text)
 }
 
 
-/* One benchmark object as a row; 0, or -1 when it lacks what a row needs. */
-static int row_of(const cJSON *b, pb_result *r)
+/* One benchmark object as a row; 0, or -1 with the reason in why when it
+ * lacks what a row needs or a number is out of the range it is read into. */
+static int row_of(const cJSON *b, pb_result *r, char *why, size_t cap)
 {
     const char *name = str(b, "name");
     const char *run_name = str(b, "run_name");
     const char *run_type = str(b, "run_type");
     double scale = pb_time_unit_ns(str(b, "time_unit"));
-    if (!name || !run_name || !run_type || scale < 0)
+    if (!name || !run_name || !run_type || scale < 0) {
+        snprintf(why, cap, "lacks name, run_name, run_type or a known time_unit");
         return -1;
+    }
     pb_result_init(r);
     snprintf(r->name, sizeof r->name, "%s", name);
     snprintf(r->case_name, sizeof r->case_name, "%s", run_name);
@@ -385,9 +432,14 @@ static int row_of(const cJSON *b, pb_result *r)
     const char *msg = str(b, "error_message");
     if (msg)
         snprintf(r->error_message, sizeof r->error_message, "%s", msg);
-    r->iterations = (int64_t)num(b, "iterations");
-    double rep = num(b, "repetition_index");
-    r->repetition_index = rep >= 0 && rep < 1e6 ? (int)rep : -1;
+    /* every number is checked before it is converted or scaled */
+    double it, rep, t;
+    if (pb_json_number(b, "iterations", PB_INT64_BELOW, 1, &it, why, cap) != 0 ||
+        pb_json_number(b, "repetition_index", INT_MAX, 1, &rep, why, cap) != 0 ||
+        pb_json_number(b, "real_time", DBL_MAX, 0, &t, why, cap) != 0)
+        return -1;
+    r->iterations = it < 0 ? 0 : (int64_t)it;
+    r->repetition_index = rep < 0 ? -1 : (int)rep;
     const char *big_o = str(b, "big_o");
     const char *unit = str(b, "aggregate_unit");
     if (big_o) {
@@ -395,41 +447,88 @@ static int row_of(const cJSON *b, pb_result *r)
     } else if (!strcmp(r->aggregate, "RMS")) {
         /* the real-time fit's RMS when pairbench wrote it, else gbench's
          * (of the CPU time) */
-        r->rms = num(b, "real_rms");
-        if (r->rms < 0)
-            r->rms = num(b, "rms");
+        if (pb_json_number(b, "real_rms", DBL_MAX, 0, &r->rms, why, cap) != 0)
+            return -1;
+        if (r->rms < 0 && pb_json_number(b, "rms", DBL_MAX, 0, &r->rms, why, cap) != 0)
+            return -1;
     } else if (unit && !strcmp(unit, "percentage")) {
-        r->cv = num(b, "real_time");
-    } else if (!r->error) {
-        double t = num(b, "real_time");
-        r->ns_per_op = t < 0 ? -1 : t * scale;
+        r->cv = t;
+    } else if (!r->error && t >= 0) {
+        if (t > DBL_MAX / scale) {
+            snprintf(why, cap, "real_time is %g %s, out of range once in ns", t,
+                     str(b, "time_unit"));
+            return -1;
+        }
+        r->ns_per_op = t * scale;
     }
-    r->allocs_per_op = num(b, "allocs_per_op");
-    r->bytes_per_op = num(b, "bytes_per_op");
-    r->peak_heap_bytes = num(b, "peak_heap_bytes");
-    r->peak_rss_bytes = num(b, "peak_rss_bytes");
-    r->p50_ns = num(b, "p50_ns");
-    r->p90_ns = num(b, "p90_ns");
-    r->p99_ns = num(b, "p99_ns");
-    r->p999_ns = num(b, "p999_ns");
-    r->max_ns = num(b, "max_ns");
+    static const struct { const char *key; size_t off; } counts[] = {
+        { "allocs_per_op", offsetof(pb_result, allocs_per_op) },
+        { "bytes_per_op", offsetof(pb_result, bytes_per_op) },
+        { "peak_heap_bytes", offsetof(pb_result, peak_heap_bytes) },
+        { "peak_rss_bytes", offsetof(pb_result, peak_rss_bytes) },
+        { "p50_ns", offsetof(pb_result, p50_ns) },
+        { "p90_ns", offsetof(pb_result, p90_ns) },
+        { "p99_ns", offsetof(pb_result, p99_ns) },
+        { "p999_ns", offsetof(pb_result, p999_ns) },
+        { "max_ns", offsetof(pb_result, max_ns) },
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if (pb_json_number(b, counts[i].key, DBL_MAX, 0,
+                           (double *)((char *)r + counts[i].off), why, cap) != 0)
+            return -1;
     const cJSON *field;
     cJSON_ArrayForEach(field, b)
-        if (cJSON_IsNumber(field) && field->string)
+        if (cJSON_IsNumber(field) && field->string) {
+            if (!isfinite(field->valuedouble)) {
+                snprintf(why, cap, "%s is %g, out of range (want a finite number)",
+                         field->string, field->valuedouble);
+                return -1;
+            }
             pb_result_add_counter(r, field->string, field->valuedouble);
+        }
     return 0;
+}
+
+/* 1 when s is a lower-case identifier [a-z][a-z0-9_]*, of n bytes. */
+static int is_ident(const char *s, size_t n)
+{
+    if (n == 0 || !islower((unsigned char)s[0]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '_')
+            return 0;
+    return 1;
+}
+
+/* 1 when a case name has pairbench's shape component/impl/scenario/N:
+ * three lower-case identifiers and a decimal N. */
+static int is_pairbench_case(const char *name)
+{
+    const char *p = name;
+    for (int part = 0; part < 3; part++) {
+        const char *slash = strchr(p, '/');
+        if (!slash || !is_ident(p, (size_t)(slash - p)))
+            return 0;
+        p = slash + 1;
+    }
+    if (!*p)
+        return 0;
+    for (; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return 0;
+    return 1;
 }
 
 pb_resultset *pb_resultset_parse(const char *raw, const char *what, char *err,
                                  size_t err_cap)
 {
-    char *text = pb_json_sanitize(raw);
-    if (!text) {
-        snprintf(err, err_cap, "out of memory reading %s", what);
+    int trailing;
+    cJSON *root = pb_json_parse(raw, &trailing);
+    if (trailing) {
+        snprintf(err, err_cap, "%s has text after its JSON value (not one"
+                 " complete Google Benchmark JSON file)", what);
         return NULL;
     }
-    cJSON *root = cJSON_Parse(text);
-    free(text);
     cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
     cJSON *context = cJSON_GetObjectItemCaseSensitive(root, "context");
     if (!root || !cJSON_IsArray(benchmarks) || !cJSON_IsObject(context)) {
@@ -448,21 +547,30 @@ pb_resultset *pb_resultset_parse(const char *raw, const char *what, char *err,
     rs->root = root;
     rs->context = context;
     const cJSON *b;
-    int index = 0;
+    int index = 0, ours = 0;
     cJSON_ArrayForEach(b, benchmarks) {
         pb_result r;
-        if (row_of(b, &r) != 0) {
-            snprintf(err, err_cap, "%s: benchmark %d lacks name, run_name,"
-                     " run_type or a known time_unit", what, index);
+        char why[160];
+        if (row_of(b, &r, why, sizeof why) != 0) {
+            const char *name = str(b, "name");
+            snprintf(err, err_cap, "%s: benchmark %d%s%.100s%s: %s", what, index,
+                     name ? " (" : "", name ? name : "", name ? ")" : "", why);
             pb_resultset_free(rs);
             return NULL;
         }
+        ours |= is_pairbench_case(r.case_name);
         if (pb_resultset_add(rs, &r) != 0) {
             snprintf(err, err_cap, "out of memory reading %s", what);
             pb_resultset_free(rs);
             return NULL;
         }
         index++;
+    }
+    if (!ours) {
+        snprintf(err, err_cap, "%s: a Google Benchmark results file with no"
+                 " pairbench cases (no row named component/impl/scenario/N)", what);
+        pb_resultset_free(rs);
+        return NULL;
     }
     return rs;
 }
