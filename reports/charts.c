@@ -2,7 +2,10 @@
  * The report's charts: per scenario a log-log time chart and an
  * allocations chart, per massif profile a heap-over-time chart, written as
  * one gnuplot script, drawn by one gnuplot process as SVG, and inlined into
- * the page with their ids made unique.
+ * the page with their ids made unique. Every text of the script is a
+ * single-quoted string written by pb_sb_gp, in which gnuplot substitutes
+ * nothing (it runs `...` through the shell in a double-quoted one); the
+ * data are inline blocks of numbers.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -42,26 +45,28 @@ static chart *chart_new(charts *C, const char *kind, const char *comp,
 static void gp_begin(sbuf *g, const chart *ch, const int64_t *ns, size_t k)
 {
     pb_sb_puts(g, "reset\nset encoding utf8\nset micro\n");
-    pb_sb_puts(g, "set title \"");
+    pb_sb_puts(g, "set title ");
     pb_sb_gp(g, ch->title);
-    pb_sb_puts(g, "\"\nset xlabel \"N\"\nset logscale x 10\nset xtics (");
+    pb_sb_puts(g, "\nset xlabel 'N'\nset logscale x 10\nset xtics (");
     for (size_t i = 0; i < k; i++) {
         char t[32];
         pb_fmt_n(t, sizeof t, ns[i]);
-        pb_sb_printf(g, "%s\"%s\" %lld", i ? ", " : "", t, (long long)ns[i]);
+        pb_sb_puts(g, i ? ", " : "");
+        pb_sb_gp(g, t);
+        pb_sb_printf(g, " %lld", (long long)ns[i]);
     }
     pb_sb_printf(g, ")\nset xrange [%g:%g]\n", (double)ns[0] / 1.6,
                  (double)ns[k - 1] * 1.6);
-    pb_sb_puts(g, "set border 3\nset tics nomirror\nset grid lc rgb \"#e2e2e2\"\n"
+    pb_sb_puts(g, "set border 3\nset tics nomirror\nset grid lc rgb '#e2e2e2'\n"
                "set key below horizontal\nset bars small\n");
 }
 
 static void gp_no_data_note(sbuf *g, const char *words)
 {
     pb_sb_puts(g, "unset border\nunset tics\nunset key\nunset grid\nunset logscale\n"
-               "unset xlabel\nset xrange [0:1]\nset yrange [0:1]\nset label 1 \"");
+               "unset xlabel\nset xrange [0:1]\nset yrange [0:1]\nset label 1 ");
     pb_sb_gp(g, words);
-    pb_sb_puts(g, "\" at graph 0.5,0.5 center\nplot 2 notitle\n");
+    pb_sb_puts(g, " at graph 0.5,0.5 center\nplot 2 notitle\n");
 }
 
 static const char *const impl_colors[2] = { "#c0392b", "#1f6fb4" };
@@ -107,16 +112,14 @@ static void n_lines(sbuf *g, sbuf *plot, const report *R, const pb_component *c,
             if (!points)
                 continue;
             int bars = errorbars && R->s[si].repetitions > 1;
-            pb_sb_printf(plot, "%s$%c%zu_%zu_%d using 1:2%s with %s lw 2 lc rgb \"%s\""
-                         " dt %zu pt %d ps 0.8 title \"%s", plot->len ? ", " : "", var,
+            char title[sizeof R->s[si].label + 16];
+            snprintf(title, sizeof title, "%s%s%s", pb_rep_impl_names[im],
+                     R->n > 1 ? ", " : "", R->n > 1 ? R->s[si].label : "");
+            pb_sb_printf(plot, "%s$%c%zu_%zu_%d using 1:2%s with %s lw 2 lc rgb '%s'"
+                         " dt %zu pt %d ps 0.8 title ", plot->len ? ", " : "", var,
                          idx, si, im, bars ? ":3:4" : "", bars ? "yerrorlines" : "linespoints",
-                         impl_colors[im], si % 4 + 1, point_types[si % 5],
-                         pb_rep_impl_names[im]);
-            if (R->n > 1) {
-                pb_sb_puts(plot, ", ");
-                pb_sb_gp(plot, R->s[si].label);
-            }
-            pb_sb_puts(plot, "\"");
+                         impl_colors[im], si % 4 + 1, point_types[si % 5]);
+            pb_sb_gp(plot, title);
         }
 }
 
@@ -146,8 +149,8 @@ static void chart_time(charts *C, const report *R, const pb_component *c,
     gp_begin(g, ch, ns, k);
     n_lines(g, &plot, R, c, sc, ns, k, 't', C->n - 1, 1, time_point, NULL);
     if (plot.len)
-        pb_sb_puts(g, "set logscale y 10\nset format y \"%.0s %cs\"\n"
-                   "set ylabel \"time per operation (log scale)\"\n");
+        pb_sb_puts(g, "set logscale y 10\nset format y '%.0s %cs'\n"
+                   "set ylabel 'time per operation (log scale)'\n");
     gp_plot(g, &plot, "no time measured for this scenario");
 }
 
@@ -181,13 +184,13 @@ static void chart_allocs(charts *C, const report *R, const pb_component *c,
     double lo = range[0], hi = range[1];
     if (plot.len) {
         if (lo > 0 && hi / lo >= 20)
-            pb_sb_puts(g, "set logscale y 10\nset format y \"%g\"\n");
+            pb_sb_puts(g, "set logscale y 10\nset format y '%g'\n");
         else
             pb_sb_printf(g, "set yrange [0:%g]\n", hi > 0 ? hi * 1.15 : 1.0);
         if (hi == 0)
-            pb_sb_puts(g, "set label 1 \"no allocation in the measured region, at"
-                       " any N\" at graph 0.5,0.6 center\n");
-        pb_sb_puts(g, "set ylabel \"allocations per operation\"\n");
+            pb_sb_puts(g, "set label 1 'no allocation in the measured region, at"
+                       " any N' at graph 0.5,0.6 center\n");
+        pb_sb_puts(g, "set ylabel 'allocations per operation'\n");
     }
     gp_plot(g, &plot, "no allocation counts in these results"
                       " (allocation tracking was off)");
@@ -210,12 +213,12 @@ static void chart_heap(charts *C, const report *R, const pb_component *c,
         return;
     sbuf *g = &C->script;
     size_t idx = C->n - 1;
-    pb_sb_puts(g, "reset\nset encoding utf8\nset title \"");
+    pb_sb_puts(g, "reset\nset encoding utf8\nset title ");
     pb_sb_gp(g, ch->title);
-    pb_sb_puts(g, "\"\nset xlabel \"time (millions of instructions executed, under"
-               " valgrind)\"\nset ylabel \"heap (KiB)\"\nset yrange [0:*]\n"
+    pb_sb_puts(g, "\nset xlabel 'time (millions of instructions executed, under"
+               " valgrind)'\nset ylabel 'heap (KiB)'\nset yrange [0:*]\n"
                "set xrange [0:*]\nset border 3\nset tics nomirror\n"
-               "set grid lc rgb \"#e2e2e2\"\nset key below horizontal\n");
+               "set grid lc rgb '#e2e2e2'\nset key below horizontal\n");
     sbuf plot = { 0 };
     for (int im = 0; im < 2; im++) {
         const cJSON *mc = pb_rep_massif_case(R, c->name, pb_rep_impl_names[im], sc->name);
@@ -228,13 +231,14 @@ static void chart_heap(charts *C, const report *R, const pb_component *c,
                          cJSON_GetArrayItem(pt, 1)->valuedouble / 1024);
         pb_sb_printf(g, "EOD\n$p%zu_%d << EOD\n%.6g %.6g\nEOD\n", idx, im,
                      jnum(mc, "peak_time", 0) / 1e6, jnum(mc, "peak_heap_bytes", 0) / 1024);
-        char peak[32];
+        char peak[32], title[64];
         pb_fmt_bytes(peak, sizeof peak, jnum(mc, "peak_heap_bytes", -1));
-        pb_sb_printf(&plot, "%s$h%zu_%d using 1:2 with lines lw 2 lc rgb \"%s\""
-                     " dt %d title \"%s (peak %s)\", $p%zu_%d using 1:2 with points"
-                     " pt 7 ps 1 lc rgb \"%s\" notitle", plot.len ? ", " : "", idx, im,
-                     impl_colors[im], im + 1, pb_rep_impl_names[im], peak, idx, im,
-                     impl_colors[im]);
+        snprintf(title, sizeof title, "%s (peak %s)", pb_rep_impl_names[im], peak);
+        pb_sb_printf(&plot, "%s$h%zu_%d using 1:2 with lines lw 2 lc rgb '%s'"
+                     " dt %d title ", plot.len ? ", " : "", idx, im, impl_colors[im], im + 1);
+        pb_sb_gp(&plot, title);
+        pb_sb_printf(&plot, ", $p%zu_%d using 1:2 with points pt 7 ps 1 lc rgb '%s'"
+                     " notitle", idx, im, impl_colors[im]);
     }
     gp_plot(g, &plot, "no massif profile for this scenario");
 }
@@ -346,8 +350,8 @@ done:
 int pb_rep_draw_charts(charts *C, const report *R)
 {
     sbuf *g = &C->script;
-    pb_sb_puts(g, "set terminal svg size 580,360 fixed noenhanced font \"sans-serif,11\""
-               " background rgb \"white\"\nset output\n");
+    pb_sb_puts(g, "set terminal svg size 580,360 fixed noenhanced font 'sans-serif,11'"
+               " background rgb 'white'\nset output\n");
     for (size_t c = 0; R->comps[c]; c++) {
         const pb_component *comp = R->comps[c];
         if (!pb_is_pair(comp) || !pb_rep_component_ran(R, comp))

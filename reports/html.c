@@ -4,6 +4,10 @@
  * components, then per component its anti-pattern and fix, its sources,
  * fits and crossovers, claims, heap profiles, and per scenario the per-N
  * tables and the charts. Inline CSS, no script, nothing outside the page.
+ * Every string of a results file (names, context fields, big_o, error
+ * messages, file names, labels) is written through pb_sb_html (html_td);
+ * only this build's registry and formatted numbers are written as they
+ * are.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -601,7 +605,7 @@ static void html_component(sbuf *h, const report *R, const charts *C,
                 char f[64];
                 pb_rep_fmt_fit(f, sizeof f, &R->s[si], comp->name, pb_rep_impl_names[im],
                                sc->name);
-                pb_sb_printf(h, "<td class=\"n\">%s</td>", f);
+                html_td(h, "n", f);      /* big_o is the file's text */
             }
         for (size_t si = 0; si < R->n; si++) {
             char x[200];

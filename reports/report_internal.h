@@ -48,8 +48,10 @@ void pb_sb_html(sbuf *b, const char *s);
 /* Text inside a Markdown table cell: no line breaks, no cell separators,
  * no HTML, no emphasis or code markers. */
 void pb_sb_md(sbuf *b, const char *s);
-/* Text for a gnuplot double-quoted string (noenhanced): printable ASCII
- * without quotes or backslashes. */
+/* Text as a gnuplot single-quoted string, quotes included, so that
+ * gnuplot expands nothing in it (no `command`, no @macro): a quote is
+ * doubled; bytes outside printable ASCII, double quotes and backslashes
+ * become "_". Every text in a gnuplot script goes through it. */
 void pb_sb_gp(sbuf *b, const char *s);
 
 /* --- number formats: reports/emit/ (pb_format, pb_fmt_*), the one

@@ -1,7 +1,9 @@
 /*
  * The report's growable string and its escapes: text as HTML, as a
  * Markdown table cell and as a gnuplot string. Every writer of the report
- * appends to one of these.
+ * appends to one of these; every string of a results file that reaches
+ * the page, the summary or gnuplot's script goes through one of the
+ * escapes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -110,10 +112,19 @@ void pb_sb_md(sbuf *b, const char *s)
     }
 }
 
-/* Text for a gnuplot double-quoted string (noenhanced): printable ASCII
- * without quotes or backslashes. */
+/* Text as a gnuplot single-quoted string, quotes included: the one form
+ * in which gnuplot substitutes nothing (a double-quoted string runs
+ * `...` through the shell). Inside it a quote is written twice; a byte
+ * outside printable ASCII (a line break would end the command), a double
+ * quote or a backslash (a line continuation) becomes "_". */
 void pb_sb_gp(sbuf *b, const char *s)
 {
-    for (; *s; s++)
-        pb_sb_putn(b, (*s >= 32 && *s < 127 && *s != '"' && *s != '\\') ? s : "_", 1);
+    pb_sb_putn(b, "'", 1);
+    for (; *s; s++) {
+        if (*s == '\'')
+            pb_sb_putn(b, "''", 2);
+        else
+            pb_sb_putn(b, (*s >= 32 && *s < 127 && *s != '"' && *s != '\\') ? s : "_", 1);
+    }
+    pb_sb_putn(b, "'", 1);
 }
