@@ -161,6 +161,9 @@ int pb_child_run(const pb_child *c, pb_str *capture)
     posix_spawnattr_setsigmask(&attr, &oldmask);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
     pid_t pid;
+    char self[24];
+    snprintf(self, sizeof self, "%ld", (long)getpid());
+    setenv(PB_PARENT_ENV, self, 1);
     e = posix_spawnp(&pid, c->argv[0], &fa, &attr, c->argv, environ);
     if (e == 0)
         live_pid = pid;

@@ -34,6 +34,7 @@ typedef struct slot {
 
 static slot slots[SLOTS];
 static const char *what = "pairbench";
+static int quiet;                       /* a pairbench parent reports it */
 static char scratch[PATH_MAX];          /* "" until made */
 
 /* Blocks SIGINT and SIGTERM while the table changes. */
@@ -141,10 +142,12 @@ static void say(const char *s)
 static void on_signal(int sig)
 {
     pb_cleanup_now();
-    say("pairbench: ");
-    say(what);
-    say(sig == SIGINT ? ": interrupted by SIGINT" : ": interrupted by SIGTERM");
-    say("; temporaries removed\n");
+    if (!quiet) {
+        say("pairbench: ");
+        say(what);
+        say(sig == SIGINT ? ": interrupted by SIGINT" : ": interrupted by SIGTERM");
+        say("; temporaries removed\n");
+    }
     signal(sig, SIG_DFL);
     sigset_t set;
     sigemptyset(&set);
@@ -173,6 +176,10 @@ void pb_cleanup_install(const char *command)
     if (done)
         return;
     done = 1;
+    /* Started by pb_child_run of a pairbench (instr, massif) that prints
+     * the interrupted line itself: one line, not two. */
+    const char *parent = getenv(PB_PARENT_ENV);
+    quiet = parent && strtol(parent, NULL, 10) == (long)getppid();
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

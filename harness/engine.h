@@ -29,6 +29,10 @@ extern "C" {
  * command names the line. Child runs (cli/child.c) replace them while a
  * child lives and call pb_cleanup_now on their interrupted path. */
 void   pb_cleanup_install(const char *command);
+/* The variable pb_child_run sets to its PID for its children: a pairbench
+ * whose parent is that PID removes its temporaries on a signal but leaves
+ * the one line to the parent. */
+#define PB_PARENT_ENV "PAIRBENCH_PARENT_PID"
 /* 0, or -1 with errno ENAMETOOLONG (PATH_MAX) or ENOSPC (table full). */
 int    pb_cleanup_add_file(const char *path);
 int    pb_cleanup_add_dir(const char *path);
