@@ -30,6 +30,7 @@
  * allocates nothing while a case runs.
  */
 #define _GNU_SOURCE
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ struct pb_ctx {
     int64_t        comp_start;   /* the component's live bytes then */
     uint64_t       digest;
     double         counters[PB_MAX_COUNTERS];
+    char           why[256];     /* pb_setup_failed's reason, "" if none */
 };
 
 static pb_ctx the_ctx;
@@ -130,6 +132,14 @@ void pb_count(pb_ctx *x, int index, double value)
         x->counters[index] += value;
 }
 
+void pb_setup_failed(pb_ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->why, sizeof x->why, fmt, ap);
+    va_end(ap);
+}
+
 void pb_run_release(void)
 {
     if (kept.fixture)
@@ -160,7 +170,10 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
     x->heap_base = st.live_bytes;
     x->fixture = c->scenario->setup(c->impl->ops, c->n, pb_case_seed(c), x);
     if (!x->fixture) {
-        *err = "scenario set-up failed (out of memory?)";
+        static char msg[300];
+        snprintf(msg, sizeof msg, "scenario set-up failed (%s)",
+                 x->why[0] ? x->why : "out of memory?");
+        *err = msg;
         return NULL;
     }
     snprintf(kept.name, sizeof kept.name, "%s", c->name);

@@ -15,6 +15,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,10 @@ typedef struct fixture {
     const config_service_ops *ops;
     config_service *svc;       /* NULL for cold_init */
     int64_t     n;
-    char        dir[PATH_MAX];
-    char        path[PATH_MAX + 16];
+    char        dir[160];   /* a longer scratch path fails set-up; the size
+                             * also keeps the heap layout, hence the
+                             * instruction counts, of the baseline */
+    char        path[192];
     char      (*keys)[32];     /* n keys */
     uint32_t   *perm;          /* random permutation of [0,n) */
     int64_t     cursor;
@@ -99,7 +102,14 @@ static int write_file(fixture *f)
         fprintf(fp, "%s\"%s\":\"%s\"", i ? "," : "", f->keys[i], value);
     }
     fputs("}\n", fp);
-    return fclose(fp) == 0 ? 0 : -1;
+    int bad = ferror(fp);
+    int err = errno;
+    if (fclose(fp) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    errno = err;
+    return bad ? -1 : 0;
 }
 
 /* Prepares keys, permutation and the file; when `open`, creates the service
@@ -119,7 +129,18 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
     const char *scratch = pb_scratch_dir();
     int k = scratch ? snprintf(f->dir, sizeof f->dir, "%s/pb_config_service.XXXXXX",
                                scratch) : -1;
-    if (!f->keys || !f->perm || k < 0 || (size_t)k >= sizeof f->dir || !mkdtemp(f->dir)) {
+    if (!scratch)
+        pb_setup_failed(ctx, "cannot make a scratch directory: %s", strerror(errno));
+    else if (k < 0 || (size_t)k >= sizeof f->dir)
+        pb_setup_failed(ctx, "scratch path longer than %zu bytes: %s; set TMPDIR "
+                        "to a shorter directory", sizeof f->dir - 1, scratch);
+    if (!f->keys || !f->perm || k < 0 || (size_t)k >= sizeof f->dir) {
+        f->dir[0] = '\0';
+        fixture_free(f);
+        return NULL;
+    }
+    if (!mkdtemp(f->dir)) {
+        pb_setup_failed(ctx, "cannot make %s: %s", f->dir, strerror(errno));
         f->dir[0] = '\0';
         fixture_free(f);
         return NULL;
@@ -131,6 +152,7 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
     }
     pb_shuffle_u32(f->perm, n, &f->rng);
     if (write_file(f) != 0) {
+        pb_setup_failed(ctx, "cannot write %s: %s", f->path, strerror(errno));
         fixture_free(f);
         return NULL;
     }

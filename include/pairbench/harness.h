@@ -125,6 +125,10 @@ void pb_resume(pb_ctx *ctx);
 void pb_heap_baseline(pb_ctx *ctx);
 /* Adds `value` to counter `index` of the scenario's counters list. */
 void pb_count(pb_ctx *ctx, int index, double value);
+/* Says why set-up is about to return NULL ("scratch path too long: ..."),
+ * printed instead of the default "out of memory?". printf-style. */
+void pb_setup_failed(pb_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* The process's private directory for fixtures on the real file system:
  * $TMPDIR/pairbench-scratch.PID.XXXXXX (TMPDIR, else /tmp), made on the
  * first call. The harness removes it with everything in it at exit and on
