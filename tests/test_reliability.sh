@@ -41,7 +41,7 @@ def wait_for(p, ready, what):
     while time.time() < deadline and p.poll() is None:
         if ready():
             return True
-        time.sleep(0.02)
+        time.sleep(0.005)
     p.kill()
     p.communicate()
     bad(f"{what}: never got to the point to interrupt")
@@ -120,12 +120,29 @@ if wait_for(p, fixture_live, "run config_service"):
     if listing(d):
         bad(f"run config_service: left behind in TMPDIR: {listing(d)}")
 
+# report on the small file takes ~25 ms, too short to be caught writing:
+# the same cases under 80,000 names keep it writing for about a second.
+import json
+big = os.path.join(base, "big.json")
+doc = json.load(open(results))
+cases = []
+for i in range(20000):
+    for b in doc["benchmarks"]:
+        c = dict(b)
+        head, _, n = c["name"].rpartition("/")
+        c["name"] = c["run_name"] = f"{head}/{int(n) + i}"
+        cases.append(c)
+doc["benchmarks"] = cases
+with open(big, "w") as f:
+    json.dump(doc, f)
+del doc, cases
+
 d = os.path.join(tmp, "report-int")
 os.makedirs(d)
 for name in ("index.html", "summary.md"):
     with open(os.path.join(d, name), "w") as f:
         f.write("OLD\n")
-p = start(["report", "--out", d, results], env_with(os.path.join(tmp, "rt")))
+p = start(["report", "--out", d, big], env_with(os.path.join(tmp, "rt")))
 if wait_for(p, lambda: has_tmp(d), "report"):
     interrupted("report SIGINT", p, signal.SIGINT)
     if listing(d) != ["index.html", "summary.md"]:
@@ -212,6 +229,16 @@ else:
                 bad(f"{name} on a full disk: left {listing(full)}")
         if open(os.path.join(full, "summary.md")).read() != "OLD\n":
             bad("report on a full disk: summary.md was changed")
+        # fixtures on a full disk: set-up says why, the scratch dir goes
+        r = subprocess.run([pb, "run", "--quick", "--component", "config_service",
+                            "--scenario", "cold_init", "--n", "10000"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                           timeout=300, env=dict(os.environ, TMPDIR=full))
+        if r.returncode == 0 or "No space left on device" not in r.stderr:
+            bad(f"config_service fixture on a full disk: want exit != 0 naming ENOSPC,"
+                f" got rc {r.returncode}: {r.stderr[-400:]!r}")
+        if listing(full) != before:
+            bad(f"config_service fixture on a full disk: left {listing(full)}")
     finally:
         subprocess.run(["umount", full])
 
