@@ -42,7 +42,8 @@
  * (the per-case files of cases that ran are kept). MASSIF.json is written
  * atomically (atomic.h: DIR/MASSIF.json.tmp.PID renamed into place).
  * Interrupted (SIGINT, SIGTERM), massif stops valgrind or ms_print and
- * removes the case's partial .massif or .txt file. Progress on stderr.
+ * removes the case's .massif and .txt unless both are finished (also when
+ * the signal comes between the two). Progress on stderr.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -182,6 +183,12 @@ static int profile_case(const mopts *o, const pb_case *c, const char *self,
                     .temps = vtemps, .what = "massif" };
     unlink(massif);
     int fail = 1;
+    /* Until its .txt is written, a case's .massif is a temporary: an
+     * interrupt between valgrind's exit and ms_print's end removes both. */
+    if (pb_cleanup_add_file(massif) != 0 || pb_cleanup_add_file(txt) != 0) {
+        pb_str_addf(err, "cannot register %s as a temporary: %s", massif, strerror(errno));
+        goto done;
+    }
     int rc = pb_child_run(&vg, NULL);
     if (rc == 127) {
         pb_str_addf(err, "valgrind not found: install Debian's"
@@ -238,6 +245,8 @@ static int profile_case(const mopts *o, const pb_case *c, const char *self,
     }
     fail = 0;
 done:
+    pb_cleanup_forget(massif);
+    pb_cleanup_forget(txt);
     free(massif);
     free(txt);
     free(log);
