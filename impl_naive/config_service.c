@@ -3,7 +3,8 @@
  * "before" code: no cache. Every access goes to the storage file.
  *
  * Costs (n entries in the file, B = file size in bytes):
- *   create        one load: open + read O(B) + cJSON parse O(B) (status)
+ *   create        one directory pass (stale temporaries, O(directory)),
+ *                 one load: open + read O(B) + cJSON parse O(B) (status)
  *   get           open + read + parse O(B), validate O(n), linear lookup O(n)
  *                 (last occurrence wins), free
  *   list          load as get, then sort the members O(n log n), one callback
@@ -53,6 +54,7 @@ static config_service *cs_create(const char *path, const config_options *opts)
         free(s);
         return NULL;
     }
+    config_remove_stale_temps(s->path, s->dir);
     cJSON *root;
     s->status = config_load(s->path, &s->io, &s->st, &root);
     cJSON_Delete(root);
@@ -169,7 +171,7 @@ static int store(config_service *s, const cJSON *root)
     if (!text)
         return CONFIG_ENOMEM;
     int rc = config_write_atomic(s->path, s->dir, &s->io, &s->tmp_seq, &s->st,
-                          text, strlen(text));
+                          text, strlen(text), s->status == CONFIG_ECORRUPT);
     cJSON_free(text);
     if (rc == CONFIG_OK || rc == CONFIG_EDIRSYNC)
         s->status = CONFIG_OK;         /* the file now holds a valid config */

@@ -12,7 +12,8 @@
  * needs (the new entry block, room in the array) is made before the I/O.
  * Costs (n entries, B = file size in bytes):
  *   create        O(1), no I/O
- *   first access  open + read O(B) + cJSON parse O(B) + sort O(n log n)
+ *   first access  one directory pass (stale temporaries, O(directory)),
+ *                 open + read O(B) + cJSON parse O(B) + sort O(n log n)
  *   get           O(log n) binary search + copy of the value
  *   list          O(n), already in order
  *   set, delete   O(log n) search, print O(B) through cJSON (values and keys
@@ -167,6 +168,8 @@ static int reload(config_service *s)
 {
     entry *e;
     size_t n, cap;
+    if (!s->attempted)
+        config_remove_stale_temps(s->path, s->dir);
     s->attempted = 1;
     s->status = load_entries(s, &e, &n, &cap);
     if (s->status == CONFIG_OK) {
@@ -283,7 +286,7 @@ static int store(config_service *s, size_t skip, const entry *repl, size_t at, i
     if (!text)
         return CONFIG_ENOMEM;
     int rc = config_write_atomic(s->path, s->dir, &s->io, &s->tmp_seq, &s->st,
-                          text, strlen(text));
+                          text, strlen(text), s->status == CONFIG_ECORRUPT);
     cJSON_free(text);
     if (rc == CONFIG_OK || rc == CONFIG_EDIRSYNC)
         s->status = CONFIG_OK;         /* the file now holds a valid config */

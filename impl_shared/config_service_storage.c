@@ -8,17 +8,22 @@
  *                is an empty config; anything but one object of string
  *                members (or trailing data) is ECORRUPT
  *   write        atomic replace: temp file in the same directory, write,
- *                fsync, close, rename, fsync the directory, through the
- *                caller's injectable I/O hooks
+ *                fsync, close, (a corrupt file kept by a hard link,) rename,
+ *                fsync the directory, through the caller's injectable I/O
+ *                hooks
+ *   stale temps  the temporaries of writers that died (kill -9) removed at
+ *                a service's first load: one getdents64 pass, no allocation
  *
  * Cost: load and write are O(file size); the counters in config_stats count
  * file reads, parses, writes and fsyncs.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE                    /* getdents64 */
 
 #include "config_service_storage.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +102,10 @@ static int io_fsync(const config_io *io, int fd)
 static int io_rename(const config_io *io, const char *from, const char *to)
 {
     return io->rename ? io->rename(io->arg, from, to) : rename(from, to);
+}
+static int io_link(const config_io *io, const char *from, const char *to)
+{
+    return io->link ? io->link(io->arg, from, to) : link(from, to);
 }
 
 /* Reads the whole file at path into a fresh NUL-terminated buffer.
@@ -215,13 +224,87 @@ int config_load(const char *path, const config_io *io, config_stats *st, cJSON *
     return rc;
 }
 
+/* Keeps the file at path under "<path>.corrupt", or the first free of
+ * "<path>.corrupt.1" .. "<path>.corrupt.63", by a hard link (io->link): OK
+ * with *aside the name made (malloc'ed), or NULL when path no longer exists;
+ * EIO when no name is free or the link fails otherwise; ENOMEM. */
+static int keep_corrupt(const char *path, const config_io *io, char **aside)
+{
+    size_t cap = strlen(path) + 24;
+    char *name = malloc(cap);
+    *aside = NULL;
+    if (!name)
+        return CONFIG_ENOMEM;
+    for (int i = 0; i < 64; i++) {
+        if (i == 0)
+            snprintf(name, cap, "%s.corrupt", path);
+        else
+            snprintf(name, cap, "%s.corrupt.%d", path, i);
+        if (io_link(io, path, name) == 0) {
+            *aside = name;
+            return CONFIG_OK;
+        }
+        if (errno != EEXIST) {
+            free(name);
+            return errno == ENOENT ? CONFIG_OK : CONFIG_EIO;
+        }
+    }
+    free(name);
+    return CONFIG_EIO;
+}
+
+/* Removes from dir the temporaries "<base of path>.tmp.<pid>.<n>" whose pid
+ * is not a live process (kill(pid, 0) fails with ESRCH) and is not ours:
+ * what a writer killed between its open and its rename left. Best effort:
+ * an unreadable directory or a failed unlink is ignored. Reads the
+ * directory with getdents64 into a stack buffer: no allocation. */
+void config_remove_stale_temps(const char *path, const char *dir)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t blen = strlen(base);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return;
+    long self = (long)getpid();
+    char buf[4096] __attribute__((aligned(8)));
+    for (;;) {
+        ssize_t got = getdents64(dfd, buf, sizeof buf);
+        if (got <= 0)
+            break;
+        for (ssize_t off = 0; off < got;) {
+            const struct dirent64 *e = (const struct dirent64 *)(buf + off);
+            off += e->d_reclen;
+            const char *p = e->d_name;
+            if (strncmp(p, base, blen) != 0 || strncmp(p + blen, ".tmp.", 5) != 0)
+                continue;
+            p += blen + 5;
+            long pid = 0;
+            int pd = 0, nd = 0;
+            for (; *p >= '0' && *p <= '9' && pd < 10; p++, pd++)
+                pid = pid * 10 + (*p - '0');
+            if (*p++ != '.')
+                continue;
+            for (; *p >= '0' && *p <= '9'; p++)
+                nd++;
+            if (*p || !pd || !nd || pid <= 0 || pid == self || (pid_t)pid != pid)
+                continue;
+            if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+                unlinkat(dfd, e->d_name, 0);
+        }
+    }
+    close(dfd);
+}
+
 /* Atomic replace of `path` by data[0..len): temp file in the same directory,
  * write, fsync, close, rename, fsync the directory. OK; EIO when a step up
  * to the rename failed (temp file removed, `path` untouched); EDIRSYNC when
  * only the directory fsync (or its open) failed (committed); ENOMEM. */
 int config_write_atomic(const char *path, const char *dir, const config_io *io,
-                        unsigned *seq, config_stats *st, const char *data, size_t len)
+                        unsigned *seq, config_stats *st, const char *data, size_t len,
+                        int set_aside)
 {
+    char *aside = NULL;
     size_t tcap = strlen(path) + 48;
     char *tmp = malloc(tcap);
     if (!tmp)
@@ -260,8 +343,23 @@ int config_write_atomic(const char *path, const char *dir, const config_io *io,
         goto fail;
     int crc = close(fd);
     fd = -1;
-    if (crc != 0 || io_rename(io, tmp, path) != 0)
+    if (crc != 0)
         goto fail;
+    if (set_aside) {
+        int arc = keep_corrupt(path, io, &aside);
+        if (arc != CONFIG_OK) {
+            unlink(tmp);
+            free(tmp);
+            return arc;
+        }
+    }
+    if (io_rename(io, tmp, path) != 0) {
+        if (aside)
+            unlink(aside);             /* the corrupt file is still at path */
+        free(aside);
+        goto fail;
+    }
+    free(aside);
     free(tmp);
     int dfd = io_open(io, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     if (dfd < 0)

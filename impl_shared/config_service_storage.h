@@ -31,12 +31,17 @@ int   config_location_new(const char *path, const config_options *opts, char **p
 int   config_load(const char *path, const config_io *io, config_stats *st, cJSON **root);
 /* Atomic replace of path by data[0..len) in directory dir, keeping the
  * permission bits of the file replaced (temp created 0600, then fchmod);
- * a new file is 0644 less the umask. OK; EIO when a
- * step up to the rename failed (temp file removed, path untouched);
+ * a new file is 0644 less the umask. With set_aside (the file was read as
+ * corrupt), the file being replaced is first kept by a hard link under
+ * "<path>.corrupt[.N]" (config_service.h). OK; EIO when a step up to the
+ * rename failed (temp file and any new link removed, path untouched);
  * EDIRSYNC when only the directory fsync failed (committed); ENOMEM.
  * *seq numbers the temp files. */
 int   config_write_atomic(const char *path, const char *dir, const config_io *io,
                           unsigned *seq, config_stats *st, const char *data,
-                          size_t len);
+                          size_t len, int set_aside);
+/* Removes the temporaries of dead writers of path from dir (see
+ * config_service.h, "Stale temporaries"). Never fails: best effort. */
+void  config_remove_stale_temps(const char *path, const char *dir);
 
 #endif

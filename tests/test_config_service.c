@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pairbench/config_service.h"
@@ -193,7 +194,7 @@ static void collect(const char *key, const char *value, void *arg)
 
 /* ---- fault injection -------------------------------------------------------- */
 
-enum { IO_OPEN, IO_WRITE, IO_FSYNC, IO_RENAME, IO_KINDS };
+enum { IO_OPEN, IO_WRITE, IO_FSYNC, IO_RENAME, IO_LINK, IO_KINDS };
 
 typedef struct faults {
     int calls[IO_KINDS];       /* calls made so far, per kind */
@@ -232,6 +233,10 @@ static int h_rename(void *arg, const char *from, const char *to)
 {
     return hit(arg, IO_RENAME) ? -1 : rename(from, to);
 }
+static int h_link(void *arg, const char *from, const char *to)
+{
+    return hit(arg, IO_LINK) ? -1 : link(from, to);
+}
 /* The load's open of the storage file: fails while load_fail > 0 (one per
  * call) with load_err. */
 static int load_fail;
@@ -256,7 +261,8 @@ static config_service *create_with_faults(const config_service_ops *o,
     memset(f, 0, sizeof *f);
     f->fail_kind = -1;
     *io = (config_io){ .open = h_open, .write = h_write, .fsync = h_fsync,
-                       .rename = h_rename, .arg = f, .load_open = h_load_open };
+                       .rename = h_rename, .arg = f, .load_open = h_load_open,
+                       .link = h_link };
     load_fail = 0;
     config_options opts = { .io = io };
     return config_service_create(o, path, &opts);
@@ -359,9 +365,17 @@ static void test_corrupt_file_at_startup(void **state)
         assert_non_null(after);
         assert_string_equal(after, bad[i]);
         free(after);
-        /* the next successful write replaces it with a valid file */
+        /* the next successful write replaces it with a valid file, and
+         * keeps the corrupt one as config.json.corrupt */
         assert_int_equal(config_service_set(o, s, "x", "1"), CONFIG_OK);
         assert_file_holds(t.path, "x", "1", NULL);
+        char aside[160];
+        snprintf(aside, sizeof aside, "%s.corrupt", t.path);
+        after = read_raw(aside);
+        assert_non_null(after);
+        assert_string_equal(after, bad[i]);
+        free(after);
+        assert_int_equal(tdir_entries(&t), 2);
         assert_get(o, s, "x", "1");
         assert_get(o, s, "a", NULL);
         assert_int_equal(config_service_list(o, s, NULL, NULL), 1);
@@ -907,6 +921,138 @@ static void test_enomem_in_load_keeps_file(void **state)
     tdir_end(&t);
 }
 
+/* Each corrupt file a write replaces is kept, under the first free of
+ * <path>.corrupt, <path>.corrupt.1, ...; a link or rename that fails keeps
+ * the file as it was and leaves no new name. */
+static void test_corrupt_file_set_aside(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    char aside0[160], aside1[160], aside2[160];
+    snprintf(aside0, sizeof aside0, "%s.corrupt", t.path);
+    snprintf(aside1, sizeof aside1, "%s.corrupt.1", t.path);
+    snprintf(aside2, sizeof aside2, "%s.corrupt.2", t.path);
+    write_raw(t.path, "{\"a\":\"1\",");
+    faults f;
+    config_io io;
+    config_service *s = create_with_faults(o, t.path, &f, &io);
+    assert_non_null(s);
+    assert_int_equal(config_service_status(o, s), CONFIG_ECORRUPT);
+
+    /* the link fails (EPERM: no hard links here): EIO, nothing changed */
+    arm(&f, IO_LINK, 1, EPERM);
+    assert_int_equal(config_service_set(o, s, "x", "1"), CONFIG_EIO);
+    char *raw = read_raw(t.path);
+    assert_string_equal(raw, "{\"a\":\"1\",");
+    free(raw);
+    assert_int_equal(tdir_entries(&t), 1);
+    /* the rename fails after the link: the link is removed again */
+    arm(&f, IO_RENAME, 1, EIO);
+    assert_int_equal(config_service_set(o, s, "x", "1"), CONFIG_EIO);
+    assert_int_equal(f.calls[IO_LINK], 1);
+    raw = read_raw(t.path);
+    assert_string_equal(raw, "{\"a\":\"1\",");
+    free(raw);
+    assert_int_equal(tdir_entries(&t), 1);
+    /* a write that succeeds keeps the corrupt bytes under .corrupt */
+    arm(&f, -1, 0, 0);
+    assert_int_equal(config_service_set(o, s, "x", "1"), CONFIG_OK);
+    assert_int_equal(f.calls[IO_LINK], 1);
+    raw = read_raw(aside0);
+    assert_string_equal(raw, "{\"a\":\"1\",");
+    free(raw);
+    assert_file_holds(t.path, "x", "1", NULL);
+    /* a valid file is replaced without a set-aside */
+    assert_int_equal(config_service_set(o, s, "y", "2"), CONFIG_OK);
+    assert_int_equal(f.calls[IO_LINK], 1);
+    assert_int_equal(tdir_entries(&t), 2);
+
+    /* another corrupt version: kept as .corrupt.1, .corrupt untouched */
+    write_raw(t.path, "garbage");
+    assert_int_equal(config_service_refresh(o, s), CONFIG_ECORRUPT);
+    assert_int_equal(config_service_delete(o, s, "x"),
+                     is_optimized(o) ? CONFIG_OK : CONFIG_ENOENT);
+    if (!is_optimized(o))       /* naive reads the corrupt file as empty */
+        assert_int_equal(config_service_set(o, s, "z", "3"), CONFIG_OK);
+    raw = read_raw(aside1);
+    assert_non_null(raw);
+    assert_string_equal(raw, "garbage");
+    free(raw);
+    raw = read_raw(aside0);
+    assert_string_equal(raw, "{\"a\":\"1\",");
+    free(raw);
+    assert_null(read_raw(aside2));
+    assert_int_equal(config_service_status(o, s), CONFIG_OK);
+
+    /* every name taken: EIO, the corrupt file stays */
+    write_raw(t.path, "[]");
+    assert_int_equal(config_service_refresh(o, s), CONFIG_ECORRUPT);
+    for (int i = 2; i < 64; i++) {
+        char name[160];
+        snprintf(name, sizeof name, "%s.corrupt.%d", t.path, i);
+        write_raw(name, "taken");
+    }
+    assert_int_equal(config_service_set(o, s, "w", "4"), CONFIG_EIO);
+    raw = read_raw(t.path);
+    assert_string_equal(raw, "[]");
+    free(raw);
+    assert_int_equal(tdir_entries(&t), 65);
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
+/* A pid that named a process, now dead (reaped). */
+static long dead_pid(void)
+{
+    pid_t p = fork();
+    assert_true(p >= 0);
+    if (p == 0)
+        _exit(0);
+    int st;
+    assert_int_equal(waitpid(p, &st, 0), p);
+    return (long)p;
+}
+
+/* The temporaries of a dead writer of this path are removed at the first
+ * load; a live writer's, our own, another file's and names not of the
+ * service's form stay. */
+static void test_stale_temps_removed(void **state)
+{
+    const config_service_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    write_raw(t.path, "{\"a\":\"1\"}");
+    long dead = dead_pid();
+    char stale[2][192], keep[6][192];
+    snprintf(stale[0], sizeof stale[0], "%s.tmp.%ld.0", t.path, dead);
+    snprintf(stale[1], sizeof stale[1], "%s.tmp.%ld.17", t.path, dead);
+    snprintf(keep[0], sizeof keep[0], "%s.tmp.1.0", t.path);           /* live: init */
+    snprintf(keep[1], sizeof keep[1], "%s.tmp.%ld.3", t.path, (long)getpid());
+    snprintf(keep[2], sizeof keep[2], "%s/other.json.tmp.%ld.0", t.dir, dead);
+    snprintf(keep[3], sizeof keep[3], "%s.tmp.%ld.x", t.path, dead);
+    snprintf(keep[4], sizeof keep[4], "%s.tmp.%ld", t.path, dead);
+    snprintf(keep[5], sizeof keep[5], "%s.tmp.%ld.0.1", t.path, dead);
+    for (int i = 0; i < 2; i++)
+        write_raw(stale[i], "{\"half\":");
+    for (int i = 0; i < 6; i++)
+        write_raw(keep[i], "{\"half\":");
+    config_service *s = config_service_create(o, t.path, NULL);
+    assert_non_null(s);
+    if (is_optimized(o)) {                 /* create makes no I/O */
+        assert_int_equal(access(stale[0], F_OK), 0);
+        assert_int_equal(config_service_status(o, s), CONFIG_OK);
+    }
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(access(stale[i], F_OK), -1);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(access(keep[i], F_OK), 0);
+    assert_get(o, s, "a", "1");
+    assert_int_equal(tdir_entries(&t), 7);
+    config_service_destroy(o, s);
+    tdir_end(&t);
+}
+
 /* ---- runner ----------------------------------------------------------------- */
 
 int main(void)
@@ -932,6 +1078,8 @@ int main(void)
         cmocka_unit_test(test_mode_kept_on_replace),
         cmocka_unit_test(test_nul_escape_is_corrupt),
         cmocka_unit_test(test_enomem_in_load_keeps_file),
+        cmocka_unit_test(test_corrupt_file_set_aside),
+        cmocka_unit_test(test_stale_temps_removed),
     };
     return PBT_RUN_BOTH("config_service", tests, &config_service_naive, &config_service_optimized) != 0;
 }

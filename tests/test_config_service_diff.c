@@ -11,16 +11,19 @@
  * with a too-small buffer), list (full listings compared entry by entry),
  * set, delete, status, refresh, an outside writer (the same valid JSON
  * written over both files, then refresh of both) and writes with an injected
- * fault (the same step - temp open, write, file fsync, rename, directory
- * open or fsync - failing with ENOSPC or EIO in both) and transient load
+ * fault (the same step - temp open, write, file fsync, the set-aside link
+ * of a corrupt file, rename, directory open or fsync - failing with ENOSPC
+ * or EIO in both) and transient load
  * failures (the open of the storage file failing with EIO, EMFILE or
  * EACCES in the same load of both, during get, list, set, delete or
  * refresh: the operation must fail with EIO in both, change neither file,
  * and the next access must load again and see every stored key). Keys and values are
  * random, a tenth of them invalid (empty, too long, spaces, control bytes,
  * non-ASCII, NULL). Every return code, value and listing must be identical.
- * At the end of a sequence both files are re-read by fresh services and
- * their listings compared, and no temp file may be left in the directory.
+ * After every write the corrupt files both services set aside must be the
+ * same, name by name and byte by byte. At the end of a sequence both files
+ * are re-read by fresh services and their listings compared, and no temp
+ * file may be left in the directory.
  *
  * On a mismatch the test prints the sequence number, its seed and the
  * operation index, then fails.
@@ -50,7 +53,7 @@ static const config_service_ops *const B = &config_service_optimized;
 
 /* ---- fault hooks -------------------------------------------------------------- */
 
-enum { IO_OPEN, IO_WRITE, IO_FSYNC, IO_RENAME, IO_KINDS };
+enum { IO_OPEN, IO_WRITE, IO_FSYNC, IO_RENAME, IO_LINK, IO_KINDS };
 
 typedef struct faults {
     int calls[IO_KINDS];
@@ -85,6 +88,10 @@ static int h_fsync(void *arg, int fd)
 static int h_rename(void *arg, const char *from, const char *to)
 {
     return hit(arg, IO_RENAME) ? -1 : rename(from, to);
+}
+static int h_link(void *arg, const char *from, const char *to)
+{
+    return hit(arg, IO_LINK) ? -1 : link(from, to);
 }
 
 static int h_load_open(void *arg, const char *path, int flags)
@@ -330,6 +337,39 @@ static int temp_files_left(const ctx *c)
     return n;
 }
 
+/* The name of set-aside number i of path (see config_service.h). */
+static void aside_name(char *out, size_t cap, const char *path, int i)
+{
+    if (i == 0)
+        snprintf(out, cap, "%s.corrupt", path);
+    else
+        snprintf(out, cap, "%s.corrupt.%d", path, i);
+}
+
+/* Both services kept the same corrupt files under the same names. With
+ * remove, deletes them (a new sequence starts with none). */
+static void compare_asides(ctx *c, int remove)
+{
+    for (int i = 0; i < 64; i++) {
+        char na[160], nb[160];
+        aside_name(na, sizeof na, c->path_a, i);
+        aside_name(nb, sizeof nb, c->path_b, i);
+        size_t la, lb;
+        char *fa = slurp(na, &la), *fb = slurp(nb, &lb);
+        int same = !fa == !fb && la == lb && (!fa || memcmp(fa, fb, la) == 0);
+        free(fa);
+        free(fb);
+        if (!remove && !same)
+            pbt_mismatch(&c->at, "set-aside %s and %s differ", na, nb);
+        if (remove) {
+            unlink(na);
+            unlink(nb);
+        }
+        if (!fa && !fb)
+            break;
+    }
+}
+
 /* ---- one sequence --------------------------------------------------------------------- */
 
 static void open_services(ctx *c)
@@ -337,8 +377,8 @@ static void open_services(ctx *c)
     memset(&c->fa, 0, sizeof c->fa);
     memset(&c->fb, 0, sizeof c->fb);
     c->fa.fail_kind = c->fb.fail_kind = -1;
-    c->ioa = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fa, h_load_open };
-    c->iob = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fb, h_load_open };
+    c->ioa = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fa, h_load_open, h_link };
+    c->iob = (config_io){ h_open, h_write, h_fsync, h_rename, &c->fb, h_load_open, h_link };
     config_options oa = { .io = &c->ioa }, ob = { .io = &c->iob };
     c->a = config_service_create(A, c->path_a, &oa);
     c->b = config_service_create(B, c->path_b, &ob);
@@ -372,6 +412,7 @@ static void run_sequence(ctx *c)
     }
     unlink(c->path_a);
     unlink(c->path_b);
+    compare_asides(c, 1);
     size_t start = pbt_mod(r, 10);
     if (start < 4)
         ;                                   /* missing file */
@@ -404,10 +445,12 @@ static void run_sequence(ctx *c)
             const char *k = pbt_mod(r, 50) == 0 ? NULL : pick_key(c);
             const char *v = random_value(c);
             same_rc(c, config_service_set(A, c->a, k, v), config_service_set(B, c->b, k, v));
+            compare_asides(c, 0);
         } else if (op < 84) {
             c->at.op = "delete";
             const char *k = pick_key(c);
             same_rc(c, config_service_delete(A, c->a, k), config_service_delete(B, c->b, k));
+            compare_asides(c, 0);
         } else if (op < 88) {
             c->at.op = "status";
             same_rc(c, config_service_status(A, c->a), config_service_status(B, c->b));
@@ -489,7 +532,7 @@ static void run_sequence(ctx *c)
             c->at.op = "faulty_write";
             static const struct { int kind, nth; } steps[] = {
                 { IO_OPEN, 1 }, { IO_WRITE, 1 }, { IO_FSYNC, 1 }, { IO_RENAME, 1 },
-                { IO_OPEN, 2 }, { IO_FSYNC, 2 },
+                { IO_OPEN, 2 }, { IO_FSYNC, 2 }, { IO_LINK, 1 },
             };
             size_t st = pbt_mod(r, sizeof steps / sizeof steps[0]);
             int err = pbt_mod(r, 2) ? ENOSPC : EIO;
@@ -509,6 +552,7 @@ static void run_sequence(ctx *c)
             arm(&c->fb, -1, 0, 0);
             if (temp_files_left(c))
                 pbt_mismatch(&c->at, "a temp file was left behind");
+            compare_asides(c, 0);
         }
         c->ops_done++;
     }

@@ -15,7 +15,17 @@
  * non-object, a non-string or invalid member, a \u0000 escape in a key or
  * value) is CORRUPT: it is reported (status) and read as an EMPTY
  * configuration. A corrupt file is never rewritten except by the next
- * successful set/delete, which replaces it with the new configuration.
+ * successful set/delete, which replaces it with the new configuration and
+ * first keeps it: just before the rename, the corrupt file is hard-linked to
+ * "<path>.corrupt", or to the first free of "<path>.corrupt.1" ..
+ * "<path>.corrupt.63" (a link, never a copy: no corrupt bytes are lost,
+ * none are written). The set-aside happens when the service's last load
+ * read the file as corrupt (naive: the load of that set/delete; optimized:
+ * its first load or last refresh), in both implementations alike. When the
+ * link fails (all 64 names taken, or any error but ENOENT, such as EPERM on
+ * a file system without hard links) the write fails with EIO and nothing
+ * changes; ENOENT (the file vanished) writes without a set-aside. When the
+ * rename then fails, the new link is removed.
  *
  * A FAILED LOAD is not an empty configuration. A load fails with EIO when
  * the file exists but cannot be opened or read (EACCES, EMFILE, ENFILE, EIO,
@@ -47,6 +57,16 @@
  * (the file keeps its old, valid content). When only the directory fsync
  * fails, the change is committed (the file has the new content, reads see
  * it) and the operation returns CONFIG_EDIRSYNC: it may not survive a crash.
+ *
+ * Stale temporaries: a writer killed between the open of its temporary and
+ * the rename leaves "<path>.tmp.<pid>.<n>". At its first load (naive:
+ * create; optimized: first access, status included) a service removes from
+ * the directory every such file of its path whose pid is not its own and
+ * names no live process (kill(pid, 0) fails with ESRCH). Best effort and
+ * not hooked: a directory that cannot be read or a failed unlink is
+ * ignored, changes no return code and makes no allocation. A writer in
+ * another PID namespace sharing the directory would see its temporary
+ * removed, its rename fail and its set/delete return EIO (nothing lost).
  *
  * Two implementations share this ops table:
  *   config_service_naive      the seed's "before": every get and list opens,
@@ -100,8 +120,10 @@ enum {
 /* Fault-injection hooks, called exactly where the write path calls the real
  * function. A NULL member means the real call. Each returns what the real
  * call returns (-1 with errno set on failure). Per set/delete that writes, the
- * order is: open(temp, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0644); write until
- * all bytes are written; fsync(temp fd); close; rename(temp, path);
+ * order is: open(temp, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0600 when a file
+ * is replaced, else 0644); write until all bytes are written; fsync(temp
+ * fd); close; only when the file was read as corrupt, link(path,
+ * "<path>.corrupt[.N]") until a free name; rename(temp, path);
  * open(dir, O_RDONLY|O_DIRECTORY|O_CLOEXEC, 0); fsync(dir fd); close. */
 typedef struct config_io {
     int     (*open)(void *arg, const char *path, int flags, mode_t mode);
@@ -112,6 +134,8 @@ typedef struct config_io {
     /* The load's open of the storage file (open(path, O_RDONLY|O_CLOEXEC)):
      * the read path's one hook, to inject EIO/EMFILE/EACCES into a load. */
     int     (*load_open)(void *arg, const char *path, int flags);
+    /* The set-aside of a corrupt file (link(path, aside)); see above. */
+    int     (*link)(void *arg, const char *from, const char *to);
 } config_io;
 
 typedef struct config_options {
