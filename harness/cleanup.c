@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -28,7 +29,9 @@
 #define MAX_DEPTH 16
 
 typedef struct slot {
-    volatile sig_atomic_t state;        /* 0 free, 1 file, 2 directory */
+    volatile sig_atomic_t state;        /* 0 free, 1 file, 2 directory,
+                                           3 process group to SIGKILL */
+    volatile pid_t pid;
     char path[PATH_MAX];
 } slot;
 
@@ -73,6 +76,35 @@ static int add(const char *path, int kind)
 }
 
 int pb_cleanup_add_file(const char *path) { return add(path, 1); }
+
+int pb_cleanup_add_pid(pid_t pid)
+{
+    char name[32];
+    snprintf(name, sizeof name, "pid %ld", (long)pid);
+    sigset_t old;
+    block(&old);
+    for (size_t i = 0; i < SLOTS; i++)
+        if (!slots[i].state) {
+            strcpy(slots[i].path, name);
+            slots[i].pid = pid;
+            slots[i].state = 3;
+            unblock(&old);
+            return 0;
+        }
+    unblock(&old);
+    errno = ENOSPC;
+    return -1;
+}
+
+void pb_cleanup_forget_pid(pid_t pid)
+{
+    sigset_t old;
+    block(&old);
+    for (size_t i = 0; i < SLOTS; i++)
+        if (slots[i].state == 3 && slots[i].pid == pid)
+            slots[i].state = 0;
+    unblock(&old);
+}
 int pb_cleanup_add_dir(const char *path)  { return add(path, 2); }
 
 void pb_cleanup_forget(const char *path)
@@ -113,7 +145,7 @@ static void empty_dir(int fd, int depth)
     close(fd);
 }
 
-static void remove_tree(const char *path)
+void pb_remove_tree(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0)
@@ -128,7 +160,11 @@ void pb_cleanup_now(void)
         if (kind == 1)
             unlink(slots[i].path);
         else if (kind == 2)
-            remove_tree(slots[i].path);
+            pb_remove_tree(slots[i].path);
+        else if (kind == 3) {
+            kill(-slots[i].pid, SIGKILL);
+            waitpid(slots[i].pid, NULL, 0);
+        }
         slots[i].state = 0;
     }
 }

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "pairbench/harness.h"
 
 #ifdef __cplusplus
@@ -36,6 +37,11 @@ void   pb_cleanup_install(const char *command);
 /* 0, or -1 with errno ENAMETOOLONG (PATH_MAX) or ENOSPC (table full). */
 int    pb_cleanup_add_file(const char *path);
 int    pb_cleanup_add_dir(const char *path);
+/* A child process group to SIGKILL and reap (pb_proc_start's). */
+int    pb_cleanup_add_pid(pid_t pid);
+void   pb_cleanup_forget_pid(pid_t pid);
+/* Removes a directory with everything in it (signal-safe). */
+void   pb_remove_tree(const char *path);
 /* Stops tracking path (it was committed or removed by its owner). */
 void   pb_cleanup_forget(const char *path);
 /* Removes every tracked path now and forgets them; async-signal-safe. */
@@ -80,6 +86,93 @@ int64_t pb_rss_peak_bytes(void);
  * case's leftovers. */
 void    pb_heap_release(void);
 
+/* --- kernel probes (probe.c) ---------------------------------------------
+ * What the measured region asked of the kernel, counted by the kernel. See
+ * probe.c for how each figure is made exact and what it costs. */
+
+enum pb_sys_kind {
+    PB_SYS_TOTAL = 0,        /* "syscalls": raw_syscalls:sys_enter */
+    PB_SYS_READ, PB_SYS_PREAD64, PB_SYS_WRITE, PB_SYS_PWRITE64, PB_SYS_WRITEV,
+    PB_SYS_FSYNC, PB_SYS_FDATASYNC, PB_SYS_OPENAT, PB_SYS_CLOSE,
+    PB_SYS_NEWFSTATAT, PB_SYS_STATX, PB_SYS_GETDENTS64, PB_SYS_RENAME,
+    PB_SYS_FTRUNCATE, PB_SYS_SENDTO, PB_SYS_RECVFROM, PB_SYS_SENDMSG,
+    PB_SYS_RECVMSG, PB_SYS_CONNECT,
+    PB_SYS_KINDS
+};
+
+/* Fields of /proc/self/io, in this order. */
+enum { PB_IO_SYSCR, PB_IO_SYSCW, PB_IO_RCHAR, PB_IO_WCHAR, PB_IO_WRITE_BYTES,
+       PB_IO_FIELDS };
+/* Fields of getrusage(RUSAGE_SELF), in this order. */
+enum { PB_RU_INBLOCK, PB_RU_OUBLOCK, PB_RU_NVCSW, PB_RU_NIVCSW, PB_RU_FIELDS };
+
+/* What one run's measured segments added up to. pb_probe_begin and
+ * pb_probe_end bracket one segment (a batch, or the part of it between a
+ * pb_resume and a pb_pause) and add its differences to the sums; the
+ * syscall counters run between pb_probe_run(1) and pb_probe_run(0). */
+typedef struct pb_probe_acc {
+    uint64_t sys_start[PB_SYS_KINDS], sys[PB_SYS_KINDS];
+    int64_t io_start[PB_IO_FIELDS], io[PB_IO_FIELDS];
+    ssize_t io_len;          /* length of the start read, -1 if it failed */
+    int     io_ok;           /* io[] holds at least one whole segment */
+    int64_t ru_start[PB_RU_FIELDS], ru[PB_RU_FIELDS];
+    int64_t cpu_start, cpu_ns;
+    int64_t segments;        /* segments the syscall counters saw */
+} pb_probe_acc;
+
+/* Opens the counters once per process (later calls do nothing). off = 1
+ * (PAIRBENCH_PROBES=off, or under callgrind) opens none: every figure is
+ * then absent and the status says so. */
+void        pb_probe_open(int off);
+/* One line for the results' context: which mechanism counts syscalls, or
+ * "unavailable: WHY" / "off: WHY". */
+const char *pb_probe_status(void);
+int         pb_probe_kind_available(int kind);
+int         pb_probe_io_available(void);
+const char *pb_sys_kind_name(int kind);
+/* Starts (1) or stops (0) the syscall counters: a run's start and its
+ * collection. Not inside a measured segment. */
+void        pb_probe_run(int on);
+/* Bracket one measured segment; want is the scenario's PB_PROBE_* mask
+ * (/proc/self/io and getrusage are read only for PB_PROBE_FILES/NET). */
+void        pb_probe_begin(pb_probe_acc *a, unsigned want);
+void        pb_probe_end(pb_probe_acc *a, unsigned want);
+/* The median cost in ns of one begin/end pair with every probe wanted,
+ * measured once (the probes' own cost per measured batch). */
+double      pb_probe_edge_ns(void);
+
+/* x += v for an _Atomic double, as a compare-exchange loop (C11's compound
+ * assignment on atomic floats would need libatomic's fenv hooks). C only. */
+#ifndef __cplusplus
+#include <stdatomic.h>
+static inline void pb_atomic_add_double(_Atomic double *x, double v)
+{
+    double old = atomic_load_explicit(x, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(x, &old, old + v,
+                                                  memory_order_relaxed,
+                                                  memory_order_relaxed))
+        ;
+}
+#endif
+
+/* --- SQL probe (probe_sql.c) ----------------------------------------------
+ * For connections a scenario registered with pb_watch_sqlite (harness.h):
+ * statements started (sqlite3_trace_v2 SQLITE_TRACE_STMT, triggers' "--"
+ * lines excluded) and the sqlite3_stmt_status counters of every statement
+ * that ran, summed over the measured region. */
+enum { PB_SQL_STATEMENTS, PB_SQL_VM_STEPS, PB_SQL_FULLSCAN_STEPS, PB_SQL_SORTS,
+       PB_SQL_AUTOINDEXES, PB_SQL_REPREPARES, PB_SQL_FIELDS };
+extern const char *const pb_sql_field_names[PB_SQL_FIELDS];
+/* 1 when any connection is watched. */
+int  pb_sql_watching(void);
+/* Region edges: arm/disarm counting (statement status read and reset). */
+void pb_sql_region(int on);
+/* Sums since the last pb_sql_reset. */
+void pb_sql_read(double out[PB_SQL_FIELDS]);
+void pb_sql_reset(void);
+/* Forgets every watched connection (at teardown). */
+void pb_sql_forget_all(void);
+
 /* --- runs (runner.c), called by the shim -------------------------------- */
 
 typedef struct pb_case {
@@ -98,6 +191,17 @@ typedef struct pb_run_result {
     int64_t  peak_heap_bytes;
     int64_t  peak_rss_bytes;          /* -1 when unavailable */
     double   counters[PB_MAX_COUNTERS];
+    /* probes over the measured region; the *_ok flags say which ran */
+    int      sys_ok;
+    int      sys_kind_ok[PB_SYS_KINDS];
+    uint64_t sys[PB_SYS_KINDS];
+    int      io_ok;
+    int64_t  io[PB_IO_FIELDS];
+    int      ru_ok;
+    int64_t  ru[PB_RU_FIELDS];
+    int64_t  cpu_ns;                  /* process CPU time, every thread */
+    int      sql_ok;
+    double   sql[PB_SQL_FIELDS];
 } pb_run_result;
 
 typedef struct pb_latency {
@@ -119,6 +223,9 @@ void     pb_run_collect(pb_ctx *ctx, pb_run_result *out);
 int      pb_run_sample(pb_ctx *ctx, int64_t samples, pb_latency *out);
 /* Ends the run. The fixture is kept for the same case's next run. */
 void     pb_run_end(pb_ctx *ctx);
+/* For PB_VERIFY_SPEC: the scenario's check over the kept fixture, after
+ * pb_run_end; NULL when it meets the specification. */
+const char *pb_run_check(void);
 /* Tears down the kept fixture: before a case must start fresh, and at the
  * end. */
 void     pb_run_release(void);

@@ -34,6 +34,53 @@ bool json_requested;
 int json_errno;             // why the JSON file could not be written, or 0
 size_t error_count;
 
+// The probes' figures, per op (engine.h, harness.h PB_PROBE_*): always
+// the syscall total and process CPU time; with a probe group, every kind,
+// /proc/self/io and getrusage; SQL figures for watched connections.
+void add_probes(benchmark::State &st, unsigned want, const pb_run_result &r)
+{
+    using benchmark::Counter;
+    auto per_op = [&](const std::string &name, double v) {
+        st.counters[name + "_per_op"] = Counter(v, Counter::kAvgIterations);
+    };
+    if (r.sys_ok) {
+        per_op("syscalls", double(r.sys[PB_SYS_TOTAL]));
+        if (want)
+            for (int k = 1; k < PB_SYS_KINDS; k++)
+                if (r.sys_kind_ok[k])
+                    per_op(pb_sys_kind_name(k), double(r.sys[k]));
+    }
+    if (r.sys_ok || r.cpu_ns)
+        per_op("cpu_ns", double(r.cpu_ns));
+    static const char *const io[PB_IO_FIELDS] = {
+        "io_syscr", "io_syscw", "io_rchar", "io_wchar", "io_write_bytes" };
+    if (r.io_ok)
+        for (int i = 0; i < PB_IO_FIELDS; i++)
+            per_op(io[i], double(r.io[i]));
+    static const char *const ru[PB_RU_FIELDS] = {
+        "ru_inblock", "ru_oublock", "ru_nvcsw", "ru_nivcsw" };
+    if (r.ru_ok)
+        for (int i = 0; i < PB_RU_FIELDS; i++)
+            per_op(ru[i], double(r.ru[i]));
+    if (r.sql_ok)
+        for (int i = 0; i < PB_SQL_FIELDS; i++)
+            per_op(pb_sql_field_names[i], r.sql[i]);
+}
+
+// A probe counter the console leaves out when it is 0 for the row (the
+// JSON file keeps every one): a file scenario has ~30 probe columns, most
+// of them 0.
+bool quiet_probe(const std::string &name, double v)
+{
+    if (v != 0)
+        return false;
+    static const char *const prefixes[] = { "sys_", "io_", "ru_", "sql_" };
+    for (const char *p : prefixes)
+        if (name.rfind(p, 0) == 0)
+            return true;
+    return false;
+}
+
 void run_case(benchmark::State &st, const pb_case *family)
 {
     pb_case c = *family;
@@ -83,6 +130,7 @@ void run_case(benchmark::State &st, const pb_case *family)
         for (int k = 0; k < PB_MAX_COUNTERS && c.scenario->counters[k]; k++)
             st.counters[std::string(c.scenario->counters[k]) + "_per_op"] =
                 Counter(r.counters[k], Counter::kAvgIterations);
+    add_probes(st, c.scenario->probes, r);
 }
 
 using Runs = std::vector<benchmark::BenchmarkReporter::Run>;
@@ -126,8 +174,14 @@ class CountingReporter : public benchmark::ConsoleReporter {
     void ReportRuns(const Runs &in) override
     {
         Runs runs = plain_names(in);
-        for (const Run &run : runs)
+        for (Run &run : runs) {
             error_count += run.error_occurred;
+            for (auto it = run.counters.begin(); it != run.counters.end();)
+                if (quiet_probe(it->first, it->second.value))
+                    it = run.counters.erase(it);
+                else
+                    ++it;
+        }
         ConsoleReporter::ReportRuns(runs);
     }
 };

@@ -26,14 +26,23 @@
  * Between runs gbench allocates and frees; within a run only the fixture
  * does, so the difference is the component's.
  *
+ * Probes (probe.c, probe_sql.c) bracket each measured segment outside the
+ * clock and outside the allocation counters: begin = probes, arm, clock;
+ * end = clock, disarm, probes. Under callgrind (`exec` for the instruction
+ * counts) they are off, so an instruction count is the code's alone.
+ *
  * One run is active at a time, so the context is static: the harness
- * allocates nothing while a case runs.
+ * allocates nothing while a case runs. Counters are atomic: a scenario's
+ * threads may pb_count while run() waits for them.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <valgrind/callgrind.h>
@@ -51,7 +60,10 @@ struct pb_ctx {
     int64_t        live_start;   /* live bytes when the run started */
     int64_t        comp_start;   /* the component's live bytes then */
     uint64_t       digest;
-    double         counters[PB_MAX_COUNTERS];
+    _Atomic double counters[PB_MAX_COUNTERS];
+    int            probing;      /* the kernel probes bracket segments */
+    unsigned       want;         /* the scenario's PB_PROBE_* groups */
+    pb_probe_acc   probe;
     char           why[256];     /* pb_setup_failed's reason, "" if none */
 };
 
@@ -67,18 +79,26 @@ void pb_run_collect_instructions(int on)
     toggle_collect = on;
 }
 
-static inline void region_begin(void)
+static inline void region_begin(pb_ctx *x)
 {
+    if (x->probing) {
+        pb_sql_region(1);
+        pb_probe_begin(&x->probe, x->want);
+    }
     pb_alloc_arm();
     if (toggle_collect)
         CALLGRIND_TOGGLE_COLLECT;
 }
 
-static inline void region_end(void)
+static inline void region_end(pb_ctx *x)
 {
     if (toggle_collect)
         CALLGRIND_TOGGLE_COLLECT;
     pb_alloc_disarm();
+    if (x->probing) {
+        pb_probe_end(&x->probe, x->want);
+        pb_sql_region(0);
+    }
 }
 
 /* The fixture of the case that ran last, kept for its next run. */
@@ -87,7 +107,10 @@ static struct {
     const pb_scenario *scenario;
     void              *fixture;
     int64_t            comp_bytes;   /* the component's live bytes */
+    char               dir[PATH_MAX];/* pb_case_dir's, "" until made */
 } kept;
+
+static unsigned dir_serial;
 
 /* Latency sampling stops after this long once it has MIN samples. */
 #define SAMPLE_BUDGET_NS (50 * 1000 * 1000)
@@ -105,7 +128,7 @@ void pb_pause(pb_ctx *x)
     if (x->paused)
         return;
     x->batch_ns += now_ns() - x->segment_start_ns;
-    region_end();
+    region_end(x);
     x->paused = 1;
 }
 
@@ -114,7 +137,7 @@ void pb_resume(pb_ctx *x)
     if (!x->paused)
         return;
     x->paused = 0;
-    region_begin();
+    region_begin(x);
     x->segment_start_ns = now_ns();
 }
 
@@ -129,7 +152,27 @@ void pb_heap_baseline(pb_ctx *x)
 void pb_count(pb_ctx *x, int index, double value)
 {
     if (index >= 0 && index < PB_MAX_COUNTERS)
-        x->counters[index] += value;
+        pb_atomic_add_double(&x->counters[index], value);
+}
+
+const char *pb_case_dir(pb_ctx *x)
+{
+    (void)x;
+    if (kept.dir[0])
+        return kept.dir;
+    const char *root = pb_scratch_dir();
+    if (!root)
+        return NULL;
+    char path[PATH_MAX];
+    int len = snprintf(path, sizeof path, "%s/case.%u", root, ++dir_serial);
+    if (len < 0 || (size_t)len >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    if (mkdir(path, 0700) != 0)
+        return NULL;
+    memcpy(kept.dir, path, (size_t)len + 1);
+    return kept.dir;
 }
 
 void pb_setup_failed(pb_ctx *x, const char *fmt, ...)
@@ -142,9 +185,40 @@ void pb_setup_failed(pb_ctx *x, const char *fmt, ...)
 
 void pb_run_release(void)
 {
+    pb_sql_forget_all();
     if (kept.fixture)
         kept.scenario->teardown(kept.fixture);
+    if (kept.dir[0])
+        pb_remove_tree(kept.dir);
     memset(&kept, 0, sizeof kept);
+}
+
+const char *pb_run_check(void)
+{
+    if (!kept.fixture || !kept.scenario->check)
+        return "no fixture to check";
+    return kept.scenario->check(kept.fixture);
+}
+
+/* PAIRBENCH_PROBES=off: no kernel probes (to measure what they cost). */
+static int probes_off(void)
+{
+    if (toggle_collect)
+        return 2;
+    const char *e = getenv("PAIRBENCH_PROBES");
+    return e && !strcmp(e, "off");
+}
+
+/* The start of a run's probe accounting: after set-up, before any batch. */
+static void probes_start(pb_ctx *x)
+{
+    pb_probe_open(probes_off());
+    x->probing = !toggle_collect && !probes_off();
+    x->want = x->c->scenario->probes;
+    memset(&x->probe, 0, sizeof x->probe);
+    if (x->probing)
+        pb_probe_run(1);
+    pb_sql_reset();
 }
 
 pb_ctx *pb_run_begin(const pb_case *c, const char **err)
@@ -152,6 +226,8 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
     pb_ctx *x = &the_ctx;
     memset(x, 0, sizeof *x);
     x->c = c;
+    /* before any set-up: threads a fixture starts inherit the counters */
+    pb_probe_open(probes_off());
     pb_alloc_stats st;
     if (kept.fixture && strcmp(kept.name, c->name) == 0) {
         x->fixture = kept.fixture;
@@ -160,6 +236,7 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
         pb_alloc_reset();
         pb_alloc_read(&st);
         x->live_start = st.live_bytes;
+        probes_start(x);
         return x;
     }
     pb_run_release();
@@ -183,6 +260,7 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
     pb_alloc_read(&st);
     x->live_start = st.live_bytes;
     x->comp_start = st.live_bytes - x->heap_base;
+    probes_start(x);
     return x;
 }
 
@@ -190,13 +268,17 @@ double pb_run_batch(pb_ctx *x, int64_t ops)
 {
     x->batch_ns = 0;
     x->paused = 0;
-    region_begin();
+    region_begin(x);
     x->segment_start_ns = now_ns();
     uint64_t d = x->c->scenario->run(x->fixture, ops, x);
-    if (!x->paused)
+    if (!x->paused) {
         x->batch_ns += now_ns() - x->segment_start_ns;
-    region_end();
-    x->digest = pb_digest(x->digest, d);
+        region_end(x);
+    }
+    x->paused = 0;
+    /* a multiset's batches fold in any order too */
+    x->digest = x->c->scenario->verify == PB_VERIFY_MULTISET
+                    ? x->digest + d : pb_digest(x->digest, d);
     x->ops += ops;
     return (double)x->batch_ns * 1e-9;
 }
@@ -212,7 +294,26 @@ void pb_run_collect(pb_ctx *x, pb_run_result *out)
     out->bytes = (double)st.bytes;
     out->peak_heap_bytes = x->comp_start + (st.peak_live_bytes - x->live_start);
     out->peak_rss_bytes = pb_rss_peak_bytes();
-    memcpy(out->counters, x->counters, sizeof out->counters);
+    for (int k = 0; k < PB_MAX_COUNTERS; k++)
+        out->counters[k] = atomic_load(&x->counters[k]);
+    if (!x->probing)
+        return;
+    pb_probe_run(0);
+    for (int k = 0; k < PB_SYS_KINDS; k++) {
+        out->sys_kind_ok[k] = pb_probe_kind_available(k);
+        out->sys[k] = x->probe.sys[k];
+    }
+    out->sys_ok = out->sys_kind_ok[PB_SYS_TOTAL];
+    out->cpu_ns = x->probe.cpu_ns;
+    if (x->want) {
+        out->io_ok = x->probe.io_ok;
+        memcpy(out->io, x->probe.io, sizeof out->io);
+        out->ru_ok = 1;
+        memcpy(out->ru, x->probe.ru, sizeof out->ru);
+    }
+    out->sql_ok = pb_sql_watching();
+    if (out->sql_ok)
+        pb_sql_read(out->sql);
 }
 
 static int cmp_i64(const void *a, const void *b)

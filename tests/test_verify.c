@@ -6,6 +6,11 @@
  * A fake component has scenario "op" whose digest is the value its
  * implementation's ops table points to: "agree" gives both implementations
  * the same value, "disagree" gives them different values at N = 20 only.
+ * Verify modes: "multiset" folds the same values in a different order per
+ * implementation (agrees), "multiset_differs" drops one (fails); "spec"
+ * has naive (wrong by design) violate the check and optimized meet it (the
+ * run goes on and reports the finding), "spec_broken" has optimized
+ * violate it (fails).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -53,19 +58,76 @@ static uint64_t run(void *f, int64_t ops, pb_ctx *ctx)
 }
 static void teardown(void *f) { (void)f; }
 
+static void *setup_impl(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
+{
+    (void)n; (void)seed; (void)ctx;
+    the_fixture.v = *(const uint64_t *)ops;
+    return &the_fixture;
+}
+/* naive (1) folds 0..ops-1 up, optimized (2) down; with `drop`, optimized
+ * leaves out the last value */
+static uint64_t fold_multiset(void *f, int64_t ops, int drop)
+{
+    uint64_t d = 0;
+    int up = ((fixture *)f)->v == value_a;
+    for (int64_t i = 0; i < ops; i++) {
+        int64_t v = up ? i : ops - 1 - i;
+        if (drop && !up && v == ops - 1)
+            continue;
+        d = pb_digest_add(d, (uint64_t)v);
+    }
+    return d;
+}
+static uint64_t run_multiset(void *f, int64_t ops, pb_ctx *ctx)
+{
+    (void)ctx;
+    return fold_multiset(f, ops, 0);
+}
+static uint64_t run_multiset_drop(void *f, int64_t ops, pb_ctx *ctx)
+{
+    (void)ctx;
+    return fold_multiset(f, ops, 1);
+}
+static const char *check_naive_wrong(void *f)
+{
+    return ((fixture *)f)->v == value_a ? "record 3 written twice" : NULL;
+}
+static const char *check_optimized_wrong(void *f)
+{
+    return ((fixture *)f)->v == value_b ? "record 5 lost" : NULL;
+}
+
 static const pb_scenario scenarios[] = {
     { .name = "agree", .description = "same results", .sizes = sizes,
       .batch = batch, .setup = setup_agree, .run = run, .teardown = teardown },
     { .name = "disagree", .description = "different results at N = 20",
       .sizes = sizes, .batch = batch, .setup = setup_disagree, .run = run,
       .teardown = teardown },
+    { .name = "multiset", .description = "same values, other order",
+      .sizes = sizes, .batch = batch, .setup = setup_impl, .run = run_multiset,
+      .teardown = teardown, .verify = PB_VERIFY_MULTISET },
+    { .name = "multiset_differs", .description = "optimized drops a value",
+      .sizes = sizes, .batch = batch, .setup = setup_impl,
+      .run = run_multiset_drop, .teardown = teardown,
+      .verify = PB_VERIFY_MULTISET },
+    { .name = "spec", .description = "naive violates the spec by design",
+      .sizes = sizes, .batch = batch, .setup = setup_impl, .run = run,
+      .teardown = teardown, .verify = PB_VERIFY_SPEC,
+      .check = check_naive_wrong },
+    { .name = "spec_broken", .description = "optimized violates the spec",
+      .sizes = sizes, .batch = batch, .setup = setup_impl, .run = run,
+      .teardown = teardown, .verify = PB_VERIFY_SPEC,
+      .check = check_optimized_wrong },
 };
 static const pb_impl impls[] = {
-    { .name = "naive", .ops = &value_a }, { .name = "optimized", .ops = &value_b },
+    { .name = "naive", .ops = &value_a,
+      .wrong_by_design = "writes a record twice when it retries" },
+    { .name = "optimized", .ops = &value_b },
 };
 static const pb_component fake = {
     .name = "fake", .summary = "verification self-test", .impls = impls,
-    .n_impls = 2, .scenarios = scenarios, .n_scenarios = 2,
+    .n_impls = 2, .scenarios = scenarios,
+    .n_scenarios = sizeof scenarios / sizeof scenarios[0],
 };
 static const pb_component *const comps[] = { &fake, NULL };
 
@@ -119,11 +181,66 @@ static void test_agreeing_pair_runs(void **state)
     unlink(json);
 }
 
+static void test_multiset_ignores_order(void **state)
+{
+    (void)state;
+    char err[8192];
+    const char *json = "/tmp/pb_verify_multiset.json";
+    unlink(json);
+    assert_int_equal(run_child("multiset", json, err, sizeof err), 0);
+    assert_non_null(strstr(err, "verified: 2 implementation pairs agree"));
+    unlink(json);
+    assert_int_equal(run_child("multiset_differs", json, err, sizeof err), 1);
+    assert_non_null(strstr(err, "observed different results as multisets"));
+    assert_int_equal(access(json, F_OK), -1);
+}
+
+static void test_spec_reports_wrong_by_design(void **state)
+{
+    (void)state;
+    char err[8192];
+    const char *json = "/tmp/pb_verify_spec.json";
+    unlink(json);
+    assert_int_equal(run_child("spec", json, err, sizeof err), 0);
+    assert_non_null(strstr(err, "fake/naive/spec/10 violates the specification,"
+                                " by design (writes a record twice when it"
+                                " retries): record 3 written twice"));
+    assert_null(strstr(err, "optimized/spec/10 violates"));
+    /* the finding is in the results' context */
+    FILE *f = fopen(json, "r");
+    assert_non_null(f);
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "\"verify_findings\":\t\"fake/naive/spec/10"
+                                " violates the specification"));
+    unlink(json);
+}
+
+static void test_spec_violation_stops_the_run(void **state)
+{
+    (void)state;
+    char err[8192];
+    const char *json = "/tmp/pb_verify_spec_broken.json";
+    unlink(json);
+    assert_int_equal(run_child("spec_broken", json, err, sizeof err), 1);
+    assert_non_null(strstr(err, "verify FAILED: fake/optimized/spec_broken/10"
+                                " violates the specification: record 5 lost"));
+    /* naive is wrong by design but met the spec here: said, not fatal */
+    assert_non_null(strstr(err, "fake/naive/spec_broken/10 met the"
+                                " specification in this run"));
+    assert_int_equal(access(json, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_disagreeing_pair_stops_the_run),
         cmocka_unit_test(test_agreeing_pair_runs),
+        cmocka_unit_test(test_multiset_ignores_order),
+        cmocka_unit_test(test_spec_reports_wrong_by_design),
+        cmocka_unit_test(test_spec_violation_stops_the_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,8 +9,16 @@
  * CLOCK_MONOTONIC, so the harness adds one clock pair per batch, not per op.
  *
  * Components know nothing of this header. Scenarios know the harness only
- * through pb_pause/pb_resume (to keep set-up work out of the measured region)
- * and pb_count (component counters such as syscalls or SQL statements).
+ * through pb_pause/pb_resume (to keep set-up work out of the measured region),
+ * pb_count (the component's own statistics: a cache's hits, a pool's
+ * misses) and pb_watch_sqlite. What the measured region asks of the kernel
+ * or of SQLite (syscalls, writes, fsyncs, bytes, statements) is counted by
+ * the harness's probes, never by the component: see PB_PROBE_FILES.
+ *
+ * Threads. A scenario or component may start threads inside run(): the
+ * probes count every thread of the process (CPU time too), pb_count may be
+ * called from any thread, and the allocation counters are atomic. pb_pause
+ * and pb_resume must be called from the thread that runs run().
  */
 #ifndef PAIRBENCH_HARNESS_H
 #define PAIRBENCH_HARNESS_H
@@ -21,6 +29,30 @@
 typedef struct pb_ctx pb_ctx;            /* one run of one case; opaque */
 
 #define PB_MAX_COUNTERS 8
+
+/* Probe groups a scenario asks for (pb_scenario.probes). Every scenario
+ * gets the total syscall count ("syscalls_per_op") and the process CPU time
+ * over the measured region ("cpu_ns_per_op", every thread: a parallel pair
+ * is judged on wall time, real_time, and this says what it burnt). */
+#define PB_PROBE_FILES 1u  /* + per-kind syscalls (sys_write_per_op, sys_fsync_
+                              per_op, ...), /proc/self/io (io_syscr, io_syscw,
+                              io_rchar, io_wchar, io_write_bytes) and
+                              getrusage (ru_inblock, ru_oublock, ru_nvcsw,
+                              ru_nivcsw), each per op */
+#define PB_PROBE_NET   2u  /* the same set, for sockets */
+
+/* How `run` verifies the implementations of a scenario before timing. */
+typedef enum pb_verify {
+    /* every implementation's digest equal (run() folds results in order) */
+    PB_VERIFY_IDENTICAL = 0,
+    /* the same multiset of results: run() folds them with pb_digest_add,
+     * batch digests are summed, so order does not matter */
+    PB_VERIFY_MULTISET,
+    /* each implementation judged alone by pb_scenario.check against the
+     * specification; an implementation with pb_impl.wrong_by_design that
+     * fails is reported as such and does not block the run */
+    PB_VERIFY_SPEC
+} pb_verify;
 
 typedef struct pb_scenario {
     const char *name;                    /* "get_hit": [a-z0-9_]+ */
@@ -49,6 +81,14 @@ typedef struct pb_scenario {
      * harness then also times single operations one by one after the timed
      * run and reports p50_ns, p90_ns, p99_ns, p999_ns and max_ns. */
     int latency;
+    /* PB_PROBE_* groups wanted beyond the syscall total and CPU time. */
+    unsigned probes;
+    pb_verify verify;
+    /* For PB_VERIFY_SPEC: called after the verification batch with the
+     * fixture; NULL when what the implementation did meets the
+     * specification, else one line saying what it violated ("record 17
+     * written twice"), which may point into the fixture. */
+    const char *(*check)(void *fixture);
 } pb_scenario;
 
 /* A measurable claim of a seed document, checked against the results. */
@@ -101,6 +141,10 @@ typedef struct pb_impl {
     const char *source;                  /* "impl_naive/task_store.c" */
     int64_t     max_n;                   /* largest N run, 0 = no cap */
     const char *cap_reason;              /* why, printed when capped */
+    /* For PB_VERIFY_SPEC scenarios: the specification this implementation
+     * violates by design ("a crash loses the records in flight"), or NULL.
+     * Its violations are reported, not fatal; any other's fail `run`. */
+    const char *wrong_by_design;
 } pb_impl;
 
 typedef struct pb_component {
@@ -123,8 +167,39 @@ void pb_resume(pb_ctx *ctx);
 /* Marks everything live on the heap now as the scenario's own:
  * peak_heap_bytes counts from here (default: from before setup). */
 void pb_heap_baseline(pb_ctx *ctx);
-/* Adds `value` to counter `index` of the scenario's counters list. */
+/* Adds `value` to counter `index` of the scenario's counters list: the
+ * component's own statistics, never syscalls or statements (the probes
+ * count those). Safe from any thread. */
 void pb_count(pb_ctx *ctx, int index, double value);
+/* Registers an open SQLite connection: the statements it runs in the
+ * measured region and their sqlite3_stmt_status counters are reported
+ * (sql_statements_per_op, sql_vm_steps_per_op, sql_fullscan_steps_per_op,
+ * sql_sorts_per_op, sql_autoindexes_per_op, sql_reprepares_per_op). Call
+ * from setup; the connection must stay open until pb_unwatch_sqlite or the
+ * fixture's teardown (the harness forgets every connection before it
+ * calls teardown). Replaces any trace callback set on db. 0, or -1 when
+ * the table (8 connections) is full. */
+struct sqlite3;
+int  pb_watch_sqlite(pb_ctx *ctx, struct sqlite3 *db);
+void pb_unwatch_sqlite(struct sqlite3 *db);
+/* A private directory for this case's files, on the real file system,
+ * inside pb_scratch_dir(): made at the first call for a fixture, removed
+ * with everything in it when the harness tears the fixture down (after
+ * teardown), at exit and on an interrupt. NULL with errno set on failure. */
+const char *pb_case_dir(pb_ctx *ctx);
+/* A process a crash test can kill -9: pb_proc_start runs fn(arg) in a
+ * fork()ed child, in its own process group, that _exit()s with fn's return
+ * value (so the parent's atexit handlers and stdio buffers are not run
+ * twice). 0, or -1 with errno (EAGAIN, ENOMEM, ENOSPC when 16 temporaries
+ * and processes are already tracked). pb_proc_kill sends SIGKILL to the
+ * group and reaps; pb_proc_wait waits for the child to end. Both return
+ * the wait status (-1 with errno if waitpid failed). A process still
+ * running at exit or on SIGINT/SIGTERM is killed and reaped by the
+ * harness. Call from one thread. */
+typedef struct pb_proc { int pid; } pb_proc;
+int  pb_proc_start(pb_proc *p, int (*fn)(void *), void *arg);
+int  pb_proc_kill(pb_proc *p);
+int  pb_proc_wait(pb_proc *p);
 /* Says why set-up is about to return NULL ("scratch path too long: ..."),
  * printed instead of the default "out of memory?". printf-style. */
 void pb_setup_failed(pb_ctx *ctx, const char *fmt, ...)
@@ -154,6 +229,13 @@ static inline uint64_t pb_rand(uint64_t *state)
 static inline uint64_t pb_rand_below(uint64_t *state, uint64_t bound)
 {
     return (uint64_t)(((unsigned __int128)pb_rand(state) * bound) >> 64);
+}
+/* Folds a value into a multiset digest (order-insensitive: a sum of
+ * mixed values), for PB_VERIFY_MULTISET scenarios. */
+static inline uint64_t pb_digest_add(uint64_t d, uint64_t v)
+{
+    uint64_t s = v;
+    return d + pb_rand(&s);
 }
 /* Folds a value into a digest (order-sensitive). */
 static inline uint64_t pb_digest(uint64_t d, uint64_t v)

@@ -39,6 +39,10 @@ struct cJSON;
 
 /* --- one row, as gbench reported it --------------------------------------- */
 
+/* Counters kept per row: the scenario's (PB_MAX_COUNTERS) and the
+ * harness's probes (about 36 for a file scenario with SQL). */
+#define PB_RESULT_MAX_COUNTERS 64
+
 typedef struct pb_result {
     char     name[200];               /* as gbench names the row */
     char     case_name[160];          /* component/impl/scenario/N, or
@@ -57,9 +61,10 @@ typedef struct pb_result {
     /* counters; -1 when absent */
     double   allocs_per_op, bytes_per_op, peak_heap_bytes, peak_rss_bytes;
     double   p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
-    /* the scenario's own counters, as reported: "<name>_per_op" */
+    /* the scenario's own counters and the probes', as reported:
+     * "<name>_per_op" ("hits_per_op", "sys_write_per_op") */
     int      n_counters;
-    struct { char name[48]; double value; } counters[PB_MAX_COUNTERS];
+    struct { char name[48]; double value; } counters[PB_RESULT_MAX_COUNTERS];
 } pb_result;
 
 /* A result with every counter marked absent. */
@@ -67,7 +72,8 @@ void pb_result_init(pb_result *r);
 /* Records a reported counter in *r when it is a component counter (a name
  * ending in "_per_op" other than allocs_per_op and bytes_per_op). */
 void pb_result_add_counter(pb_result *r, const char *name, double value);
-/* A component counter of a row by its scenario name ("hits"), per op, or -1. */
+/* A counter of a row by its name without "_per_op" ("hits", "sys_write"),
+ * per op, or -1. */
 double pb_result_counter(const pb_result *r, const char *name);
 
 /* --- the result set (results.c) ------------------------------------------ */

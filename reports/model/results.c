@@ -53,7 +53,7 @@ void pb_result_add_counter(pb_result *r, const char *name, double value)
     size_t len = strlen(name), tail = strlen("_per_op");
     if (len <= tail || strcmp(name + len - tail, "_per_op") != 0 ||
         !strcmp(name, "allocs_per_op") || !strcmp(name, "bytes_per_op") ||
-        r->n_counters == PB_MAX_COUNTERS || len >= sizeof r->counters[0].name)
+        r->n_counters == PB_RESULT_MAX_COUNTERS || len >= sizeof r->counters[0].name)
         return;
     snprintf(r->counters[r->n_counters].name, sizeof r->counters[0].name, "%s", name);
     r->counters[r->n_counters++].value = value;
