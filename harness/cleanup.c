@@ -36,6 +36,7 @@ typedef struct slot {
 } slot;
 
 static slot slots[SLOTS];
+static void ensure_at_exit(void);
 static const char *what = "pairbench";
 static int quiet;                       /* a pairbench parent reports it */
 static char scratch[PATH_MAX];          /* "" until made */
@@ -79,6 +80,7 @@ int pb_cleanup_add_file(const char *path) { return add(path, 1); }
 
 int pb_cleanup_add_pid(pid_t pid)
 {
+    ensure_at_exit();
     char name[32];
     snprintf(name, sizeof name, "pid %ld", (long)pid);
     sigset_t old;
