@@ -3,7 +3,9 @@
 #   make bench   install missing packages, build, verify and time every case,
 #                write results/RESULTS.json and print the pair summary
 #   make test    install missing packages, build, run the tests; then again
-#                under AddressSanitizer + UndefinedBehaviorSanitizer
+#                under AddressSanitizer + UndefinedBehaviorSanitizer, and the
+#                concurrent ones (ctest label "concurrent") under
+#                ThreadSanitizer
 #   make report  write results/report/index.html and summary.md from the
 #                last results (make bench does it at its end)
 #   make compare pair naive with optimized in results/RESULTS.json using
@@ -28,6 +30,7 @@
 
 BUILD       ?= build
 SAN_BUILD   ?= build-san
+TSAN_BUILD  ?= build-tsan
 RESULTS     ?= results
 JOBS        ?= 2
 ALLOCATOR   ?= glibc
@@ -36,7 +39,7 @@ FILTER      ?= .
 PAIRBENCH   := $(BUILD)/pairbench
 COMPARE_PY  := /usr/share/benchmark/compare.py
 
-.PHONY: all deps build build-san bench quick report massif test compare clean \
+.PHONY: all deps build build-san build-tsan bench quick report massif test compare clean \
         instr gate baseline fuzz fuzz-build
 
 all: build
@@ -47,6 +50,10 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+
+build-tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPB_TSAN=ON >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS)
 
 build-san: deps
 	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPB_SANITIZE=ON >/dev/null
@@ -102,11 +109,13 @@ quick: build
 	@mkdir -p $(RESULTS)
 	$(PAIRBENCH) run --quick --filter '$(FILTER)' --json $(RESULTS)/QUICK.json
 
-test: build build-san
+test: build build-san build-tsan
 	@echo "== tests ($(BUILD)) =="
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	@echo "== tests under ASan + UBSan ($(SAN_BUILD)) =="
 	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
+	@echo "== concurrent tests under ThreadSanitizer ($(TSAN_BUILD)) =="
+	@TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_BUILD) -L concurrent --output-on-failure -j $(JOBS)
 	@echo "== fuzz targets of the loaders, $(FUZZ_TEST_TIME) s each ($(FUZZ_BUILD)) =="
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_TEST_TIME)
 
@@ -177,4 +186,4 @@ fuzz: fuzz-build
 	done
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

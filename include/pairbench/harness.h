@@ -58,8 +58,10 @@ typedef struct pb_scenario {
     const char *name;                    /* "get_hit": [a-z0-9_]+ */
     const char *description;             /* one sentence a reader can check */
     const int64_t *sizes;                /* the N sweep, terminated by 0 */
-    /* Names of component counters this scenario reports through pb_count,
-     * NULL-terminated (or NULL for none). Reported per operation. */
+    /* Names of the component's own statistics this scenario reports
+     * through pb_count (hits, misses), NULL-terminated (or NULL for none).
+     * Reported per operation as "<name>_per_op". Not for syscalls, writes,
+     * round trips or statements: the probes count those. */
     const char *const *counters;
 
     /* Operations per timed batch at size n (>= 1). The harness always asks
@@ -115,7 +117,7 @@ typedef enum pb_metric {
     PB_METRIC_TIME,                      /* time per op */
     PB_METRIC_ALLOCS,                    /* allocations per op */
     PB_METRIC_HEAP,                      /* peak heap bytes */
-    PB_METRIC_COUNTER                    /* the component counter named by
+    PB_METRIC_COUNTER                    /* the counter named by
                                             pb_claim.counter, per op */
 } pb_metric;
 
@@ -131,7 +133,9 @@ typedef struct pb_claim {
                                             NULL = every N (complexity) */
     double          threshold;
     const char     *complexities;        /* for PB_CLAIM_COMPLEXITY */
-    const char     *counter;             /* for PB_METRIC_COUNTER: a name from
+    const char     *counter;             /* for PB_METRIC_COUNTER: a probe's
+                                            name ("sys_write", "sql_statements")
+                                            or one from
                                             pb_scenario.counters */
 } pb_claim;
 

@@ -1,0 +1,2 @@
+# Empty dependencies file for pairbench.
+# This may be replaced when dependencies are built.

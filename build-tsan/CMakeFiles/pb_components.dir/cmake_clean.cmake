@@ -1,0 +1,43 @@
+file(REMOVE_RECURSE
+  "CMakeFiles/pb_components.dir/impl_naive/config_service.c.o"
+  "CMakeFiles/pb_components.dir/impl_naive/config_service.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_naive/context_clone.c.o"
+  "CMakeFiles/pb_components.dir/impl_naive/context_clone.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_naive/lru_ttl_cache.c.o"
+  "CMakeFiles/pb_components.dir/impl_naive/lru_ttl_cache.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_naive/object_pool.c.o"
+  "CMakeFiles/pb_components.dir/impl_naive/object_pool.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_naive/priority_queue.c.o"
+  "CMakeFiles/pb_components.dir/impl_naive/priority_queue.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_naive/state_history.c.o"
+  "CMakeFiles/pb_components.dir/impl_naive/state_history.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_naive/string_intern.c.o"
+  "CMakeFiles/pb_components.dir/impl_naive/string_intern.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_naive/task_store.c.o"
+  "CMakeFiles/pb_components.dir/impl_naive/task_store.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_optimized/config_service.c.o"
+  "CMakeFiles/pb_components.dir/impl_optimized/config_service.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_optimized/context_clone.c.o"
+  "CMakeFiles/pb_components.dir/impl_optimized/context_clone.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_optimized/lru_ttl_cache.c.o"
+  "CMakeFiles/pb_components.dir/impl_optimized/lru_ttl_cache.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_optimized/object_pool.c.o"
+  "CMakeFiles/pb_components.dir/impl_optimized/object_pool.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_optimized/priority_queue.c.o"
+  "CMakeFiles/pb_components.dir/impl_optimized/priority_queue.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_optimized/state_history.c.o"
+  "CMakeFiles/pb_components.dir/impl_optimized/state_history.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.o"
+  "CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_optimized/task_store.c.o"
+  "CMakeFiles/pb_components.dir/impl_optimized/task_store.c.o.d"
+  "CMakeFiles/pb_components.dir/impl_shared/config_service_storage.c.o"
+  "CMakeFiles/pb_components.dir/impl_shared/config_service_storage.c.o.d"
+  "libpb_components.a"
+  "libpb_components.pdb"
+)
+
+# Per-language clean rules from dependency scanning.
+foreach(lang C)
+  include(CMakeFiles/pb_components.dir/cmake_clean_${lang}.cmake OPTIONAL)
+endforeach()

@@ -1,0 +1,2 @@
+# Empty dependencies file for test_context_clone_diff.
+# This may be replaced when dependencies are built.

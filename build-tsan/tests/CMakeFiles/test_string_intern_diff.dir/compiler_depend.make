@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for test_string_intern_diff.
+# This may be replaced when dependencies are built.
