@@ -16,7 +16,8 @@
     X(lru_ttl_cache)         \
     X(context_clone)         \
     X(object_pool)           \
-    X(string_intern)
+    X(string_intern)         \
+    X(telemetry_writer)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
