@@ -196,19 +196,19 @@ static const pb_scenario scenarios[] = {
       .description = "append one JSON record of N bytes (with its newline), the clock"
                      " advancing 1 ms per record, so the optimized writer's batches close"
                      " at 100 records",
-      .sizes = sizes_append, .counters = NULL, .batch = batch_append,
+      .sizes = sizes_append, .counters = NULL, .probes = PB_PROBE_FILES, .batch = batch_append,
       .setup = setup_append, .run = run_append, .teardown = fixture_free, .latency = 1 },
     { .name = "append_slow",
       .description = "append one JSON record of N bytes, the clock advancing 1 s per"
                      " record, so the optimized writer's batches close by the 5 s rule"
                      " (every 5 records)",
-      .sizes = sizes_two, .counters = NULL, .batch = batch_append,
+      .sizes = sizes_two, .counters = NULL, .probes = PB_PROBE_FILES, .batch = batch_append,
       .setup = setup_slow, .run = run_append, .teardown = fixture_free, .latency = 1 },
     { .name = "append_durable",
       .description = "append one JSON record of N bytes with durable = 1: fsync after"
                      " each record (naive) or each batch of 100 (optimized), on the real"
                      " disk",
-      .sizes = sizes_two, .counters = NULL, .batch = pb_batch_4,
+      .sizes = sizes_two, .counters = NULL, .probes = PB_PROBE_FILES, .batch = pb_batch_4,
       .setup = setup_durable, .run = run_append, .teardown = fixture_free, .latency = 0 },
 };
 
