@@ -247,6 +247,10 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
     x->heap_base = st.live_bytes;
     x->fixture = c->scenario->setup(c->impl->ops, c->n, pb_case_seed(c), x);
     if (!x->fixture) {
+        if (kept.dir[0]) {             /* a failed set-up leaves no files */
+            pb_remove_tree(kept.dir);
+            kept.dir[0] = '\0';
+        }
         static char msg[300];
         snprintf(msg, sizeof msg, "scenario set-up failed (%s)",
                  x->why[0] ? x->why : "out of memory?");

@@ -1,1 +1,1 @@
-#define PB_GIT_REV "1c9efd48cd11-dirty"
+#define PB_GIT_REV "374da096edba-dirty"

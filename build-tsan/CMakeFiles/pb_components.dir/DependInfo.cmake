@@ -16,6 +16,7 @@ set(CMAKE_DEPENDS_DEPENDENCY_FILES
   "/work/main/impl_naive/state_history.c" "CMakeFiles/pb_components.dir/impl_naive/state_history.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_naive/state_history.c.o.d"
   "/work/main/impl_naive/string_intern.c" "CMakeFiles/pb_components.dir/impl_naive/string_intern.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_naive/string_intern.c.o.d"
   "/work/main/impl_naive/task_store.c" "CMakeFiles/pb_components.dir/impl_naive/task_store.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_naive/task_store.c.o.d"
+  "/work/main/impl_naive/telemetry_writer.c" "CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o.d"
   "/work/main/impl_optimized/config_service.c" "CMakeFiles/pb_components.dir/impl_optimized/config_service.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_optimized/config_service.c.o.d"
   "/work/main/impl_optimized/context_clone.c" "CMakeFiles/pb_components.dir/impl_optimized/context_clone.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_optimized/context_clone.c.o.d"
   "/work/main/impl_optimized/lru_ttl_cache.c" "CMakeFiles/pb_components.dir/impl_optimized/lru_ttl_cache.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_optimized/lru_ttl_cache.c.o.d"
@@ -24,7 +25,9 @@ set(CMAKE_DEPENDS_DEPENDENCY_FILES
   "/work/main/impl_optimized/state_history.c" "CMakeFiles/pb_components.dir/impl_optimized/state_history.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_optimized/state_history.c.o.d"
   "/work/main/impl_optimized/string_intern.c" "CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.o.d"
   "/work/main/impl_optimized/task_store.c" "CMakeFiles/pb_components.dir/impl_optimized/task_store.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_optimized/task_store.c.o.d"
+  "/work/main/impl_optimized/telemetry_writer.c" "CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o.d"
   "/work/main/impl_shared/config_service_storage.c" "CMakeFiles/pb_components.dir/impl_shared/config_service_storage.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_shared/config_service_storage.c.o.d"
+  "/work/main/impl_shared/telemetry_writer_file.c" "CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o" "gcc" "CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o.d"
   )
 
 # Targets to which this target links.

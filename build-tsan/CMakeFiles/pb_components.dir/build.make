@@ -307,6 +307,48 @@ CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/impl_optimized/string_intern.c -o CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.s
 
+CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o: CMakeFiles/pb_components.dir/flags.make
+CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o: /work/main/impl_naive/telemetry_writer.c
+CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o: CMakeFiles/pb_components.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-tsan/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o -MF CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o.d -o CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o -c /work/main/impl_naive/telemetry_writer.c
+
+CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/impl_naive/telemetry_writer.c > CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.i
+
+CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/impl_naive/telemetry_writer.c -o CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.s
+
+CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o: CMakeFiles/pb_components.dir/flags.make
+CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o: /work/main/impl_optimized/telemetry_writer.c
+CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o: CMakeFiles/pb_components.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-tsan/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o -MF CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o.d -o CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o -c /work/main/impl_optimized/telemetry_writer.c
+
+CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/impl_optimized/telemetry_writer.c > CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.i
+
+CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/impl_optimized/telemetry_writer.c -o CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.s
+
+CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o: CMakeFiles/pb_components.dir/flags.make
+CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o: /work/main/impl_shared/telemetry_writer_file.c
+CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o: CMakeFiles/pb_components.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-tsan/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o -MF CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o.d -o CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o -c /work/main/impl_shared/telemetry_writer_file.c
+
+CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/impl_shared/telemetry_writer_file.c > CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.i
+
+CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/impl_shared/telemetry_writer_file.c -o CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.s
+
 # Object files for target pb_components
 pb_components_OBJECTS = \
 "CMakeFiles/pb_components.dir/impl_naive/task_store.c.o" \
@@ -325,7 +367,10 @@ pb_components_OBJECTS = \
 "CMakeFiles/pb_components.dir/impl_naive/object_pool.c.o" \
 "CMakeFiles/pb_components.dir/impl_optimized/object_pool.c.o" \
 "CMakeFiles/pb_components.dir/impl_naive/string_intern.c.o" \
-"CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.o"
+"CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.o" \
+"CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o" \
+"CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o" \
+"CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o"
 
 # External object files for target pb_components
 pb_components_EXTERNAL_OBJECTS =
@@ -347,9 +392,12 @@ libpb_components.a: CMakeFiles/pb_components.dir/impl_naive/object_pool.c.o
 libpb_components.a: CMakeFiles/pb_components.dir/impl_optimized/object_pool.c.o
 libpb_components.a: CMakeFiles/pb_components.dir/impl_naive/string_intern.c.o
 libpb_components.a: CMakeFiles/pb_components.dir/impl_optimized/string_intern.c.o
+libpb_components.a: CMakeFiles/pb_components.dir/impl_naive/telemetry_writer.c.o
+libpb_components.a: CMakeFiles/pb_components.dir/impl_optimized/telemetry_writer.c.o
+libpb_components.a: CMakeFiles/pb_components.dir/impl_shared/telemetry_writer_file.c.o
 libpb_components.a: CMakeFiles/pb_components.dir/build.make
 libpb_components.a: CMakeFiles/pb_components.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build-tsan/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Linking C static library libpb_components.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build-tsan/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Linking C static library libpb_components.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/pb_components.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/pb_components.dir/link.txt --verbose=$(VERBOSE)
 

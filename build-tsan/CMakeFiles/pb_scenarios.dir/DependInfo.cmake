@@ -18,6 +18,7 @@ set(CMAKE_DEPENDS_DEPENDENCY_FILES
   "/work/main/scenarios/state_history.c" "CMakeFiles/pb_scenarios.dir/scenarios/state_history.c.o" "gcc" "CMakeFiles/pb_scenarios.dir/scenarios/state_history.c.o.d"
   "/work/main/scenarios/string_intern.c" "CMakeFiles/pb_scenarios.dir/scenarios/string_intern.c.o" "gcc" "CMakeFiles/pb_scenarios.dir/scenarios/string_intern.c.o.d"
   "/work/main/scenarios/task_store.c" "CMakeFiles/pb_scenarios.dir/scenarios/task_store.c.o" "gcc" "CMakeFiles/pb_scenarios.dir/scenarios/task_store.c.o.d"
+  "/work/main/scenarios/telemetry_writer.c" "CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o" "gcc" "CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o.d"
   )
 
 # Targets to which this target links.

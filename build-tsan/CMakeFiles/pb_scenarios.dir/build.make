@@ -209,6 +209,20 @@ CMakeFiles/pb_scenarios.dir/scenarios/string_intern.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/pb_scenarios.dir/scenarios/string_intern.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/scenarios/string_intern.c -o CMakeFiles/pb_scenarios.dir/scenarios/string_intern.c.s
 
+CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o: CMakeFiles/pb_scenarios.dir/flags.make
+CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o: /work/main/scenarios/telemetry_writer.c
+CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o: CMakeFiles/pb_scenarios.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build-tsan/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o -MF CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o.d -o CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o -c /work/main/scenarios/telemetry_writer.c
+
+CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/scenarios/telemetry_writer.c > CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.i
+
+CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/scenarios/telemetry_writer.c -o CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.s
+
 # Object files for target pb_scenarios
 pb_scenarios_OBJECTS = \
 "CMakeFiles/pb_scenarios.dir/scenarios/list.c.o" \
@@ -220,7 +234,8 @@ pb_scenarios_OBJECTS = \
 "CMakeFiles/pb_scenarios.dir/scenarios/lru_ttl_cache.c.o" \
 "CMakeFiles/pb_scenarios.dir/scenarios/context_clone.c.o" \
 "CMakeFiles/pb_scenarios.dir/scenarios/object_pool.c.o" \
-"CMakeFiles/pb_scenarios.dir/scenarios/string_intern.c.o"
+"CMakeFiles/pb_scenarios.dir/scenarios/string_intern.c.o" \
+"CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o"
 
 # External object files for target pb_scenarios
 pb_scenarios_EXTERNAL_OBJECTS =
@@ -235,9 +250,10 @@ libpb_scenarios.a: CMakeFiles/pb_scenarios.dir/scenarios/lru_ttl_cache.c.o
 libpb_scenarios.a: CMakeFiles/pb_scenarios.dir/scenarios/context_clone.c.o
 libpb_scenarios.a: CMakeFiles/pb_scenarios.dir/scenarios/object_pool.c.o
 libpb_scenarios.a: CMakeFiles/pb_scenarios.dir/scenarios/string_intern.c.o
+libpb_scenarios.a: CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o
 libpb_scenarios.a: CMakeFiles/pb_scenarios.dir/build.make
 libpb_scenarios.a: CMakeFiles/pb_scenarios.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build-tsan/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Linking CXX static library libpb_scenarios.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build-tsan/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Linking CXX static library libpb_scenarios.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/pb_scenarios.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/pb_scenarios.dir/link.txt --verbose=$(VERBOSE)
 

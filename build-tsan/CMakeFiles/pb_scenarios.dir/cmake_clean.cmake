@@ -19,6 +19,8 @@ file(REMOVE_RECURSE
   "CMakeFiles/pb_scenarios.dir/scenarios/string_intern.c.o.d"
   "CMakeFiles/pb_scenarios.dir/scenarios/task_store.c.o"
   "CMakeFiles/pb_scenarios.dir/scenarios/task_store.c.o.d"
+  "CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o"
+  "CMakeFiles/pb_scenarios.dir/scenarios/telemetry_writer.c.o.d"
   "libpb_scenarios.a"
   "libpb_scenarios.pdb"
 )
