@@ -1,1 +1,0 @@
-#define PB_GIT_REV "374da096edba-dirty"

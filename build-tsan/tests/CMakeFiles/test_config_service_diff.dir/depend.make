@@ -1,2 +1,0 @@
-# Empty dependencies file for test_config_service_diff.
-# This may be replaced when dependencies are built.

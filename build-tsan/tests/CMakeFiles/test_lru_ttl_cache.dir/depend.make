@@ -1,2 +1,0 @@
-# Empty dependencies file for test_lru_ttl_cache.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty dependencies file for test_priority_queue_diff.
-# This may be replaced when dependencies are built.
