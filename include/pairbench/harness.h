@@ -189,7 +189,8 @@ void pb_unwatch_sqlite(struct sqlite3 *db);
 /* A private directory for this case's files, on the real file system,
  * inside pb_scratch_dir(): made at the first call for a fixture, removed
  * with everything in it when the harness tears the fixture down (after
- * teardown), at exit and on an interrupt. NULL with errno set on failure. */
+ * teardown), when set-up fails (after it returns NULL), at exit and on an
+ * interrupt. NULL with errno set on failure. */
 const char *pb_case_dir(pb_ctx *ctx);
 /* A process a crash test can kill -9: pb_proc_start runs fn(arg) in a
  * fork()ed child, in its own process group, that _exit()s with fn's return
