@@ -5,9 +5,10 @@
  * N is the LINE size in bytes: every operation appends one record of N - 1
  * bytes (a JSON object: a sequence number, a timestamp, an event name and
  * padding to size), which the writer stores as N bytes with its '\n'. The
- * file is telemetry.jsonl in a mkdtemp directory pb_telemetry.XXXXXX in the
- * harness's scratch directory (pb_scratch_dir: under TMPDIR, else /tmp, on
- * the real disk: durable fsyncs are part of the cost), opened in set-up
+ * file is telemetry.jsonl in the case's directory (pb_case_dir: inside the
+ * harness's scratch directory under TMPDIR, else /tmp, on the real disk:
+ * durable fsyncs are part of the cost; the harness removes it with the
+ * fixture, after a failed set-up and on an interrupt), opened in set-up
  * (the torn-tail repair is not timed) and closed in teardown (the
  * optimized writer's last partial batch is flushed there, untimed: at most
  * one write per case). When the bytes appended pass 64 MiB the file is
@@ -25,6 +26,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +45,7 @@ static const int64_t sizes_two[] = { 64, 1024, 0 };
 typedef struct fixture {
     const telemetry_writer_ops *ops;
     telemetry_writer *w;
-    char       dir[160];
-    char       path[192];
+    char       path[PATH_MAX];
     char      *record;         /* n - 1 bytes, no '\n' */
     size_t     len;
     size_t     seq_at;         /* offset of the 10 sequence digits */
@@ -66,18 +67,13 @@ static void fixture_free(void *fp)
         return;
     if (f->w)
         telemetry_writer_close(f->ops, f->w);
-    if (f->dir[0]) {
-        unlink(f->path);
-        if (rmdir(f->dir) != 0)
-            fprintf(stderr, "telemetry_writer scenario: %s not empty\n", f->dir);
-    }
     free(f->record);
     free(f);
 }
 
 /* The record template, a JSON object of exactly len bytes (len >= 63 for
- * every N here): {"seq":0000000000,"ts":1700000xxxxxx,"ev":"task.done",
- * "pad":"abc..."} with the padding string sized to fit. */
+ * every N here): {"seq":<10 digits>,"ts":<13 digits from the seed>,
+ * "ev":"task.done","pad":"abc..."} with the padding string sized to fit. */
 static void make_record(fixture *f, uint64_t seed)
 {
     char head[128];
@@ -112,25 +108,16 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
     f->len = (size_t)n - 1;
     f->tick_ms = tick_ms;
     f->record = malloc(f->len);
-    const char *scratch = pb_scratch_dir();
-    int k = scratch ? snprintf(f->dir, sizeof f->dir, "%s/pb_telemetry.XXXXXX", scratch) : -1;
-    if (!scratch)
-        pb_setup_failed(ctx, "cannot make a scratch directory: %s", strerror(errno));
-    else if (k < 0 || (size_t)k >= sizeof f->dir)
-        pb_setup_failed(ctx, "scratch path longer than %zu bytes: %s; set TMPDIR "
-                        "to a shorter directory", sizeof f->dir - 1, scratch);
-    if (!f->record || k < 0 || (size_t)k >= sizeof f->dir) {
-        f->dir[0] = '\0';
+    const char *dir = pb_case_dir(ctx);
+    if (!dir)
+        pb_setup_failed(ctx, "cannot make a case directory: %s", strerror(errno));
+    int k = dir ? snprintf(f->path, sizeof f->path, "%s/telemetry.jsonl", dir) : -1;
+    if (dir && (k < 0 || (size_t)k >= sizeof f->path))
+        pb_setup_failed(ctx, "case directory path too long: %s", dir);
+    if (!f->record || k < 0 || (size_t)k >= sizeof f->path) {
         fixture_free(f);
         return NULL;
     }
-    if (!mkdtemp(f->dir)) {
-        pb_setup_failed(ctx, "cannot make %s: %s", f->dir, strerror(errno));
-        f->dir[0] = '\0';
-        fixture_free(f);
-        return NULL;
-    }
-    snprintf(f->path, sizeof f->path, "%s/telemetry.jsonl", f->dir);
     make_record(f, seed);
     pb_heap_baseline(ctx);
     telemetry_options o = { .clock = fixture_clock, .clock_arg = f, .durable = durable };
