@@ -65,6 +65,32 @@ static void md_pair_row(sbuf *m, const report *R, const ov_pair *p)
     pb_sb_puts(m, "\n");
 }
 
+/* A line of the probes section: what the probes counted at the pair's
+ * reference N, when they counted anything. */
+static void md_probe_row(sbuf *m, const report *R, const ov_pair *p)
+{
+    if (!p->ref)
+        return;
+    for (size_t si = 0; si < R->n; si++) {
+        pair_at x = pb_rep_pair_of(&R->s[si], p->comp->name, p->sc->name, p->ref);
+        char line[1024];
+        pb_fmt_probes(line, sizeof line, x.nv.r, x.op.r, p->sc->probes != 0,
+                      PB_BACKEND_MARKDOWN, NULL);
+        if (!line[0])
+            continue;
+        pb_sb_printf(m, "- %s/%s, N = %lld", p->comp->name, p->sc->name,
+                     (long long)p->ref);
+        if (R->n > 1) {
+            pb_sb_puts(m, " (");
+            pb_sb_md(m, R->s[si].label);
+            pb_sb_puts(m, ")");
+        }
+        pb_sb_puts(m, ": ");
+        pb_sb_md(m, line);
+        pb_sb_puts(m, "\n");
+    }
+}
+
 static void md_claim_row(sbuf *m, const report *R, const ov_claim *c)
 {
     pb_sb_puts(m, "| ");
@@ -152,6 +178,17 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
         pb_sb_puts(m, "\n");
     }
     pb_rep_each_pair(m, R, PB_BACKEND_MARKDOWN, md_pair_row);
+
+    sbuf probes = { 0 };
+    pb_rep_each_pair(&probes, R, PB_BACKEND_MARKDOWN, md_probe_row);
+    if (probes.len) {
+        pb_sb_puts(m, "\n## Counted by the probes\n\nPer op at the reference N,"
+                   " naive " ARROW " optimized: system calls counted by the kernel,"
+                   " statements by SQLite, never by the code under test.\n\n");
+        pb_sb_putn(m, probes.p, probes.len);
+    }
+    m->oom |= probes.oom;
+    pb_sb_free(&probes);
 
     int count[4];
     char ids[4][512];

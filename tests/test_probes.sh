@@ -95,4 +95,23 @@ for b in d["benchmarks"]:
 print("ok: probes off" if not bad else "")
 sys.exit(bad)
 PYEOF
+# The report carries the probes' figures: a real pair with PB_PROBE_FILES
+# (telemetry_writer, one write per record naive) shows them in the page's
+# per-N table and in summary.md, in the same words as the console.
+if "$PB" run --filter '^telemetry_writer/.*/append/64$' --min-time 0.001 \
+        --repetitions 1 --json "$tmp/tw.json" >"$tmp/tw.out" 2>"$tmp/err" &&
+   "$PB" report "$tmp/tw.json" --out "$tmp/rep" >/dev/null 2>>"$tmp/err"; then
+    if grep -q "counted by the kernel.*write 1 -> " "$tmp/tw.out" &&
+       grep -q '^- telemetry_writer/append, N = 64: .*write 1 → ' "$tmp/rep/summary.md" &&
+       grep -q 'counted by the probes, per op' "$tmp/rep/index.html" &&
+       grep -q '<td class="l">syscalls 3 → ' "$tmp/rep/index.html"; then
+        echo "ok: probe figures in console, summary.md and index.html"
+    elif ! grep -q '"syscall_probe":[[:space:]]*"perf_event_open' "$tmp/tw.json"; then
+        echo "skipped: report probe figures (no syscall probe here)"
+    else
+        echo "FAIL: probe figures missing from the console or the report"; rc=1
+    fi
+else
+    echo "FAIL: telemetry_writer run or report failed"; cat "$tmp/err"; rc=1
+fi
 exit $rc

@@ -90,6 +90,14 @@ void pb_fmt_n(char *buf, size_t cap, int64_t n);
 void pb_fmt_reduction(char *buf, size_t cap, double a, double b, pb_backend be);
 /* The arrow of a backend: "->" or "→". */
 const char *pb_fmt_arrow(pb_backend b);
+/* What the harness's probes counted per op, naive -> optimized, for every
+ * probe counter that is not 0 on both sides: "syscalls 3 -> 0.03, write
+ * 1 -> 0.01, sql_statements 3 -> 1" (the kernel's counters only when
+ * `kernel` is set, that is when the scenario asked for them; SQLite's
+ * whenever a connection was watched). "" when nothing was counted or a
+ * side is missing. *sql is set when a SQLite figure is in the line. */
+void pb_fmt_probes(char *buf, size_t cap, const pb_result *naive,
+                   const pb_result *optimized, int kernel, pb_backend b, int *sql);
 
 /* --- the emitter (emitter.c) ---------------------------------------------- */
 

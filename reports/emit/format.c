@@ -182,3 +182,42 @@ char *pb_format(char *buf, size_t cap, pb_backend b, pb_value v)
     }
     return buf;
 }
+
+void pb_fmt_probes(char *buf, size_t cap, const pb_result *naive,
+                   const pb_result *optimized, int kernel, pb_backend be, int *sql)
+{
+    static const char *const shown[] = {
+        "syscalls", "sys_read", "sys_pread64", "sys_write", "sys_pwrite64",
+        "sys_writev", "sys_fsync", "sys_fdatasync", "sys_openat", "sys_close",
+        "sys_newfstatat", "sys_statx", "sys_getdents64", "sys_rename",
+        "sys_ftruncate", "sys_sendto", "sys_recvfrom", "sys_sendmsg",
+        "sys_recvmsg", "sys_connect", "io_write_bytes", "sql_statements",
+        "sql_vm_steps", "sql_fullscan_steps", "sql_sorts", "sql_autoindexes" };
+    size_t used = 0;
+    if (cap)
+        buf[0] = '\0';
+    if (sql)
+        *sql = 0;
+    if (!naive || !optimized || !cap)
+        return;
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+        int is_sql = !strncmp(shown[i], "sql_", 4);
+        double a = pb_result_counter(naive, shown[i]);
+        double b = pb_result_counter(optimized, shown[i]);
+        if (a < 0 || b < 0 || (a == 0 && b == 0) || (!kernel && !is_sql))
+            continue;
+        char x[32], y[32];
+        pb_fmt_count(x, sizeof x, a);
+        pb_fmt_count(y, sizeof y, b);
+        const char *name = !strncmp(shown[i], "sys_", 4) ? shown[i] + 4 : shown[i];
+        int k = snprintf(buf + used, cap - used, "%s%s %s %s %s", used ? ", " : "",
+                         name, x, pb_fmt_arrow(be), y);
+        if (k < 0 || (size_t)k >= cap - used) {
+            buf[used] = '\0';          /* whole items only */
+            break;
+        }
+        used += (size_t)k;
+        if (is_sql && sql)
+            *sql = 1;
+    }
+}

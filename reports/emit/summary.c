@@ -231,43 +231,18 @@ static void emit_point(pb_emitter *e, const pb_analysis *a, const pb_component *
 }
 
 /* For scenarios with probes: one console line under the pair's row with
- * what the kernel (and SQLite) counted per op, naive -> optimized, for
- * every probe counter that is not 0 on both sides (console only: the
- * JSON's rows hold every probe figure). */
+ * what the kernel (and SQLite) counted per op (console only: the JSON's
+ * rows hold every probe figure). */
 static void emit_probes(pb_emitter *e, const pb_scenario_result *sr,
                         const pb_pair_point *p)
 {
-    static const char *const shown[] = {
-        "syscalls", "sys_read", "sys_pread64", "sys_write", "sys_pwrite64",
-        "sys_writev", "sys_fsync", "sys_fdatasync", "sys_openat", "sys_close",
-        "sys_newfstatat", "sys_statx", "sys_getdents64", "sys_rename",
-        "sys_ftruncate", "sys_sendto", "sys_recvfrom", "sys_sendmsg",
-        "sys_recvmsg", "sys_connect", "io_write_bytes", "sql_statements",
-        "sql_vm_steps", "sql_fullscan_steps", "sql_sorts", "sql_autoindexes" };
-    if (!p->naive || !p->optimized)
-        return;
     char line[1024];
-    size_t used = 0;
-    line[0] = '\0';
-    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
-        double a = pb_result_counter(p->naive, shown[i]);
-        double b = pb_result_counter(p->optimized, shown[i]);
-        if (a < 0 || b < 0 || (a == 0 && b == 0) ||
-            (!sr->scenario->probes && strncmp(shown[i], "sql_", 4) != 0))
-            continue;
-        char x[32], y[32];
-        pb_fmt_count(x, sizeof x, a);
-        pb_fmt_count(y, sizeof y, b);
-        const char *name = !strncmp(shown[i], "sys_", 4) ? shown[i] + 4 : shown[i];
-        int k = snprintf(line + used, sizeof line - used, "%s%s %s -> %s",
-                         used ? ", " : "", name, x, y);
-        if (k < 0 || (size_t)k >= sizeof line - used)
-            break;
-        used += (size_t)k;
-    }
-    if (used)
+    int sql;
+    pb_fmt_probes(line, sizeof line, p->naive, p->optimized, sr->scenario->probes != 0,
+                  PB_BACKEND_CONSOLE, &sql);
+    if (line[0])
         pb_emit_text(e, "    per op, counted by the kernel%s: %s\n",
-                     strstr(line, "sql_") ? " and SQLite" : "", line);
+                     sql ? " and SQLite" : "", line);
 }
 
 static void emit_fits(pb_emitter *e, const pb_component *c, const pb_scenario_result *sr)
