@@ -397,10 +397,11 @@ static void html_arrow_cell(sbuf *h, const cell *nv, const cell *op, int which)
  * reference N's row is marked. */
 static void html_n_table(sbuf *h, const report *R, const pb_component *comp,
                          const pb_scenario *sc, const int64_t *ns, size_t k,
-                         int64_t ref, int parts, int any_p99, int any_probes)
+                         int64_t ref, int parts, int any_p99, int any_probes,
+                         int any_counters)
 {
     const char *lead[] = { "N" };
-    const char *groups[8];
+    const char *groups[9];
     size_t n_groups = 0;
     if (parts & 1) {
         groups[n_groups++] = "naive time/op";
@@ -415,6 +416,8 @@ static void html_n_table(sbuf *h, const report *R, const pb_component *comp,
             groups[n_groups++] = "p99 latency";
         if (any_probes)
             groups[n_groups++] = "counted by the probes, per op";
+        if (any_counters)
+            groups[n_groups++] = "the scenario's counters, per op";
     }
     pb_sb_puts(h, "<div class=\"tw\"><table>");
     html_group_head(h, R, lead, 1, groups, n_groups);
@@ -462,6 +465,15 @@ static void html_n_table(sbuf *h, const report *R, const pb_component *comp,
                 pb_sb_html(h, line);
                 pb_sb_puts(h, "</td>");
             }
+        if ((parts & 2) && any_counters)
+            for (size_t si = 0; si < R->n; si++) {
+                char line[1024];
+                pb_fmt_counters(line, sizeof line, p[si].nv.r, p[si].op.r, sc->counters,
+                                PB_BACKEND_HTML);
+                pb_sb_puts(h, line[0] ? "<td class=\"l\">" : "<td class=\"n none\">-");
+                pb_sb_html(h, line);
+                pb_sb_puts(h, "</td>");
+            }
         pb_sb_puts(h, "</tr>\n");
     }
     pb_sb_puts(h, "</tbody></table></div>\n");
@@ -486,7 +498,7 @@ static void html_scenario(sbuf *h, const report *R, const charts *C,
                                          sc->name, ns[i]);
                 any_p99 |= x.r && x.r->p99_ns >= 0;
             }
-    int any_probes = 0;
+    int any_probes = 0, any_counters = 0;
     for (size_t si = 0; si < R->n; si++)
         for (size_t i = 0; i < k; i++) {
             pair_at p = pb_rep_pair_of(&R->s[si], comp->name, sc->name, ns[i]);
@@ -494,6 +506,9 @@ static void html_scenario(sbuf *h, const report *R, const charts *C,
             pb_fmt_probes(line, sizeof line, p.nv.r, p.op.r, sc->probes != 0,
                           PB_BACKEND_HTML, NULL);
             any_probes |= line[0] != '\0';
+            pb_fmt_counters(line, sizeof line, p.nv.r, p.op.r, sc->counters,
+                            PB_BACKEND_HTML);
+            any_counters |= line[0] != '\0';
         }
     if (any_reps)
         pb_sb_puts(h, " <span class=\"muted\">Times are medians of the repetitions,"
@@ -502,10 +517,10 @@ static void html_scenario(sbuf *h, const report *R, const charts *C,
     /* One table; with several files two (time, then memory and latency), so
      * that a column per file still fits the page. */
     if (R->n == 1) {
-        html_n_table(h, R, comp, sc, ns, k, ref, 1 | 2, any_p99, any_probes);
+        html_n_table(h, R, comp, sc, ns, k, ref, 1 | 2, any_p99, any_probes, any_counters);
     } else {
-        html_n_table(h, R, comp, sc, ns, k, ref, 1, any_p99, any_probes);
-        html_n_table(h, R, comp, sc, ns, k, ref, 2, any_p99, any_probes);
+        html_n_table(h, R, comp, sc, ns, k, ref, 1, any_p99, any_probes, any_counters);
+        html_n_table(h, R, comp, sc, ns, k, ref, 2, any_p99, any_probes, any_counters);
     }
     if (any_probes)
         pb_sb_puts(h, "<p class=\"muted\">Counted by the probes: system calls by the"

@@ -23,13 +23,22 @@
  * written at a given moment is where they legitimately differ. System calls
  * are counted by the harness's probes, never here (.counters = NULL).
  */
+#define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pairbench/harness.h"
@@ -41,6 +50,7 @@
 
 static const int64_t sizes_append[] = { 64, 256, 1024, 4096, 0 };
 static const int64_t sizes_two[] = { 64, 1024, 0 };
+static const int64_t sizes_crash[] = { 256, 0 };
 
 typedef struct fixture {
     const telemetry_writer_ops *ops;
@@ -176,6 +186,244 @@ static uint64_t run_append(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
+
+/* ---- crash: kill -9 a writing process ------------------------------------- */
+
+/* One operation is one crash: a child process (pb_proc_start) opens a
+ * writer on an empty file and appends records 0, 1, 2, ... (the append
+ * template, real clock) as fast as it can, publishing in a shared page how
+ * many appends returned 0; after a random delay of 0-20 ms (from the seed)
+ * the parent kills it with SIGKILL, reaps it, and reads the file. The
+ * specification both writers must meet: the file holds records 0..k-1,
+ * whole and in order, perhaps followed by one partial line (the write in
+ * flight; a later open cuts it), with k <= acknowledged + 1, and at most
+ * one batch (TELEMETRY_BATCH_RECORDS) of acknowledged records missing.
+ * Reported per crash (pb_count, the scenario's own observation of the
+ * file, not the writer's): records_lost (acknowledged, not in the file),
+ * records_acked and torn_lines. Time per op is a crash trial (fork, the
+ * child writing about 5,000 records, the kill, reading the file back). The child's system calls are in the kernel's count (the
+ * counters follow forks), which is why this scenario asks for no per-kind
+ * probes. */
+#define CRASH_MAX_RECORDS  10000
+#define CRASH_WAIT_MS      10000
+
+typedef struct crash_page {
+    atomic_int           ready;     /* the child's writer is open */
+    atomic_uint_fast64_t acked;     /* appends that returned 0 */
+} crash_page;
+
+typedef struct crash_fixture {
+    fixture     f;                  /* path, record template; f.w unused */
+    crash_page *page;               /* MAP_SHARED, survives the fork */
+    uint64_t    rng;
+    char        violation[256];     /* the first, or "" */
+} crash_fixture;
+
+enum { C_LOST, C_ACKED, C_TORN };
+static const char *const crash_counters[] = { "records_lost", "records_acked",
+                                              "torn_lines", NULL };
+
+static void crash_free(void *fp)
+{
+    crash_fixture *c = fp;
+    if (!c)
+        return;
+    if (c->page)
+        munmap(c->page, sizeof *c->page);
+    free(c->f.record);
+    free(c);
+}
+
+static void *setup_crash(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
+{
+    crash_fixture *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->f.ops = ops;
+    c->f.len = (size_t)n - 1;
+    c->f.record = malloc(c->f.len);
+    c->rng = seed;
+    const char *dir = pb_case_dir(ctx);
+    if (!dir) {
+        pb_setup_failed(ctx, "cannot make a case directory: %s", strerror(errno));
+        crash_free(c);
+        return NULL;
+    }
+    int k = snprintf(c->f.path, sizeof c->f.path, "%s/telemetry.jsonl", dir);
+    if (k < 0 || (size_t)k >= sizeof c->f.path) {
+        pb_setup_failed(ctx, "case directory path too long: %s", dir);
+        crash_free(c);
+        return NULL;
+    }
+    void *pg = mmap(NULL, sizeof *c->page, PROT_READ | PROT_WRITE,
+                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (!c->f.record || pg == MAP_FAILED) {
+        if (pg == MAP_FAILED)
+            pb_setup_failed(ctx, "cannot map a shared page: %s", strerror(errno));
+        crash_free(c);
+        return NULL;
+    }
+    c->page = pg;
+    make_record(&c->f, seed);
+    return c;
+}
+
+/* The child: append until killed (or a failure, exit 3 or 4). */
+static int crash_child(void *arg)
+{
+    crash_fixture *c = arg;
+    telemetry_writer *w;
+    if (telemetry_writer_open(c->f.ops, &w, c->f.path, NULL) != 0)
+        return 3;
+    atomic_store(&c->page->ready, 1);
+    for (uint64_t seq = 0;; seq++) {
+        set_seq(&c->f, seq);
+        if (telemetry_writer_append(c->f.ops, w, c->f.record, c->f.len) != 0)
+            return 4;
+        atomic_store(&c->page->acked, seq + 1);
+    }
+}
+
+static void crash_violation(crash_fixture *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void crash_violation(crash_fixture *c, const char *fmt, ...)
+{
+    if (c->violation[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->violation, sizeof c->violation, fmt, ap);
+    va_end(ap);
+}
+
+/* Maps the file read-only (no heap: peak heap stays the writers' own);
+ * *len is its length. NULL with *len 0 for an empty file; MAP_FAILED (a
+ * violation recorded) when it cannot be read. */
+static const char *crash_map(crash_fixture *c, size_t *len)
+{
+    int fd = open(c->f.path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    *len = 0;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        crash_violation(c, "cannot read %s after the crash: %s", c->f.path,
+                        strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return MAP_FAILED;
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        return NULL;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    close(fd);
+    if (m == MAP_FAILED)
+        crash_violation(c, "cannot map %s: %s", c->f.path, strerror(e));
+    else
+        *len = (size_t)st.st_size;
+    return m;
+}
+
+static uint64_t crash_once(crash_fixture *c, pb_ctx *ctx)
+{
+    if (unlink(c->f.path) != 0 && errno != ENOENT) {
+        crash_violation(c, "unlink %s: %s", c->f.path, strerror(errno));
+        return 1;
+    }
+    atomic_store(&c->page->ready, 0);
+    atomic_store(&c->page->acked, 0);
+    pb_proc p;
+    if (pb_proc_start(&p, crash_child, c) != 0) {
+        crash_violation(c, "cannot start a writer process: %s", strerror(errno));
+        return 1;
+    }
+    /* Wait, polling every 20 us, until the child is ready and then has
+     * acknowledged `target` records (or ended, or CRASH_WAIT_MS passed). */
+    uint64_t target = pb_rand_below(&c->rng, CRASH_MAX_RECORDS + 1);
+    int ready = 0;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        ready = atomic_load(&c->page->ready);
+        if (ready && atomic_load(&c->page->acked) >= target)
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        siginfo_t si = { 0 };
+        if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >
+                CRASH_WAIT_MS ||
+            waitid(P_PID, (id_t)p.pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+            si.si_pid != 0)
+            break;                          /* stuck or ended: the status says */
+        nanosleep(&(struct timespec){ 0, 20000 }, NULL);
+    }
+    int status = pb_proc_kill(&p);
+    uint64_t acked = atomic_load(&c->page->acked);
+    if (!ready || status < 0 || !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
+        crash_violation(c, "the writer process did not run until killed (%s, status"
+                        " %d)", ready ? "ready" : "never ready", status);
+        return 1;
+    }
+    size_t len;
+    const char *raw = crash_map(c, &len);
+    if (raw == MAP_FAILED)
+        return 1;
+    /* whole records 0..k-1 in order, then at most a partial line */
+    uint64_t k = 0;
+    size_t at = 0, line = c->f.len + 1;
+    int bad = 0;
+    while (len - at >= line) {
+        set_seq(&c->f, k);
+        if (memcmp(raw + at, c->f.record, c->f.len) != 0 || raw[at + c->f.len] != '\n') {
+            crash_violation(c, "record %llu is not whole or out of order (byte %zu)",
+                            (unsigned long long)k, at);
+            bad = 1;
+            break;
+        }
+        k++;
+        at += line;
+    }
+    int torn = !bad && at < len;
+    if (torn && memchr(raw + at, '\n', len - at)) {
+        crash_violation(c, "a partial record ends in a newline at byte %zu", at);
+        bad = 1;
+    }
+    if (raw)
+        munmap((void *)raw, len);
+    if (bad)
+        return 1;
+    if (k > acked + 1)
+        crash_violation(c, "%llu records on disk but %llu acknowledged",
+                        (unsigned long long)k, (unsigned long long)acked);
+    uint64_t lost = acked > k ? acked - k : 0;
+    if (lost > TELEMETRY_BATCH_RECORDS)
+        crash_violation(c, "%llu acknowledged records lost, more than one batch (%d)",
+                        (unsigned long long)lost, TELEMETRY_BATCH_RECORDS);
+    pb_count(ctx, C_LOST, (double)lost);
+    pb_count(ctx, C_ACKED, (double)acked);
+    pb_count(ctx, C_TORN, torn);
+    return 0;
+}
+
+/* Digest: the failures only (0 per good crash), so both writers agree;
+ * the specification is judged by check_crash. */
+static uint64_t run_crash(void *fp, int64_t ops, pb_ctx *ctx)
+{
+    crash_fixture *c = fp;
+    uint64_t d = 0;
+    for (int64_t i = 0; i < ops; i++)
+        d = pb_digest(d, crash_once(c, ctx));
+    return d;
+}
+
+static const char *check_crash(void *fp)
+{
+    crash_fixture *c = fp;
+    return c->violation[0] ? c->violation : NULL;
+}
+
+static int64_t batch_crash(int64_t n) { (void)n; return 10; }
+
 PB_BATCH_CLAMPED(batch_append, 1 << 20, 16, 1024)
 
 static const pb_scenario scenarios[] = {
@@ -197,6 +445,15 @@ static const pb_scenario scenarios[] = {
                      " disk",
       .sizes = sizes_two, .counters = NULL, .probes = PB_PROBE_FILES, .batch = pb_batch_4,
       .setup = setup_durable, .run = run_append, .teardown = fixture_free, .latency = 0 },
+    { .name = "crash",
+      .description = "kill -9 a process appending records of N bytes once it has"
+                     " acknowledged a random 0-10,000, then read the file: whole records"
+                     " in order, at most one batch of acknowledged records lost"
+                     " (records_lost per crash; time per op is the whole crash trial:"
+                     " fork, the appends, the kill, the check)",
+      .sizes = sizes_crash, .counters = crash_counters, .batch = batch_crash,
+      .setup = setup_crash, .run = run_crash, .teardown = crash_free, .latency = 0,
+      .verify = PB_VERIFY_SPEC, .check = check_crash },
 };
 
 static const pb_impl impls[] = {

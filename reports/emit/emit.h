@@ -98,6 +98,12 @@ const char *pb_fmt_arrow(pb_backend b);
  * side is missing. *sql is set when a SQLite figure is in the line. */
 void pb_fmt_probes(char *buf, size_t cap, const pb_result *naive,
                    const pb_result *optimized, int kernel, pb_backend b, int *sql);
+/* The scenario's own counters (pb_scenario.counters, NULL-terminated) per
+ * op, naive -> optimized, zeros included: "records_lost 0 -> 53.6,
+ * torn_lines 0 -> 0". "" when there are none or a side is missing. */
+void pb_fmt_counters(char *buf, size_t cap, const pb_result *naive,
+                     const pb_result *optimized, const char *const *names,
+                     pb_backend b);
 
 /* --- the emitter (emitter.c) ---------------------------------------------- */
 

@@ -221,3 +221,31 @@ void pb_fmt_probes(char *buf, size_t cap, const pb_result *naive,
             *sql = 1;
     }
 }
+
+void pb_fmt_counters(char *buf, size_t cap, const pb_result *naive,
+                     const pb_result *optimized, const char *const *names,
+                     pb_backend be)
+{
+    size_t used = 0;
+    if (!cap)
+        return;
+    buf[0] = '\0';
+    if (!naive || !optimized || !names)
+        return;
+    for (size_t i = 0; names[i]; i++) {
+        double a = pb_result_counter(naive, names[i]);
+        double b = pb_result_counter(optimized, names[i]);
+        if (a < 0 && b < 0)
+            continue;
+        char x[32], y[32];
+        pb_fmt_count(x, sizeof x, a);
+        pb_fmt_count(y, sizeof y, b);
+        int k = snprintf(buf + used, cap - used, "%s%s %s %s %s", used ? ", " : "",
+                         names[i], x, pb_fmt_arrow(be), y);
+        if (k < 0 || (size_t)k >= cap - used) {
+            buf[used] = '\0';
+            break;
+        }
+        used += (size_t)k;
+    }
+}

@@ -243,6 +243,10 @@ static void emit_probes(pb_emitter *e, const pb_scenario_result *sr,
     if (line[0])
         pb_emit_text(e, "    per op, counted by the kernel%s: %s\n",
                      sql ? " and SQLite" : "", line);
+    pb_fmt_counters(line, sizeof line, p->naive, p->optimized, sr->scenario->counters,
+                    PB_BACKEND_CONSOLE);
+    if (line[0])
+        pb_emit_text(e, "    per op, the scenario's own counters: %s\n", line);
 }
 
 static void emit_fits(pb_emitter *e, const pb_component *c, const pb_scenario_result *sr)
