@@ -342,6 +342,10 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
     pb_gb_add_context("allocator", pb_alloc_backend());
     pb_gb_add_context("allocator_version", pb_alloc_backend_version());
     pb_gb_add_context("alloc_tracking", pb_alloc_tracking_available() ? "on" : "off");
+    pb_gb_add_context("alloc_counting", pb_alloc_tracking_available()
+                      ? "a counting pass per case (a fresh fixture, as many operations"
+                        " as one repetition); timed runs untracked"
+                      : "none (no tracker in this build)");
     pb_gb_add_context("compiler", compiler_string());
     pb_gb_add_context("build_type", PB_BUILD_TYPE);
     pb_gb_add_context("git_revision", PB_GIT_REV);

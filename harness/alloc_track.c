@@ -13,8 +13,15 @@
  * requested size to bytes; realloc(p, 0) counts as a free. Always: live
  * bytes (the backend's usable size of every live block) and their peak.
  *
- * Cost: one usable-size query and two or three relaxed atomic adds per call,
- * measured by the harness/tracker calibration case.
+ * Two modes (pb_alloc_track). Tracking (the default; `exec`, verification
+ * and the counting pass of `run`): the above, at a cost of one usable-size
+ * query and two or three relaxed atomic adds per call. Untracked (the
+ * timed runs of `run`): each call is forwarded at once, after one relaxed
+ * load and a predictable branch; nothing is counted, live bytes are not
+ * kept (blocks allocated then and freed while tracking make live bytes
+ * drift by their size, which is why a counting pass builds its own fixture
+ * while tracking). harness/calibration/malloc_free (timed, untracked) next
+ * to malloc_free_plain (the backend called directly) shows what is left.
  *
  * Built only when PB_ALLOC_TRACKING is 1 (not under the sanitizers, which
  * own malloc themselves); otherwise the API reports nothing.
@@ -36,6 +43,7 @@
 #endif
 
 static atomic_int      armed;
+static atomic_int      tracking = 1;
 static atomic_uint_fast64_t n_allocs;
 static atomic_uint_fast64_t n_bytes;
 static atomic_int_fast64_t  live_bytes;
@@ -138,6 +146,8 @@ void *malloc(size_t size)
         if (!real_malloc)
             return boot_alloc(size);
     }
+    if (!atomic_load_explicit(&tracking, memory_order_relaxed))
+        return real_malloc(size);
     void *p = real_malloc(size);
     if (p)
         note_alloc(p, size);
@@ -148,7 +158,8 @@ void free(void *p)
 {
     if (!p || in_boot(p))
         return;
-    note_free(p);
+    if (atomic_load_explicit(&tracking, memory_order_relaxed))
+        note_free(p);
     real_free(p);
 }
 
@@ -162,6 +173,8 @@ void *calloc(size_t n, size_t size)
             return boot_alloc(n * size);
         }
     }
+    if (!atomic_load_explicit(&tracking, memory_order_relaxed))
+        return real_calloc(n, size);
     void *p = real_calloc(n, size);
     if (p)
         note_alloc(p, n * size);
@@ -186,6 +199,8 @@ void *realloc(void *old, size_t size)
         free(old);
         return NULL;
     }
+    if (!atomic_load_explicit(&tracking, memory_order_relaxed))
+        return real_realloc(old, size);
     int64_t old_usable = (int64_t)real_usable(old);
     void *p = real_realloc(old, size);
     if (!p)
@@ -209,7 +224,7 @@ void *memalign(size_t alignment, size_t size)
     if (!real_malloc)
         resolve();
     void *p = real_memalign(alignment, size);
-    if (p)
+    if (p && atomic_load_explicit(&tracking, memory_order_relaxed))
         note_alloc(p, size);
     return p;
 }
@@ -254,6 +269,19 @@ size_t malloc_usable_size(void *p)
 
 int pb_alloc_tracking_available(void) { return 1; }
 
+void *pb_alloc_plain_malloc(size_t size)
+{
+    if (!real_malloc)
+        resolve();
+    return real_malloc(size);
+}
+
+void pb_alloc_plain_free(void *p)
+{
+    if (p && !in_boot(p))
+        real_free(p);
+}
+
 const char *pb_alloc_backend(void)
 {
     Dl_info info;
@@ -268,6 +296,9 @@ const char *pb_alloc_backend(void)
 #else /* !PB_ALLOC_TRACKING */
 
 int pb_alloc_tracking_available(void) { return 0; }
+
+void *pb_alloc_plain_malloc(size_t size) { return malloc(size); }
+void  pb_alloc_plain_free(void *p)       { free(p); }
 
 const char *pb_alloc_backend(void)
 {
@@ -290,6 +321,11 @@ const char *pb_alloc_backend_version(void)
         return "unknown";
     snprintf(version, sizeof version, "%s", v);
     return version;
+}
+
+int pb_alloc_track(int on)
+{
+    return atomic_exchange_explicit(&tracking, on ? 1 : 0, memory_order_relaxed);
 }
 
 void pb_alloc_arm(void)    { atomic_store_explicit(&armed, 1, memory_order_relaxed); }

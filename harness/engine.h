@@ -66,6 +66,12 @@ typedef struct pb_alloc_stats {
 int  pb_alloc_tracking_available(void);
 void pb_alloc_arm(void);
 void pb_alloc_disarm(void);
+/* Tracking mode (1, the default) or untracked (0): untracked, every call
+ * is forwarded at once and nothing (allocs, bytes, live bytes, peak) is
+ * kept. Returns the previous mode. `run` times untracked and counts in a
+ * separate pass that builds its own fixture while tracking. */
+int  pb_alloc_track(int on);
+/* pb_alloc_plain_malloc/free (harness.h): the backend called directly. */
 void pb_alloc_read(pb_alloc_stats *out);
 /* Resets allocs, bytes and the peak (to the current live bytes). */
 void pb_alloc_reset(void);
@@ -229,6 +235,14 @@ const char *pb_run_check(void);
 /* Tears down the kept fixture: before a case must start fresh, and at the
  * end. */
 void     pb_run_release(void);
+/* The counting pass of a case timed untracked: releases the kept fixture,
+ * then, with the tracker in tracking mode, builds a fresh fixture (the
+ * same seed), runs whole batches until at least `ops` operations, and
+ * reads allocs, bytes and peak heap into *out (out->ops the operations
+ * run; no probes). The fixture is torn down and the previous tracking
+ * mode restored. 0, or -1 with *err when set-up failed. */
+int      pb_run_count(const pb_case *c, int64_t ops, pb_run_result *out,
+                      const char **err);
 /* 1: toggle callgrind's collection at the measured region's edges. */
 void     pb_run_collect_instructions(int on);
 /* The median cost of one latency sample's own clock pair, in ns. */

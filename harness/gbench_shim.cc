@@ -5,7 +5,10 @@
 // calls into C: pb_run_begin (set-up, or the fixture kept from the case's
 // previous run), one pb_run_batch per KeepRunningBatch(b) turn (the
 // per-operation loop is C; gbench sees one call per batch), then
-// pb_run_collect, pb_run_sample for latency scenarios, and pb_run_end.
+// pb_run_collect, pb_run_sample for latency scenarios, and pb_run_end. The
+// timed runs are untracked (pb_alloc_track(0)); allocations, bytes and peak
+// heap come from one counting pass per case (pb_run_count), run when the
+// case's rows are reported, and are added to them.
 // Time is manual: the C side times only
 // the measured region of each batch. gbench marks manual-time runs with a
 // "/manual_time" name suffix; every run here is manual-time, so both
@@ -19,6 +22,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -30,6 +34,14 @@ namespace {
 
 std::vector<std::unique_ptr<pb_case>> families;
 std::string last_case;
+// Per case: the iterations of its last timed run (every repetition runs
+// the same count), and its counting pass once done.
+struct counted {
+    bool ok;
+    double allocs_per_op, bytes_per_op, peak_heap_bytes;
+};
+std::map<std::string, int64_t> case_iterations;
+std::map<std::string, counted> case_counts;
 bool json_requested;
 int json_errno;             // why the JSON file could not be written, or 0
 size_t error_count;
@@ -91,6 +103,9 @@ void run_case(benchmark::State &st, const pb_case *family)
         pb_progress(&c);
     }
 
+    // Timed untracked: allocations are counted in a separate pass
+    // (count_case) so the timed runs do not pay the tracker's cost.
+    pb_alloc_track(0);
     const char *err = "set-up failed";
     pb_ctx *ctx = pb_run_begin(&c, &err);
     if (!ctx) {
@@ -107,14 +122,9 @@ void run_case(benchmark::State &st, const pb_case *family)
     int sampled = c.scenario->latency &&
                   pb_run_sample(ctx, std::min<int64_t>(st.iterations(), 10000), &lat) == 0;
     pb_run_end(ctx);
+    case_iterations[c.name] = st.iterations();
 
     using benchmark::Counter;
-    if (pb_alloc_tracking_available()) {
-        st.counters["allocs_per_op"] = Counter(r.allocs, Counter::kAvgIterations);
-        st.counters["bytes_per_op"] = Counter(r.bytes, Counter::kAvgIterations);
-        st.counters["peak_heap_bytes"] =
-            Counter(double(r.peak_heap_bytes), Counter::kDefaults, Counter::kIs1024);
-    }
     if (r.peak_rss_bytes >= 0)
         st.counters["peak_rss_bytes"] =
             Counter(double(r.peak_rss_bytes), Counter::kDefaults, Counter::kIs1024);
@@ -135,6 +145,68 @@ void run_case(benchmark::State &st, const pb_case *family)
 
 using Runs = std::vector<benchmark::BenchmarkReporter::Run>;
 
+// The counting pass of one case (pb_run_count), run once, when its rows are
+// first reported: as many operations as one timed repetition, on a fresh
+// fixture from the same seed, with the tracker tracking.
+const counted &count_case(const std::string &name)
+{
+    auto hit = case_counts.find(name);
+    if (hit != case_counts.end())
+        return hit->second;
+    counted k{false, 0, 0, 0};
+    auto it = case_iterations.find(name);
+    const pb_case *family = nullptr;
+    int64_t n = 0;
+    size_t slash = name.rfind('/');
+    if (slash != std::string::npos) {
+        std::string fam = name.substr(0, slash);
+        n = std::atoll(name.c_str() + slash + 1);
+        for (auto &f : families)
+            if (fam == std::string(f->component->name) + "/" + f->impl->name + "/" +
+                           f->scenario->name)
+                family = f.get();
+    }
+    if (family && it != case_iterations.end() && it->second > 0 &&
+        pb_alloc_tracking_available()) {
+        pb_case c = *family;
+        c.n = n;
+        pb_case_name(c.name, sizeof c.name, c.component, c.impl, c.scenario, c.n);
+        pb_run_result r;
+        const char *err = "set-up failed";
+        if (pb_run_count(&c, it->second, &r, &err) == 0 && r.ops > 0) {
+            k.ok = true;
+            k.allocs_per_op = r.allocs / double(r.ops);
+            k.bytes_per_op = r.bytes / double(r.ops);
+            k.peak_heap_bytes = double(r.peak_heap_bytes);
+        } else {
+            std::fprintf(stderr, "pairbench: counting pass of %s: %s\n", name.c_str(), err);
+        }
+    }
+    return case_counts.emplace(name, k).first->second;
+}
+
+// Adds the counting pass's figures to a case's rows: each repetition and
+// the mean and median carry them; stddev and cv are 0 (one pass).
+void add_counts(Runs &runs)
+{
+    using benchmark::Counter;
+    for (auto &run : runs) {
+        if (run.error_occurred)
+            continue;
+        bool agg = run.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate;
+        bool spread = agg && (run.aggregate_name == "stddev" || run.aggregate_name == "cv");
+        if (agg && !spread && run.aggregate_name != "mean" && run.aggregate_name != "median")
+            continue;                   // BigO, RMS
+        const counted &k = count_case(run.run_name.function_name + "/" + run.run_name.args);
+        if (!k.ok)
+            continue;
+        run.counters["allocs_per_op"] = Counter(spread ? 0 : k.allocs_per_op);
+        run.counters["bytes_per_op"] = Counter(spread ? 0 : k.bytes_per_op);
+        run.counters["peak_heap_bytes"] =
+            Counter(spread ? 0 : k.peak_heap_bytes, Counter::kDefaults, Counter::kIs1024);
+    }
+}
+
 Runs plain_names(const Runs &runs)
 {
     Runs out(runs);
@@ -151,6 +223,7 @@ class JSONFileReporter : public benchmark::JSONReporter {
     void ReportRuns(const Runs &in) override
     {
         Runs runs = plain_names(in);
+        add_counts(runs);
         for (auto &run : runs)
             if (run.report_rms)
                 run.counters["real_rms"] = benchmark::Counter(run.GetAdjustedRealTime());
@@ -174,6 +247,7 @@ class CountingReporter : public benchmark::ConsoleReporter {
     void ReportRuns(const Runs &in) override
     {
         Runs runs = plain_names(in);
+        add_counts(runs);
         for (Run &run : runs) {
             error_count += run.error_occurred;
             for (auto it = run.counters.begin(); it != run.counters.end();)
@@ -248,11 +322,14 @@ extern "C" size_t pb_gb_run(void)
     error_count = 0;
     json_errno = 0;
     last_case.clear();
+    case_iterations.clear();
+    case_counts.clear();
     if (json_requested)
         benchmark::RunSpecifiedBenchmarks(&display, &file);
     else
         benchmark::RunSpecifiedBenchmarks(&display);
     pb_run_release();
+    pb_alloc_track(1);
     benchmark::Shutdown();
     return error_count;
 }

@@ -11,6 +11,9 @@
  *                  (a clock pair each, its cost is pb_timer_overhead_ns)
  *   pb_run_end     end the run; the fixture is kept for the case's next run
  *   pb_run_release tear the kept fixture down
+ *   pb_run_count   the counting pass: a fresh fixture built and run while
+ *                  the allocation tracker tracks, for allocs, bytes and
+ *                  peak heap (the timed runs are untracked, pb_alloc_track)
  *
  * gbench runs a case several times (probe runs to size the iteration count,
  * then each repetition). Building a fixture can cost far more than the runs
@@ -209,11 +212,15 @@ static int probes_off(void)
     return e && !strcmp(e, "off");
 }
 
+/* Set during pb_run_count: the counting pass is not probed (the timed runs
+ * are). */
+static int counting;
+
 /* The start of a run's probe accounting: after set-up, before any batch. */
 static void probes_start(pb_ctx *x)
 {
     pb_probe_open(probes_off());
-    x->probing = !toggle_collect && !probes_off();
+    x->probing = !toggle_collect && !probes_off() && !counting;
     x->want = x->c->scenario->probes;
     memset(&x->probe, 0, sizeof x->probe);
     if (x->probing)
@@ -373,6 +380,32 @@ void pb_run_end(pb_ctx *x)
     pb_alloc_read(&st);
     kept.comp_bytes = x->comp_start + (st.live_bytes - x->live_start);
     x->fixture = NULL;                 /* still kept for the next run */
+}
+
+int pb_run_count(const pb_case *c, int64_t ops, pb_run_result *out, const char **err)
+{
+    pb_run_release();                  /* in the timed runs' mode */
+    int prev = pb_alloc_track(1);
+    counting = 1;
+    pb_ctx *x = pb_run_begin(c, err);
+    if (!x) {
+        counting = 0;
+        pb_alloc_track(prev);
+        return -1;
+    }
+    int64_t b = c->scenario->batch(c->n), done = 0;
+    if (b < 1)
+        b = 1;
+    do {
+        pb_run_batch(x, b);
+        done += b;
+    } while (done < ops);
+    pb_run_collect(x, out);
+    pb_run_end(x);
+    pb_run_release();                  /* in tracking mode: it built it */
+    counting = 0;
+    pb_alloc_track(prev);
+    return 0;
 }
 
 double pb_timer_overhead_ns(void)

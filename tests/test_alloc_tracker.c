@@ -11,6 +11,10 @@
  *   context.allocator names the allocator asked for, and jemalloc's own
  *   statistics (mallctl "thread.allocated") see our mallocs exactly when
  *   jemalloc was asked for: independent proof of who serves malloc.
+ * These figures come from `run`'s counting pass; its timed runs are
+ * untracked. In this process, the two modes of the tracker: untracked
+ * (pb_alloc_track(0)) counts nothing even when armed, live bytes
+ * included; tracking counts every call again.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -25,6 +29,7 @@
 
 #include "pairbench/harness.h"
 #include "../cli/cli.h"
+#include "../harness/engine.h"
 
 static const char text[] = "0123456789abcdef0123456789abcde";   /* 31 chars */
 static const int64_t ks[] = { 1, 3, 7, 0 };
@@ -196,6 +201,46 @@ static void run_under(const char *self, const char *alloc)
     cJSON_Delete(root);
 }
 
+/* K strdup + free while armed, in the given tracking mode: the change of
+ * allocs, bytes and live bytes. */
+static void strdups(int track, int64_t k, pb_alloc_stats *d)
+{
+    pb_alloc_stats a, b;
+    int prev = pb_alloc_track(track);
+    pb_alloc_reset();
+    pb_alloc_read(&a);
+    pb_alloc_arm();
+    char *keep = strdup(text);          /* live across the read */
+    for (int64_t i = 0; i < k; i++) {
+        char *p = strdup(text);
+        pb_do_not_optimize((uint64_t)(uintptr_t)p);
+        free(p);
+    }
+    pb_alloc_disarm();
+    pb_alloc_read(&b);
+    free(keep);
+    pb_alloc_track(prev);
+    d->allocs = b.allocs - a.allocs;
+    d->bytes = b.bytes - a.bytes;
+    d->live_bytes = b.live_bytes - a.live_bytes;
+    d->peak_live_bytes = b.peak_live_bytes - a.peak_live_bytes;
+}
+
+static void modes(void)
+{
+    pb_alloc_stats d;
+    strdups(0, 100, &d);
+    check(d.allocs == 0, "untracked: allocs", "glibc", (double)d.allocs, 0);
+    check(d.bytes == 0, "untracked: bytes", "glibc", (double)d.bytes, 0);
+    check(d.live_bytes == 0 && d.peak_live_bytes == 0, "untracked: live bytes",
+          "glibc", (double)d.live_bytes, 0);
+    strdups(1, 100, &d);
+    check(d.allocs == 101, "tracking: allocs", "glibc", (double)d.allocs, 101);
+    check(d.bytes == 32 * 101, "tracking: bytes", "glibc", (double)d.bytes, 32 * 101);
+    check(d.live_bytes >= 32 && d.live_bytes <= 48, "tracking: live bytes", "glibc",
+          (double)d.live_bytes, 32);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)                      /* the child: act as pairbench */
@@ -207,6 +252,7 @@ int main(int argc, char **argv)
         return 1;
     }
     self[n] = '\0';
+    modes();
     run_under(self, "glibc");
     run_under(self, "jemalloc");
     printf("%d passed, %d failed\n", checks - failures, failures);

@@ -216,6 +216,12 @@ void pb_setup_failed(pb_ctx *ctx, const char *fmt, ...)
  * makes a new one. NULL with errno set when it cannot be made. */
 const char *pb_scratch_dir(void);
 
+/* The allocator's own malloc and free, past the allocation tracker: for
+ * the harness's calibration cases only (malloc_free_plain), never for a
+ * component. */
+void *pb_alloc_plain_malloc(size_t size);
+void  pb_alloc_plain_free(void *p);
+
 /* Keeps a value alive so the compiler cannot delete the work producing it. */
 static inline void pb_do_not_optimize(uint64_t v)
 {
