@@ -8,7 +8,8 @@
  *                  scenario's run() for a whole batch, read the clock, disarm
  *   pb_run_collect read the allocation counters, peaks and counters
  *   pb_run_sample  for latency scenarios: time single operations one by one
- *                  (a clock pair each, its cost is pb_timer_overhead_ns)
+ *                  (a clock pair each, whose median cost, pb_timer_overhead_ns,
+ *                  is taken off every sample)
  *   pb_run_end     end the run; the fixture is kept for the case's next run
  *   pb_run_release tear the kept fixture down
  *   pb_run_count   the counting pass: a fresh fixture built and run while
@@ -58,6 +59,7 @@ struct pb_ctx {
     int            paused;
     int64_t        segment_start_ns;
     int64_t        batch_ns;
+    int64_t        clock_ns;     /* one clock read, taken off per resume */
     int64_t        ops;
     int64_t        heap_base;    /* live bytes not the component's, at set-up */
     int64_t        live_start;   /* live bytes when the run started */
@@ -135,6 +137,9 @@ void pb_pause(pb_ctx *x)
     x->paused = 1;
 }
 
+/* A pause/resume pair leaves about one clock read inside the measured
+ * region (the end of pause's read, the start of resume's): it is taken
+ * off, at the median cost of a read (pb_timer_overhead_ns). */
 void pb_resume(pb_ctx *x)
 {
     if (!x->paused)
@@ -142,6 +147,7 @@ void pb_resume(pb_ctx *x)
     x->paused = 0;
     region_begin(x);
     x->segment_start_ns = now_ns();
+    x->batch_ns -= x->clock_ns;
 }
 
 void pb_heap_baseline(pb_ctx *x)
@@ -233,6 +239,7 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
     pb_ctx *x = &the_ctx;
     memset(x, 0, sizeof *x);
     x->c = c;
+    x->clock_ns = (int64_t)(pb_timer_overhead_ns() + 0.5);
     /* before any set-up: threads a fixture starts inherit the counters */
     pb_probe_open(probes_off());
     pb_alloc_stats st;
@@ -287,6 +294,8 @@ double pb_run_batch(pb_ctx *x, int64_t ops)
         region_end(x);
     }
     x->paused = 0;
+    if (x->batch_ns < 0)
+        x->batch_ns = 0;
     /* a multiset's batches fold in any order too */
     x->digest = x->c->scenario->verify == PB_VERIFY_MULTISET
                     ? x->digest + d : pb_digest(x->digest, d);
@@ -359,7 +368,9 @@ int pb_run_sample(pb_ctx *x, int64_t samples, pb_latency *out)
         uint64_t d = x->c->scenario->run(x->fixture, 1, x);
         int64_t t1 = now_ns();
         pb_do_not_optimize(d);
-        lat[i] = t1 - t0;
+        lat[i] = t1 - t0 - x->clock_ns;   /* net of the clock pair */
+        if (lat[i] < 0)
+            lat[i] = 0;
         if (i + 1 >= SAMPLE_MIN && t1 - start > SAMPLE_BUDGET_NS)
             samples = i + 1;           /* slow operations: enough is enough */
     }
