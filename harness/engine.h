@@ -232,6 +232,10 @@ void     pb_run_end(pb_ctx *ctx);
 /* For PB_VERIFY_SPEC: the scenario's check over the kept fixture, after
  * pb_run_end; NULL when it meets the specification. */
 const char *pb_run_check(void);
+/* pb_scenario.steady over the run's fixture: NULL when it is in its
+ * declared steady state (or declares none), else a line for an error row
+ * ("... at the start of the run (...)"); `when` says which edge. */
+const char *pb_run_steady(pb_ctx *ctx, const char *when);
 /* Tears down the kept fixture: before a case must start fresh, and at the
  * end. */
 void     pb_run_release(void);

@@ -41,6 +41,24 @@ struct counted {
     double allocs_per_op, bytes_per_op, peak_heap_bytes;
 };
 std::map<std::string, int64_t> case_iterations;
+// Cases refused (set-up failed, the fixture left its steady state), with
+// why: the reporters turn their rows into error rows. Not SkipWithError:
+// gbench 1.7 dereferences an empty list when every run of a complexity
+// family was skipped (Runs.front() in RunSpecifiedBenchmarks), so a run
+// refused here still completes, with one batch of 1 s (enough for the
+// minimum time, and never a figure: the row becomes an error).
+std::map<std::string, std::string> refused;
+
+void refuse(benchmark::State &st, const char *name, const char *why, int64_t batch,
+            bool loop)
+{
+    refused.emplace(name, why);
+    pb_run_release();
+    if (loop)
+        while (st.KeepRunningBatch(batch))
+            st.SetIterationTime(1.0);
+    st.SetComplexityN(st.range(0));
+}
 std::map<std::string, counted> case_counts;
 bool json_requested;
 int json_errno;             // why the JSON file could not be written, or 0
@@ -106,22 +124,33 @@ void run_case(benchmark::State &st, const pb_case *family)
     // Timed untracked: allocations are counted in a separate pass
     // (count_case) so the timed runs do not pay the tracker's cost.
     pb_alloc_track(0);
+    const int64_t batch = c.scenario->batch(c.n);
     const char *err = "set-up failed";
     pb_ctx *ctx = pb_run_begin(&c, &err);
     if (!ctx) {
-        st.SkipWithError(err);
+        refuse(st, c.name, err, batch, true);
         return;
     }
-    const int64_t batch = c.scenario->batch(c.n);
+    // A run must start and end in the fixture's declared steady state.
+    if (const char *why = pb_run_steady(ctx, "at the start of the run")) {
+        pb_run_end(ctx);
+        refuse(st, c.name, why, batch, true);
+        return;
+    }
     while (st.KeepRunningBatch(batch))
         st.SetIterationTime(pb_run_batch(ctx, batch));
-    st.SetComplexityN(c.n);
     pb_run_result r;
     pb_run_collect(ctx, &r);
     pb_latency lat;
     int sampled = c.scenario->latency &&
                   pb_run_sample(ctx, std::min<int64_t>(st.iterations(), 10000), &lat) == 0;
+    st.SetComplexityN(c.n);            // every completed run, refused or not
+    const char *drift = pb_run_steady(ctx, "at the end of the run");
     pb_run_end(ctx);
+    if (drift) {
+        refuse(st, c.name, drift, batch, false);
+        return;
+    }
     case_iterations[c.name] = st.iterations();
 
     using benchmark::Counter;
@@ -185,6 +214,42 @@ const counted &count_case(const std::string &name)
     return case_counts.emplace(name, k).first->second;
 }
 
+// The rows of refused cases become error rows and the complexity fit of a
+// family with a refused case goes. Their aggregates go too, except that
+// `one_row` (the console, which is shown only the aggregates when there
+// are repetitions) keeps the first as the case's one error row.
+void apply_refusals(Runs &runs, bool one_row)
+{
+    if (refused.empty())
+        return;
+    std::vector<std::string> families_hit;
+    for (auto &r : refused)
+        families_hit.push_back(r.first.substr(0, r.first.rfind('/')));
+    Runs out;
+    for (auto &run : runs) {
+        bool agg = run.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate;
+        auto it = refused.find(run.run_name.function_name + "/" + run.run_name.args);
+        bool fit = agg && (run.aggregate_name == "BigO" || run.aggregate_name == "RMS");
+        if (fit && std::find(families_hit.begin(), families_hit.end(),
+                             run.run_name.function_name) != families_hit.end())
+            continue;
+        if (it != refused.end()) {
+            if (agg && !(one_row && run.aggregate_name == runs.front().aggregate_name &&
+                         &run == &runs.front()))
+                continue;
+            if (agg) {
+                run.run_type = benchmark::BenchmarkReporter::Run::RT_Iteration;
+                run.aggregate_name.clear();
+            }
+            run.error_occurred = true;
+            run.error_message = it->second;
+            run.counters.clear();
+        }
+        out.push_back(run);
+    }
+    runs.swap(out);
+}
+
 // Adds the counting pass's figures to a case's rows: each repetition and
 // the mean and median carry them; stddev and cv are 0 (one pass).
 void add_counts(Runs &runs)
@@ -223,6 +288,7 @@ class JSONFileReporter : public benchmark::JSONReporter {
     void ReportRuns(const Runs &in) override
     {
         Runs runs = plain_names(in);
+        apply_refusals(runs, false);
         add_counts(runs);
         for (auto &run : runs)
             if (run.report_rms)
@@ -247,6 +313,7 @@ class CountingReporter : public benchmark::ConsoleReporter {
     void ReportRuns(const Runs &in) override
     {
         Runs runs = plain_names(in);
+        apply_refusals(runs, true);
         add_counts(runs);
         for (Run &run : runs) {
             error_count += run.error_occurred;
@@ -324,6 +391,7 @@ extern "C" size_t pb_gb_run(void)
     last_case.clear();
     case_iterations.clear();
     case_counts.clear();
+    refused.clear();
     if (json_requested)
         benchmark::RunSpecifiedBenchmarks(&display, &file);
     else

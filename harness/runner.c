@@ -209,6 +209,18 @@ const char *pb_run_check(void)
     return kept.scenario->check(kept.fixture);
 }
 
+const char *pb_run_steady(pb_ctx *x, const char *when)
+{
+    static char msg[400];
+    const pb_scenario *s = x->c->scenario;
+    const char *why = s->steady && x->fixture ? s->steady(x->fixture) : NULL;
+    if (!why)
+        return NULL;
+    snprintf(msg, sizeof msg, "the fixture is not in its declared steady state %s"
+             " (%s): the scenario drifts", when, why);
+    return msg;
+}
+
 /* PAIRBENCH_PROBES=off: no kernel probes (to measure what they cost). */
 static int probes_off(void)
 {

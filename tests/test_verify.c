@@ -10,7 +10,9 @@
  * implementation (agrees), "multiset_differs" drops one (fails); "spec"
  * has naive (wrong by design) violate the check and optimized meet it (the
  * run goes on and reports the finding), "spec_broken" has optimized
- * violate it (fails).
+ * violate it (fails). Steady state: "steady" keeps its fixture's declared
+ * size (runs), "drifting" has optimized grow it by one per op (its rows are
+ * refused with an error naming the drift, naive's are not).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -32,7 +34,7 @@
 static const int64_t sizes[] = { 10, 20, 0 };
 static const uint64_t value_a = 1, value_b = 2;
 
-typedef struct fixture { uint64_t v; } fixture;
+typedef struct fixture { uint64_t v; int64_t size, n; char why[96]; } fixture;
 static fixture the_fixture;
 
 static int64_t batch(int64_t n) { (void)n; return 16; }
@@ -97,7 +99,48 @@ static const char *check_optimized_wrong(void *f)
     return ((fixture *)f)->v == value_b ? "record 5 lost" : NULL;
 }
 
+static void *setup_sized(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
+{
+    (void)seed; (void)ctx;
+    the_fixture.v = *(const uint64_t *)ops;
+    the_fixture.size = the_fixture.n = n;
+    return &the_fixture;
+}
+/* optimized (2) adds one to the size per op when `grow` */
+static uint64_t run_sized(void *fp, int64_t ops, int grow)
+{
+    fixture *f = fp;
+    if (grow && f->v == value_b)
+        f->size += ops;
+    return (uint64_t)ops;
+}
+static uint64_t run_steady(void *f, int64_t ops, pb_ctx *ctx)
+{
+    (void)ctx;
+    return run_sized(f, ops, 0);
+}
+static uint64_t run_drifting(void *f, int64_t ops, pb_ctx *ctx)
+{
+    (void)ctx;
+    return run_sized(f, ops, 1);
+}
+static const char *steady_size(void *fp)
+{
+    fixture *f = fp;
+    if (f->size == f->n)
+        return NULL;
+    snprintf(f->why, sizeof f->why, "holds %lld, %lld declared", (long long)f->size,
+             (long long)f->n);
+    return f->why;
+}
+
 static const pb_scenario scenarios[] = {
+    { .name = "steady", .description = "keeps its size", .sizes = sizes,
+      .batch = batch, .setup = setup_sized, .run = run_steady, .teardown = teardown,
+      .steady = steady_size },
+    { .name = "drifting", .description = "optimized grows its size", .sizes = sizes,
+      .batch = batch, .setup = setup_sized, .run = run_drifting, .teardown = teardown,
+      .steady = steady_size },
     { .name = "agree", .description = "same results", .sizes = sizes,
       .batch = batch, .setup = setup_agree, .run = run, .teardown = teardown },
     { .name = "disagree", .description = "different results at N = 20",
@@ -233,6 +276,37 @@ static void test_spec_violation_stops_the_run(void **state)
     assert_int_equal(access(json, F_OK), -1);
 }
 
+static void test_drifting_fixture_is_refused(void **state)
+{
+    (void)state;
+    static char err[1 << 16];
+    const char *json = "/tmp/pb_verify_steady.json";
+    unlink(json);
+    assert_int_equal(run_child("steady", json, err, sizeof err), 0);
+    unlink(json);
+    assert_int_equal(run_child("drifting", json, err, sizeof err), 1);
+    assert_non_null(strstr(err, "case(s) reported an error"));
+    FILE *f = fopen(json, "r");
+    assert_non_null(f);
+    static char buf[1 << 17];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "not in its declared steady state at the end of the"
+                                " run (holds "));
+    assert_non_null(strstr(buf, "the scenario drifts"));
+    /* no complexity fit from a family with a refused case */
+    assert_null(strstr(buf, "fake/optimized/drifting_BigO"));
+    assert_non_null(strstr(buf, "fake/naive/drifting_BigO"));
+    /* naive keeps its size: its rows carry no error */
+    const char *row = strstr(buf, "\"name\":\t\"fake/naive/drifting/10\"");
+    assert_non_null(row);
+    const char *next = strstr(row + 1, "\"name\":");
+    const char *e = strstr(row, "error_occurred");
+    assert_true(e == NULL || (next && e > next));
+    unlink(json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_multiset_ignores_order),
         cmocka_unit_test(test_spec_reports_wrong_by_design),
         cmocka_unit_test(test_spec_violation_stops_the_run),
+        cmocka_unit_test(test_drifting_fixture_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

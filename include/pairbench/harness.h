@@ -91,6 +91,18 @@ typedef struct pb_scenario {
      * specification, else one line saying what it violated ("record 17
      * written twice"), which may point into the fixture. */
     const char *(*check)(void *fixture);
+    /* The fixture's declared steady state, checked by the harness at the
+     * start and at the end of every timed run (each Google Benchmark run:
+     * the runs that size the iteration count and every repetition): NULL
+     * when the fixture is in it (the store holds N tasks, the cache is
+     * full, the queue holds N), else one line saying how it left it
+     * ("the store holds 820 tasks, 1000 +- 1 declared"). A run that does
+     * not start and end in it is refused: an error row, the scenario
+     * drifts. A scenario's operations must keep the fixture's state
+     * distribution the same (a removal scenario refills it outside the
+     * measured region). NULL: the fixture has no state that operations
+     * change (a fixed table, a fixture rebuilt within every batch). */
+    const char *(*steady)(void *fixture);
 } pb_scenario;
 
 /* A measurable claim of a seed document, checked against the results. */
