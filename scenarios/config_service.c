@@ -13,14 +13,24 @@
  * writes, fsyncs of its config_stats) are reported per operation as
  * own_*; the harness's probes report what the kernel saw (sys_*, io_*).
  * Every scenario folds the results it observes into a digest.
+ *
+ * Steady state (pb_scenario.steady, checked at the start and end of every
+ * timed run): the directory holds config.json alone, of N entries and the
+ * size of N entries at a one-digit rev (one byte less once a service has
+ * rewritten it: cJSON prints no newline), and an open service lists N
+ * configs with status OK. cold_init, read and list only read; update
+ * replaces values by values of the same length (its rev is the pass over
+ * the keys mod 10), so the file it rewrites keeps its size.
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pairbench/config_service.h"
@@ -47,7 +57,7 @@ typedef struct fixture {
     uint32_t   *perm;          /* random permutation of [0,n) */
     int64_t     cursor;
     uint64_t    rng;
-    uint64_t    version;       /* update: a new value each time */
+    uint64_t    version;       /* update: the number of sets made */
     char        buf[CONFIG_VALUE_MAX];
 } fixture;
 
@@ -262,7 +272,14 @@ static uint64_t run_list(void *fp, int64_t ops, pb_ctx *ctx)
 }
 
 /* update: set a random existing key to a new value, storage first (atomic
- * replace of the whole file with two fsyncs on the real disk). */
+ * replace of the whole file with two fsyncs on the real disk). The keys are
+ * set in the permutation's order, one pass of N sets after another, and a
+ * key's new value carries the pass number mod 10 as its rev: one digit, as
+ * at set-up (rev 0), and never the value it replaces (the key's previous
+ * set was one pass earlier). So the file keeps its size: a rev that counted
+ * every set made values, and the file rewritten by every set, grow by a
+ * byte an entry at each power of ten (at N = 10000, 1061002 -> 1061117
+ * bytes in one 0.2 s run). */
 static uint64_t run_update(void *fp, int64_t ops, pb_ctx *ctx)
 {
     fixture *f = fp;
@@ -272,7 +289,7 @@ static uint64_t run_update(void *fp, int64_t ops, pb_ctx *ctx)
     for (int64_t i = 0; i < ops; i++) {
         uint32_t idx = f->perm[f->cursor];
         const char *k = next_key(f);
-        make_value(f->buf, sizeof f->buf, idx, ++f->version);
+        make_value(f->buf, sizeof f->buf, idx, (f->version++ / (uint64_t)f->n + 1) % 10);
         d = pb_digest(d, (uint64_t)config_service_set(f->ops, f->svc, k, f->buf));
     }
     config_service_stats(f->ops, f->svc, &after);
@@ -280,26 +297,96 @@ static uint64_t run_update(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
+/* The size of config.json holding N entries at rev 0 as write_file writes
+ * it ('{', the members, "}\n"); the services' cJSON print is one byte
+ * shorter (no newline). Computed, so the fixture keeps its layout. */
+static long long expected_size(const fixture *f)
+{
+    char value[CONFIG_VALUE_MAX];
+    long long size = 3;
+    for (int64_t i = 0; i < f->n; i++) {
+        make_value(value, sizeof value, (uint64_t)i, 0);
+        size += (i ? 1 : 0) + (long long)strlen(f->keys[i]) + (long long)strlen(value) + 5;
+    }
+    return size;
+}
+
+/* steady (every scenario): the directory holds config.json and nothing else
+ * (no temporary left, no set-aside), the file is the size of N entries at
+ * one rev digit, and an open service lists N entries (its own count:
+ * list() with no callback) with status OK. The message goes into f->buf,
+ * which run() overwrites before every use. */
+static const char *steady_file(void *fp)
+{
+    fixture *f = fp;
+    char *why = f->buf;
+    size_t cap = sizeof f->buf;
+    struct stat st;
+    if (stat(f->path, &st) != 0) {
+        snprintf(why, cap, "cannot stat %s: %s", f->path, strerror(errno));
+        return why;
+    }
+    long long want = expected_size(f);
+    if ((long long)st.st_size != want && (long long)st.st_size != want - 1) {
+        snprintf(why, cap, "config.json is %lld bytes, %lld (or %lld) declared for %lld"
+                 " entries", (long long)st.st_size, want, want - 1, (long long)f->n);
+        return why;
+    }
+    DIR *dir = opendir(f->dir);
+    if (!dir) {
+        snprintf(why, cap, "cannot open %s: %s", f->dir, strerror(errno));
+        return why;
+    }
+    int others = 0;
+    char other[64] = "";
+    for (struct dirent *e; (e = readdir(dir)) != NULL; )
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+            strcmp(e->d_name, "config.json") && others++ == 0)
+            snprintf(other, sizeof other, "%.60s", e->d_name);
+    closedir(dir);
+    if (others) {
+        snprintf(why, cap, "the directory holds %d files besides config.json (%s)",
+                 others, other);
+        return why;
+    }
+    if (f->svc) {
+        size_t count = config_service_list(f->ops, f->svc, NULL, NULL);
+        int status = config_service_status(f->ops, f->svc);
+        if ((int64_t)count != f->n || status != CONFIG_OK) {
+            snprintf(why, cap, "the service lists %zu configs (status %d), %lld declared",
+                     count, status, (long long)f->n);
+            return why;
+        }
+    }
+    return NULL;
+}
+
 static const pb_scenario scenarios[] = {
     { .name = "cold_init",
       .description = "create the service on an existing file of N configs (page-cached,"
-                     " /tmp on disk), read one key, destroy; time per whole cold start",
+                     " /tmp on disk), read one key, destroy; time per whole cold start (the"
+                     " file is never written)",
       .sizes = sizes, .counters = counters, .probes = PB_PROBE_FILES, .batch = batch_cold,
-      .setup = setup_file, .run = run_cold_init, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_file, .run = run_cold_init, .teardown = fixture_free, .latency = 1,
+      .steady = steady_file },
     { .name = "read",
-      .description = "get of a random existing key from a service of N configs",
+      .description = "get of a random existing key from a service of N configs (reads"
+                     " only: the file keeps N)",
       .sizes = sizes, .counters = counters, .probes = PB_PROBE_FILES, .batch = batch_read,
-      .setup = setup_open, .run = run_read, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_open, .run = run_read, .teardown = fixture_free, .latency = 1,
+      .steady = steady_file },
     { .name = "list",
-      .description = "list all N configs in key order",
+      .description = "list all N configs in key order (reads only: the file keeps N)",
       .sizes = sizes, .counters = counters, .probes = PB_PROBE_FILES, .batch = batch_list,
-      .setup = setup_open, .run = run_list, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_open, .run = run_list, .teardown = fixture_free, .latency = 1,
+      .steady = steady_file },
     { .name = "update",
       .description = "set a random existing key to a new value, storage first: atomic"
                      " replace with file and directory fsync on the real disk (/tmp, ext4"
-                     " here, not tmpfs)",
+                     " here, not tmpfs); values keep their length, so the file its size",
       .sizes = sizes, .counters = counters, .probes = PB_PROBE_FILES, .batch = pb_batch_4,
-      .setup = setup_open, .run = run_update, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_open, .run = run_update, .teardown = fixture_free, .latency = 1,
+      .steady = steady_file },
 };
 
 static const pb_impl impls[] = {

@@ -18,6 +18,12 @@
  * outputs, what the consumer reads, the queue length) into a digest, which
  * `pairbench run` compares across implementations before timing anything.
  *
+ * Steady state (pb_scenario.steady, checked at the start and end of every
+ * timed run): the queue holds 0 contexts (call_path) or BACKLOG = 8
+ * (call_and_enqueue: every op enqueues one and dequeues one), and the
+ * runtime's live context objects are the K contexts plus at most one copy
+ * per queued entry. The breaker's state is a small bounded cycle.
+ *
  * Claims C-6, C-7 and C-8 of seed 002 are judged at N = 8 (a realistic
  * execution context: a handful of tags and settings) and N = 32.
  */
@@ -54,6 +60,8 @@ typedef struct fixture {
     char        (*strs)[32];       /* K * (1 + 3N) strings */
     const char  **tag_ptrs;        /* K * N */
     ctx_config_entry *cfg;         /* K * N */
+    size_t        backlog;         /* contexts the queue holds between ops */
+    char          why[160];        /* steady: how the runtime left its state */
 } fixture;
 
 static void fixture_free(void *fp)
@@ -128,6 +136,7 @@ static fixture *setup_common(const void *ops, int64_t n, uint64_t seed, pb_ctx *
             return NULL;
         }
     }
+    f->backlog = (size_t)backlog;
     for (int i = 0; i < backlog; i++)
         if (ctx_enqueue(f->ops, f->rt, f->ctx[i % K_CONTEXTS]) != CTX_OK) {
             fixture_free(f);
@@ -222,18 +231,42 @@ static uint64_t run_call_and_enqueue(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
+/* steady (both scenarios): the queue holds the fixture's backlog (0 for
+ * call_path, BACKLOG for call_and_enqueue: each op enqueues one and
+ * dequeues one), and the runtime's live context objects (allocated - freed,
+ * its own statistics) are the K contexts plus at most one per queued
+ * entry (the naive hand-off's copies; the optimized queue shares): no
+ * layer's copy outlives its call. */
+static const char *steady_queue(void *fp)
+{
+    fixture *f = fp;
+    size_t len = ctx_queue_len(f->ops, f->rt);
+    ctx_stats st;
+    ctx_stats_get(f->ops, f->rt, &st);
+    uint64_t live = st.allocated - st.freed;
+    if (len == f->backlog && live >= K_CONTEXTS && live <= K_CONTEXTS + len)
+        return NULL;
+    snprintf(f->why, sizeof f->why, "the queue holds %zu contexts, %zu declared; %llu"
+             " live context objects, %d..%zu declared", len, f->backlog,
+             (unsigned long long)live, K_CONTEXTS, (size_t)K_CONTEXTS + f->backlog);
+    return f->why;
+}
+
 static const pb_scenario scenarios[] = {
     { .name = "call_path",
       .description = "one request through wrapper, circuit breaker and repository with an"
-                     " execution context of N tags and N config entries",
+                     " execution context of N tags and N config entries (the queue stays"
+                     " empty)",
       .sizes = sizes, .counters = counters, .batch = batch_ops,
-      .setup = setup_call, .run = run_call_path, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_call, .run = run_call_path, .teardown = fixture_free, .latency = 1,
+      .steady = steady_queue },
     { .name = "call_and_enqueue",
       .description = "the call path, then the context handed to a queue 8 deep and a consumer"
-                     " taking, reading and releasing the oldest queued context",
+                     " taking, reading and releasing the oldest queued context (so the"
+                     " queue stays 8 deep)",
       .sizes = sizes, .counters = counters, .batch = batch_ops,
       .setup = setup_enqueue, .run = run_call_and_enqueue, .teardown = fixture_free,
-      .latency = 1 },
+      .latency = 1, .steady = steady_queue },
 };
 
 static const pb_impl impls[] = {

@@ -12,6 +12,14 @@
  * results it observes (return codes, value lengths and first bytes, final
  * statistics) into a digest, which `pairbench run` compares across
  * implementations before timing anything.
+ *
+ * Steady state (pb_scenario.steady, checked at the start and end of every
+ * timed run): in every scenario the cache is full, N entries (its own size),
+ * and its hit + miss count equals the gets the scenario made. label_sync's
+ * set-up warms the cache until it is full (4N requests leave it short at
+ * N >= 1000), and it stays full: a get that expires an entry is followed by
+ * the put of that key. get_hit's gets all hit (no miss, expiry or eviction);
+ * put_evict's every put evicts exactly one entry.
  */
 #include <math.h>
 #include <stdio.h>
@@ -49,6 +57,9 @@ typedef struct fixture {
     int64_t         cursor;
     int64_t         now;
     int64_t         step;          /* clock advance per request, ms */
+    int64_t         gets;          /* gets since the cache was created */
+    int64_t         puts;          /* put_evict: puts since set-up filled it */
+    char            why[160];      /* steady: how the cache left its state */
 } fixture;
 
 static const char *const orgs[8] = {
@@ -193,7 +204,7 @@ static int label_sync_request(fixture *f, uint64_t *d)
  * stream of STREAM_LEN requests (inverse CDF, ranks shuffled over the
  * keys). The clock advances TTL/(2N) per request, so the TTL spans 2N
  * requests: the cache is sized for its traffic and some entries expire.
- * The cache is warmed by 4N requests in set-up. */
+ * The cache is warmed in set-up by 4N requests and then until it is full. */
 static void *setup_label_sync(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
 {
     fixture *f = fixture_new(ops, n, 4 * n);
@@ -234,10 +245,26 @@ static void *setup_label_sync(const void *ops, int64_t n, uint64_t seed, pb_ctx 
         fixture_free(f);
         return NULL;
     }
+    /* 4N requests, then on until the cache is full: 4N distinct-key misses
+     * are not enough at N >= 1000 (934 of 1000 entries, 7561 of 10000), and
+     * a cache still filling in the timed runs would raise its hit rate run
+     * after run. Both implementations have the same statistics, so they
+     * make the same number of warm-up requests. */
     uint64_t d = 0;
-    for (int64_t i = 0; i < 4 * n; i++)
+    lru_ttl_cache_stats s;
+    int64_t warm = 0;
+    do {
         label_sync_request(f, &d);
+        lru_ttl_cache_get_stats(f->ops, f->cache, &s);
+    } while (++warm < 4 * n || (s.size < (size_t)n && warm < 64 * STREAM_LEN));
+    f->gets = warm;
     pb_do_not_optimize(d);
+    if (s.size < (size_t)n) {
+        pb_setup_failed(ctx, "label_sync: the cache holds %zu of %lld entries after %lld"
+                        " warm-up requests", s.size, (long long)n, (long long)warm);
+        fixture_free(f);
+        return NULL;
+    }
     return f;
 }
 
@@ -248,6 +275,7 @@ static uint64_t run_label_sync(void *fp, int64_t ops, pb_ctx *ctx)
     int64_t hits = 0;
     for (int64_t i = 0; i < ops; i++)
         hits += label_sync_request(f, &d);
+    f->gets += ops;
     pb_count(ctx, 0, (double)(ops - hits));     /* api_calls */
     pb_count(ctx, 1, (double)hits);             /* hits */
     return digest_stats(f, d);
@@ -303,6 +331,7 @@ static uint64_t run_get_hit(void *fp, int64_t ops, pb_ctx *ctx)
         if (rc == LRU_TTL_CACHE_OK)
             d = digest_value(d, &out);
     }
+    f->gets += ops;
     return digest_stats(f, d);
 }
 
@@ -347,23 +376,96 @@ static uint64_t run_put_evict(void *fp, int64_t ops, pb_ctx *ctx)
             f->cursor = 0;
         f->now++;
     }
+    f->puts += ops;
     return digest_stats(f, d);
+}
+
+/* ---- steady states ---------------------------------------------------------- */
+
+/* NULL when the cache holds N entries (its size and capacity) and the
+ * statistics count the gets the scenario made, else what differs. */
+static const char *cache_full(fixture *f, const lru_ttl_cache_stats *s)
+{
+    if (s->size != (size_t)f->n || s->capacity != (size_t)f->n) {
+        snprintf(f->why, sizeof f->why, "the cache holds %zu entries (capacity %zu),"
+                 " full at %lld declared", s->size, s->capacity, (long long)f->n);
+        return f->why;
+    }
+    if (s->hits + s->misses != (uint64_t)f->gets) {
+        snprintf(f->why, sizeof f->why, "the cache counts %llu gets, %lld made",
+                 (unsigned long long)(s->hits + s->misses), (long long)f->gets);
+        return f->why;
+    }
+    return NULL;
+}
+
+/* label_sync: the cache is full (N entries, expired ones included). */
+static const char *steady_label_sync(void *fp)
+{
+    fixture *f = fp;
+    lru_ttl_cache_stats s;
+    lru_ttl_cache_get_stats(f->ops, f->cache, &s);
+    return cache_full(f, &s);
+}
+
+/* get_hit: the cache holds the N requests put in set-up, none expired:
+ * every get so far hit. */
+static const char *steady_get_hit(void *fp)
+{
+    fixture *f = fp;
+    lru_ttl_cache_stats s;
+    lru_ttl_cache_get_stats(f->ops, f->cache, &s);
+    const char *why = cache_full(f, &s);
+    if (why)
+        return why;
+    if (s.misses != 0 || s.expirations != 0 || s.evictions != 0) {
+        snprintf(f->why, sizeof f->why, "%llu misses, %llu expirations, %llu evictions"
+                 " (0 declared: every get hits)", (unsigned long long)s.misses,
+                 (unsigned long long)s.expirations, (unsigned long long)s.evictions);
+        return f->why;
+    }
+    return NULL;
+}
+
+/* put_evict: the cache is full and every put since set-up evicted one
+ * entry (each was of an absent request). */
+static const char *steady_put_evict(void *fp)
+{
+    fixture *f = fp;
+    lru_ttl_cache_stats s;
+    lru_ttl_cache_get_stats(f->ops, f->cache, &s);
+    const char *why = cache_full(f, &s);
+    if (why)
+        return why;
+    if (s.evictions != (uint64_t)f->puts || s.expirations != 0) {
+        snprintf(f->why, sizeof f->why, "%llu evictions and %llu expirations after %lld"
+                 " puts (one eviction per put declared)", (unsigned long long)s.evictions,
+                 (unsigned long long)s.expirations, (long long)f->puts);
+        return f->why;
+    }
+    return NULL;
 }
 
 static const pb_scenario scenarios[] = {
     { .name = "label_sync",
       .description = "the seed's label sync: get, and fetch+put on a miss, over 4N requests"
-                     " with Zipf(1.1) popularity, the clock advancing TTL/(2N) per request",
+                     " with Zipf(1.1) popularity, the clock advancing TTL/(2N) per request;"
+                     " warmed until full, the cache stays at N entries",
       .sizes = sizes, .counters = label_sync_counters, .batch = pb_batch_256,
-      .setup = setup_label_sync, .run = run_label_sync, .teardown = fixture_free },
+      .setup = setup_label_sync, .run = run_label_sync, .teardown = fixture_free,
+      .steady = steady_label_sync },
     { .name = "get_hit",
-      .description = "get of a cached, unexpired request, random order over a full cache",
+      .description = "get of a cached, unexpired request, random order over a full cache"
+                     " (every get hits: the cache keeps its N entries)",
       .sizes = sizes, .batch = pb_batch_256, .setup = setup_get_hit,
-      .run = run_get_hit, .teardown = fixture_free, .latency = 1 },
+      .run = run_get_hit, .teardown = fixture_free, .latency = 1,
+      .steady = steady_get_hit },
     { .name = "put_evict",
-      .description = "put of a new request into a full cache, evicting the LRU entry",
+      .description = "put of a new request into a full cache, evicting the LRU entry"
+                     " (one eviction per put: the cache stays at N entries)",
       .sizes = sizes, .batch = pb_batch_256, .setup = setup_put_evict,
-      .run = run_put_evict, .teardown = fixture_free, .latency = 1 },
+      .run = run_put_evict, .teardown = fixture_free, .latency = 1,
+      .steady = steady_put_evict },
 };
 
 static const pb_impl impls[] = {

@@ -14,6 +14,14 @@
  * The counter pool_hits (per op) reads the pool's own statistics: 0 for the
  * naive implementation by definition.
  *
+ * Steady state (pb_scenario.steady, checked at the start and end of every
+ * timed run): steady has N contexts out between operations and burst none
+ * between bursts (runs are whole bursts), by the pool's own in_use count and
+ * by the fixture's held slots; the pool keeps as many idle contexts as
+ * set-up left it (steady: 0; burst: min(N, 256) for the bounded pool, 0 for
+ * the naive one). Neither scenario drifts: each op releases what it
+ * acquires.
+ *
  * Claims (shared/CLAIMS.md): C-7, allocations per op reduced by 40%+, judged
  * at the reference N = 256 (= the pool capacity) in both scenarios; C-9,
  * steady-state allocations per acquire/release below 0.01 (target 0), at
@@ -51,6 +59,9 @@ typedef struct fixture {
     int64_t      next;             /* steady: next slot to recycle */
     uint64_t     task_seq;
     uint64_t     rng;
+    int64_t      in_use;           /* steady: contexts held between ops */
+    uint64_t     idle;             /* steady: the pool's idle count set-up left */
+    char         why[160];         /* steady: how the pool left its state */
     char         names[N_NAMES][EXEC_CTX_NAME_MAX];
 } fixture;
 
@@ -140,6 +151,13 @@ static uint64_t hits_of(const fixture *f)
     return s.hits;
 }
 
+static uint64_t idle_of(const fixture *f)
+{
+    object_pool_stats s;
+    object_pool_get_stats(f->ops, f->pool, &s);
+    return s.idle;
+}
+
 /* steady: N contexts held; one op releases the oldest and acquires (and
  * fills) its replacement. Set-up acquires the first N. */
 static void *setup_steady(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
@@ -155,6 +173,8 @@ static void *setup_steady(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx
             return NULL;
         }
     }
+    f->in_use = n;
+    f->idle = idle_of(f);
     return f;
 }
 
@@ -190,8 +210,10 @@ static uint64_t burst(fixture *f, int64_t k)
 static void *setup_burst(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
 {
     fixture *f = fixture_new(ops, n, seed, ctx);
-    if (f != NULL)
+    if (f != NULL) {
         (void)burst(f, n);
+        f->idle = idle_of(f);
+    }
     return f;
 }
 
@@ -211,15 +233,49 @@ static uint64_t run_burst(void *fp, int64_t ops, pb_ctx *ctx)
 /* Whole bursts, at least 256 contexts per batch. */
 static int64_t batch_bursts(int64_t n) { return n >= 256 ? n : n * (256 / n); }
 
+/* steady (both scenarios): between operations (steady) or bursts (burst)
+ * the pool has exactly `in_use` contexts out (N for steady, 0 for burst),
+ * the same number the fixture holds, and as many idle contexts as set-up
+ * left it with (steady: 0; burst: min(N, capacity) for a pool that keeps
+ * them, 0 for one that does not). */
+static const char *steady_pool(void *fp)
+{
+    fixture *f = fp;
+    object_pool_stats s;
+    object_pool_get_stats(f->ops, f->pool, &s);
+    int64_t held = 0;
+    for (int64_t i = 0; i < f->n; i++)
+        held += f->held[i] != NULL;
+    if (s.in_use != (uint64_t)f->in_use || held != f->in_use
+        || s.acquires - s.releases != s.in_use) {
+        snprintf(f->why, sizeof f->why, "the pool has %llu contexts out (%llu acquires,"
+                 " %llu releases), the fixture holds %lld, %lld declared",
+                 (unsigned long long)s.in_use, (unsigned long long)s.acquires,
+                 (unsigned long long)s.releases, (long long)held, (long long)f->in_use);
+        return f->why;
+    }
+    if (s.idle != f->idle || s.idle > s.capacity) {
+        snprintf(f->why, sizeof f->why, "the pool keeps %llu idle contexts (capacity %llu),"
+                 " %llu declared", (unsigned long long)s.idle,
+                 (unsigned long long)s.capacity, (unsigned long long)f->idle);
+        return f->why;
+    }
+    return NULL;
+}
+
 static const pb_scenario scenarios[] = {
     { .name = "steady",
-      .description = "N contexts in use; each op releases the oldest and acquires and fills its replacement",
+      .description = "N contexts in use; each op releases the oldest and acquires and fills its replacement"
+                     " (N stay in use)",
       .sizes = sizes, .counters = counters, .batch = pb_batch_256,
-      .setup = setup_steady, .run = run_steady, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_steady, .run = run_steady, .teardown = fixture_free, .latency = 1,
+      .steady = steady_pool },
     { .name = "burst",
-      .description = "acquire and fill N contexts, then release all N; one op is one context of a burst",
+      .description = "acquire and fill N contexts, then release all N; one op is one context of a burst"
+                     " (none in use, the pool as warm, between bursts)",
       .sizes = sizes, .counters = counters, .batch = batch_bursts,
-      .setup = setup_burst, .run = run_burst, .teardown = fixture_free },
+      .setup = setup_burst, .run = run_burst, .teardown = fixture_free,
+      .steady = steady_pool },
 };
 
 static const pb_impl impls[] = {

@@ -10,6 +10,13 @@
  * it observes (return codes, dequeued task indices and priorities, sizes)
  * into a digest, which `pairbench run` compares across implementations
  * before timing anything.
+ *
+ * Steady state (pb_scenario.steady, checked at the start and end of every
+ * timed run): hold, hold_wide and remove keep N tasks queued (the queue's
+ * size), exactly the prepared tasks outside hold's idle ring (remove's are
+ * always [0, N)), with room left below INT32_MAX for hold's advancing
+ * priorities; each op takes one task out and puts one in. drain and enqueue
+ * build their queue within every batch and declare no state.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +41,7 @@ typedef struct fixture {
     int64_t     idle_head;
     uint64_t    span;        /* new arrivals draw priorities from [0, span) */
     uint64_t    rng;
+    char        why[160];    /* steady: how the queue left its state */
 } fixture;
 
 static void fixture_free(void *fp)
@@ -222,19 +230,53 @@ static uint64_t run_enqueue(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
+/* steady for hold, hold_wide and remove: the queue holds N tasks (its
+ * size), exactly those of the 2N prepared tasks that are not in the idle
+ * ring (remove never touches the ring: tasks [0, N)), and its first
+ * priority leaves room for an increment below span without passing
+ * INT32_MAX (hold's priorities advance; those queued stay within span of
+ * the first). O(N) lookups. */
+static const char *steady_queue(void *fp)
+{
+    fixture *f = fp;
+    size_t size = priority_queue_size(f->ops, f->q);
+    int64_t queued = 0, idle_queued = 0;
+    for (int64_t i = 0; i < 2 * f->n; i++)
+        queued += priority_queue_contains(f->ops, f->q, f->tasks[i].id);
+    for (int64_t i = 0; i < f->n; i++)
+        idle_queued += priority_queue_contains(f->ops, f->q, f->tasks[f->idle[i]].id);
+    if (size != (size_t)f->n || queued != f->n || idle_queued != 0) {
+        snprintf(f->why, sizeof f->why, "the queue holds %zu tasks (%lld of the prepared,"
+                 " %lld of them idle), %lld declared", size, (long long)queued,
+                 (long long)idle_queued, (long long)f->n);
+        return f->why;
+    }
+    int32_t p = -1;
+    if (priority_queue_peek(f->ops, f->q, NULL, &p) != PQ_OK || p < 0
+        || (int64_t)p > (int64_t)INT32_MAX - (int64_t)f->span) {
+        snprintf(f->why, sizeof f->why, "the first priority is %ld, 0..%lld declared",
+                 (long)p, (long long)INT32_MAX - (long long)f->span);
+        return f->why;
+    }
+    return NULL;
+}
+
+/* drain and enqueue build their queue within every batch (drain outside the
+ * measured region): no state carries from one batch to the next. */
 static const pb_scenario scenarios[] = {
     { .name = "hold",
       .description = "the classic hold model on a queue of N (priorities 0..9 at the"
                      " start): dequeue the first task, enqueue a new arrival whose"
-                     " priority is the dequeued one plus a random 0..9",
+                     " priority is the dequeued one plus a random 0..9 (N stay queued)",
       .sizes = sizes, .batch = pb_batch_256,
-      .setup = setup_filled, .run = run_hold, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_filled, .run = run_hold, .teardown = fixture_free, .latency = 1,
+      .steady = steady_queue },
     { .name = "hold_wide",
       .description = "the hold model with priorities 0..N-1 at the start and random"
-                     " increments 0..N-1 (many distinct priorities queued)",
+                     " increments 0..N-1 (many distinct priorities queued; N stay queued)",
       .sizes = sizes, .batch = pb_batch_256,
       .setup = setup_filled_wide, .run = run_hold, .teardown = fixture_free,
-      .latency = 1 },
+      .latency = 1, .steady = steady_queue },
     { .name = "drain",
       .description = "dequeue all N tasks (priorities 0..9) of a queue built outside"
                      " the measured region; time per dequeue",
@@ -242,9 +284,10 @@ static const pb_scenario scenarios[] = {
       .setup = setup_empty, .run = run_drain, .teardown = fixture_free },
     { .name = "remove",
       .description = "remove a random queued task by id from a queue of N (priorities"
-                     " 0..9) and enqueue it again with a random priority 0..9",
+                     " 0..9) and enqueue it again with a random priority 0..9 (N stay queued)",
       .sizes = sizes, .batch = pb_batch_256,
-      .setup = setup_filled, .run = run_remove, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_filled, .run = run_remove, .teardown = fixture_free, .latency = 1,
+      .steady = steady_queue },
     { .name = "enqueue",
       .description = "build a queue of N from empty by N enqueues (priorities 0..9)"
                      " and free it; time per enqueue",

@@ -16,9 +16,17 @@
  * digest, which `pairbench run` compares across implementations before
  * timing anything.
  *
+ * Steady state (pb_scenario.steady, checked at the start and end of every
+ * timed run): the history holds exactly N states, and the current state is
+ * the simulation's. Every update appends one state and drops the oldest,
+ * and read_at changes nothing, so the history stays full at N without any
+ * refill; the simulation's queue is bounded (64) and its active count
+ * drains faster than it fills, so the update stream's mix does not drift.
+ *
  * Claim S-7 ("history append is O(1), not O(n)") is tested by the
  * complexity fit of `update` across N: the naive update shifts N pointers.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +50,7 @@ typedef struct fixture {
     /* the simulated application, mirrored here */
     uint32_t active, queued, completed, failed, rejected;
     int32_t  mode;
+    char     why[160];         /* steady: how the history left its state */
 } fixture;
 
 static void fixture_free(void *fp)
@@ -205,20 +214,52 @@ static uint64_t run_read_at(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
+/* steady (every scenario): the history is full at its cap, N previous
+ * states (the component's history_len), and the current state is the
+ * simulation's (the fixture's mirror of the application: the same queue,
+ * the same counters, at most QUEUE_LIMIT waiting). */
+static const char *steady_full(void *fp)
+{
+    fixture *f = fp;
+    size_t len = state_history_len(f->ops, f->h);
+    app_state cur;
+    state_history_current(f->ops, f->h, &cur);
+    if ((int64_t)len != f->n) {
+        snprintf(f->why, sizeof f->why, "the history holds %zu states, %lld (full at"
+                 " its cap) declared", len, (long long)f->n);
+        return f->why;
+    }
+    if (cur.active != f->active || cur.queued != f->queued ||
+        cur.completed != f->completed || cur.failed != f->failed ||
+        cur.rejected != f->rejected || cur.mode != f->mode || f->queued > QUEUE_LIMIT) {
+        snprintf(f->why, sizeof f->why, "the current state (%u active, %u queued, %u"
+                 " completed) is not the simulation's (%u, %u, %u; at most %d queued)",
+                 cur.active, cur.queued, cur.completed, f->active, f->queued,
+                 f->completed, QUEUE_LIMIT);
+        return f->why;
+    }
+    return NULL;
+}
+
 static const pb_scenario scenarios[] = {
     { .name = "update",
-      .description = "a partial update (one request event) on a history already full at cap N",
+      .description = "a partial update (one request event) on a history full at cap N, which stays"
+                     " full (each update drops the oldest state)",
       .sizes = sizes, .batch = pb_batch_256,
-      .setup = setup_full, .run = run_update, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_full, .run = run_update, .teardown = fixture_free, .latency = 1,
+      .steady = steady_full },
     { .name = "update_read",
-      .description = "one update, then a read of all N states of the history (a dashboard polling after each change)",
+      .description = "one update, then a read of all N states of the history (a dashboard polling after"
+                     " each change); the history stays full at N",
       .sizes = sizes, .batch = pb_batch_64,
       .setup = setup_full, .run = run_update_read, .teardown = fixture_free,
-      .latency = 1 },
+      .latency = 1, .steady = steady_full },
     { .name = "read_at",
-      .description = "the history state at a random index of a full history of N",
+      .description = "the history state at a random index of a full history of N (reads only: it stays"
+                     " full)",
       .sizes = sizes, .batch = pb_batch_256,
-      .setup = setup_full, .run = run_read_at, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_full, .run = run_read_at, .teardown = fixture_free, .latency = 1,
+      .steady = steady_full },
 };
 
 static const pb_impl impls[] = {

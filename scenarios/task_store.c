@@ -33,6 +33,7 @@ typedef struct fixture {
     uint32_t   *live;        /* indices of stored tasks */
     uint32_t   *spare;       /* indices of prepared tasks not stored */
     int64_t     n_live, n_spare;
+    char        why[128];    /* steady: how the store left its state */
 } fixture;
 
 static task_status draw_status(uint64_t *rng)
@@ -260,8 +261,12 @@ static uint64_t run_metrics(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
-/* mix: 70% get, 20% update, 5% add, 5% remove of random tasks; the store
- * stays near N tasks. */
+/* mix: 70% get, 20% update, 10% structural of random tasks: a remove when
+ * the store holds more than N, an add when it holds fewer, else (at N)
+ * remove or add with even odds; so the store holds N or N +- 1 at every
+ * moment, half of the structural operations are adds and half removes
+ * (5% each), and the state does not drift (a free random walk of 5% adds
+ * and 5% removes had left N = 1000 at 93 tasks after 3M operations). */
 static uint64_t run_mix(void *fp, int64_t ops, pb_ctx *ctx)
 {
     fixture *f = fp;
@@ -271,7 +276,9 @@ static uint64_t run_mix(void *fp, int64_t ops, pb_ctx *ctx)
     for (int64_t i = 0; i < ops; i++) {
         uint64_t r = pb_rand_below(&f->rng, 100);
         int rc;
-        if (r < 95 && f->n_live > 0) {
+        int remove = r >= 90 && f->n_live > 0 &&
+                     (f->n_live > f->n || (f->n_live == f->n && r < 95));
+        if (r < 90 || remove) {
             uint32_t idx = f->live[pb_rand_below(&f->rng, (uint64_t)f->n_live)];
             if (r < 70) {
                 rc = task_store_get(f->ops, f->store, f->tasks[idx].id, &out);
@@ -304,6 +311,34 @@ static uint64_t run_mix(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
+/* steady (every scenario on a filled store): the store holds N tasks (the
+ * component's count) and so does the scenario's own record of it. */
+static const char *steady_n(void *fp)
+{
+    fixture *f = fp;
+    int64_t count = (int64_t)task_store_count(f->ops, f->store);
+    if (count == f->n && f->n_live == f->n)
+        return NULL;
+    snprintf(f->why, sizeof f->why, "the store holds %lld tasks (%lld recorded), %lld"
+             " declared", (long long)count, (long long)f->n_live, (long long)f->n);
+    return f->why;
+}
+
+/* steady for mix: N tasks, or one more or fewer after an odd number of
+ * structural operations. */
+static const char *steady_mix(void *fp)
+{
+    fixture *f = fp;
+    int64_t count = (int64_t)task_store_count(f->ops, f->store);
+    if (count == f->n_live && count >= f->n - 1 && count <= f->n + 1)
+        return NULL;
+    snprintf(f->why, sizeof f->why, "the store holds %lld tasks (%lld recorded), %lld"
+             " +- 1 declared", (long long)count, (long long)f->n_live, (long long)f->n);
+    return f->why;
+}
+
+/* add and remove_half build their store within every batch: no state
+ * carries from one batch to the next, so they declare none. */
 static const pb_scenario scenarios[] = {
     { .name = "add",
       .description = "build a store of N tasks from empty by N adds and free it; time per add",
@@ -315,25 +350,31 @@ static const pb_scenario scenarios[] = {
       .run = run_remove_half, .teardown = fixture_free },
     { .name = "get_hit", .description = "get a stored task by id, random order",
       .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
-      .run = run_get_hit, .teardown = fixture_free, .latency = 1 },
+      .run = run_get_hit, .teardown = fixture_free, .latency = 1,
+      .steady = steady_n },
     { .name = "get_miss", .description = "get an id that is not stored",
       .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
-      .run = run_get_miss, .teardown = fixture_free, .latency = 1 },
+      .run = run_get_miss, .teardown = fixture_free, .latency = 1,
+      .steady = steady_n },
     { .name = "update",
       .description = "partial update (status, timestamp, attempts) of a random task",
       .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
-      .run = run_update, .teardown = fixture_free, .latency = 1 },
+      .run = run_update, .teardown = fixture_free, .latency = 1,
+      .steady = steady_n },
     { .name = "list_running",
       .description = "list the ~8% running tasks in insertion order",
       .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
-      .run = run_list_running, .teardown = fixture_free, .latency = 1 },
+      .run = run_list_running, .teardown = fixture_free, .latency = 1,
+      .steady = steady_n },
     { .name = "metrics", .description = "total and per-status counts",
       .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
-      .run = run_metrics, .teardown = fixture_free, .latency = 1 },
+      .run = run_metrics, .teardown = fixture_free, .latency = 1,
+      .steady = steady_n },
     { .name = "mix",
-      .description = "70% get, 20% update, 5% add, 5% remove of random tasks",
+      .description = "70% get, 20% update, 5% add, 5% remove of random tasks, the"
+                     " store kept at N +- 1",
       .sizes = sizes, .batch = pb_batch_256, .setup = setup_filled,
-      .run = run_mix, .teardown = fixture_free, .latency = 1 },
+      .run = run_mix, .teardown = fixture_free, .latency = 1, .steady = steady_mix },
 };
 
 static const pb_impl impls[] = {
