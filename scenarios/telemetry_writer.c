@@ -63,6 +63,7 @@ typedef struct fixture {
     int64_t    tick_ms;        /* its advance per record */
     uint64_t   seq;
     int64_t    file_bytes;     /* appended since the last truncation */
+    char       why[PATH_MAX + 96];  /* steady: how the file was left */
 } fixture;
 
 static int64_t fixture_clock(void *arg)
@@ -186,6 +187,33 @@ static uint64_t run_append(void *fp, int64_t ops, pb_ctx *ctx)
     return d;
 }
 
+
+/* steady (append, append_slow, append_durable): the file holds whole lines
+ * of N bytes only, no more than 64 MiB plus one batch, and lags what was
+ * appended since the last truncation by at most one batch (the optimized
+ * writer's buffer; records buffered across a truncation land after it).
+ * So every run appends to a file of bounded size through the same open
+ * descriptor or path: the cost per append does not drift with the run's
+ * length. */
+static const char *steady_file(void *fp)
+{
+    fixture *f = fp;
+    struct stat st;
+    if (stat(f->path, &st) != 0) {
+        snprintf(f->why, sizeof f->why, "cannot stat %s: %s", f->path, strerror(errno));
+        return f->why;
+    }
+    int64_t line = (int64_t)f->len + 1, size = (int64_t)st.st_size;
+    int64_t slack = (int64_t)TELEMETRY_BATCH_RECORDS * line;
+    if (size % line != 0 || size > TRUNCATE_BYTES + slack ||
+        size > f->file_bytes + slack || size < f->file_bytes - slack) {
+        snprintf(f->why, sizeof f->why, "the file is %lld bytes: %lld appended since the"
+                 " last truncation, whole lines of %lld declared, within one batch",
+                 (long long)size, (long long)f->file_bytes, (long long)line);
+        return f->why;
+    }
+    return NULL;
+}
 
 /* ---- crash: kill -9 a writing process ------------------------------------- */
 
@@ -432,19 +460,22 @@ static const pb_scenario scenarios[] = {
                      " advancing 1 ms per record, so the optimized writer's batches close"
                      " at 100 records",
       .sizes = sizes_append, .counters = NULL, .probes = PB_PROBE_FILES, .batch = batch_append,
-      .setup = setup_append, .run = run_append, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_append, .run = run_append, .teardown = fixture_free, .latency = 1,
+      .steady = steady_file },
     { .name = "append_slow",
       .description = "append one JSON record of N bytes, the clock advancing 1 s per"
                      " record, so the optimized writer's batches close by the 5 s rule"
                      " (every 5 records)",
       .sizes = sizes_two, .counters = NULL, .probes = PB_PROBE_FILES, .batch = batch_append,
-      .setup = setup_slow, .run = run_append, .teardown = fixture_free, .latency = 1 },
+      .setup = setup_slow, .run = run_append, .teardown = fixture_free, .latency = 1,
+      .steady = steady_file },
     { .name = "append_durable",
       .description = "append one JSON record of N bytes with durable = 1: fsync after"
                      " each record (naive) or each batch of 100 (optimized), on the real"
                      " disk",
       .sizes = sizes_two, .counters = NULL, .probes = PB_PROBE_FILES, .batch = pb_batch_4,
-      .setup = setup_durable, .run = run_append, .teardown = fixture_free, .latency = 0 },
+      .setup = setup_durable, .run = run_append, .teardown = fixture_free, .latency = 0,
+      .steady = steady_file },
     { .name = "crash",
       .description = "kill -9 a process appending records of N bytes once it has"
                      " acknowledged a random 0-10,000, then read the file: whole records"
