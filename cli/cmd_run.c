@@ -209,6 +209,90 @@ static int verify_all(const pb_selection *sel, const pb_component *const *comps,
     return bad;
 }
 
+/* --- the paired pass ------------------------------------------------------ */
+
+/* Rounds of the paired pass per point, and the share of a gbench
+ * repetition's operations each side runs per round: 10 rounds of a
+ * quarter each, so a point costs about 5 repetitions' time. */
+#define PAIRED_ROUNDS       10
+#define PAIRED_ROUNDS_QUICK 4
+#define PAIRED_SHARE        0.25
+
+/* The iterations of a case's first repetition, or 0 when it has none
+ * (not run, refused, failed). */
+static int64_t case_iterations(const pb_resultset *rs, const char *name)
+{
+    const pb_result *r = pb_resultset_pick(rs, name);
+    if (!r || r->error)
+        return 0;
+    for (r = pb_resultset_first(rs, name); r; r = pb_resultset_next(rs, r))
+        if (!r->error && r->aggregate[0] == '\0' && r->iterations > 0)
+            return r->iterations;
+    return 0;
+}
+
+/* Times naive and optimized of every pair point both sides of which ran,
+ * in alternating rounds (pb_run_paired), and adds the rounds to rs. A
+ * point whose pass fails (a drift, a failed set-up) is reported and left
+ * without rounds: its speed-up is then the ratio of the medians, without
+ * an interval. Returns the number of points that failed. */
+static size_t paired_pass(pb_resultset *rs, const pb_selection *sel,
+                          const pb_component *const *comps, int rounds)
+{
+    size_t points = 0, failed = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t c = 0; comps[c]; c++) {
+            const pb_component *co = comps[c];
+            if (!pb_is_pair(co))
+                continue;
+            const pb_impl *nv = NULL, *op = NULL;
+            for (size_t i = 0; i < co->n_impls; i++) {
+                if (!strcmp(co->impls[i].name, "naive"))
+                    nv = &co->impls[i];
+                if (!strcmp(co->impls[i].name, "optimized"))
+                    op = &co->impls[i];
+            }
+            for (size_t s = 0; s < co->n_scenarios; s++)
+                for (const int64_t *n = co->scenarios[s].sizes; *n; n++) {
+                    const pb_scenario *sc = &co->scenarios[s];
+                    int capped;
+                    if (!pb_select_case(sel, co, nv, sc, *n, &capped) ||
+                        !pb_select_case(sel, co, op, sc, *n, &capped))
+                        continue;
+                    pb_case a = { co, nv, sc, *n, "" }, b = { co, op, sc, *n, "" };
+                    pb_case_name(a.name, sizeof a.name, co, nv, sc, *n);
+                    pb_case_name(b.name, sizeof b.name, co, op, sc, *n);
+                    int64_t ia = case_iterations(rs, a.name), ib = case_iterations(rs, b.name);
+                    if (ia == 0 || ib == 0)
+                        continue;
+                    if (pass == 0) {           /* count them first, for the line */
+                        points++;
+                        continue;
+                    }
+                    double ns_a[PB_PAIRED_MAX_ROUNDS], ns_b[PB_PAIRED_MAX_ROUNDS];
+                    const char *err = "set-up failed";
+                    int64_t oa = (int64_t)((double)ia * PAIRED_SHARE);
+                    int64_t ob = (int64_t)((double)ib * PAIRED_SHARE);
+                    char point[160];
+                    snprintf(point, sizeof point, "%s/%s/%lld", co->name, sc->name,
+                             (long long)*n);
+                    if (pb_run_paired(&a, &b, oa > 0 ? oa : 1, ob > 0 ? ob : 1, rounds,
+                                      ns_a, ns_b, &err) != 0) {
+                        fprintf(stderr, "pairbench: paired pass of %s: %s\n", point, err);
+                        failed++;
+                    } else if (pb_resultset_add_paired(rs, point, rounds, ns_a, ns_b) != 0) {
+                        fprintf(stderr, "pairbench: paired pass of %s: out of memory\n",
+                                point);
+                        failed++;
+                    }
+                }
+            if (pass == 0 && comps[c + 1] == NULL && points)
+                fprintf(stderr, "pairbench: paired pass: %zu points, %d rounds each"
+                        " (naive and optimized alternating, AB BA ...)\n", points, rounds);
+        }
+    return failed;
+}
+
 /* --- run ------------------------------------------------------------------ */
 
 static const char *compiler_string(void)
@@ -379,6 +463,19 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
     size_t why_cap = strlen(gb_json) + 1024;
     char *why = pb_xmalloc(why_cap);
     pb_resultset *rs = pb_resultset_load(gb_json, why, why_cap);
+    if (rs) {
+        int rounds = o->quick ? PAIRED_ROUNDS_QUICK : PAIRED_ROUNDS;
+        char *desc = pb_strf("%d rounds per pair point after the timed runs: naive and"
+                             " optimized alternate (AB BA AB ...), each side running %.0f%%"
+                             " of a repetition's operations per round on its own kept"
+                             " fixture, untracked and unprobed; speed-up = median of the"
+                             " rounds' ratios, with a bootstrap %.0f%% interval (%d"
+                             " resamples)", rounds, PAIRED_SHARE * 100,
+                             PB_CONFIDENCE * 100, PB_BOOTSTRAP_RESAMPLES);
+        pb_resultset_set_context(rs, "paired_pass", desc);
+        free(desc);
+        errors += paired_pass(rs, sel, comps, rounds);
+    }
     pb_analysis *an = rs ? pb_analysis_new(rs, comps) : NULL;
     if (!an) {
         fprintf(stderr, "pairbench: %s\n", rs ? "out of memory analysing the results" : why);

@@ -260,6 +260,22 @@ uint64_t pb_case_seed(const pb_case *c);
 void     pb_progress_reset(size_t total);
 void     pb_progress(const pb_case *c);
 
+/* The paired pass: `rounds` rounds of case a and case b (naive and
+ * optimized of one component/scenario/N), in the order AB, BA, AB, ...
+ * (neighbours in time, so a burst of load on a shared machine lands on
+ * both sides of a round's ratio; alternating who goes first cancels an
+ * order effect). Each side of a round runs whole batches until at least
+ * ops_a (ops_b) operations, untracked and unprobed like the timed runs,
+ * on its own fixture, built once and kept for all rounds (both fixtures
+ * live at once; each must be in its declared steady state before and
+ * after every round). ns_a[r], ns_b[r]: time per op of round r. 0, or -1
+ * with *err (a failed set-up, a drift) and the arrays partly filled. Both
+ * fixtures are torn down before it returns. Connections the fixtures gave
+ * pb_watch_sqlite are forgotten when the second is built (no SQL figures
+ * come from this pass). */
+int  pb_run_paired(const pb_case *a, const pb_case *b, int64_t ops_a, int64_t ops_b,
+                   int rounds, double *ns_a, double *ns_b, const char **err);
+
 /* --- the shim (gbench_shim.cc) ------------------------------------------ */
 
 typedef struct pb_gb_options {

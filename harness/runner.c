@@ -15,6 +15,9 @@
  *   pb_run_count   the counting pass: a fresh fixture built and run while
  *                  the allocation tracker tracks, for allocs, bytes and
  *                  peak heap (the timed runs are untracked, pb_alloc_track)
+ *   pb_run_paired  the paired pass: two cases (naive and optimized of one
+ *                  point) alternate round by round, AB BA AB ..., each on
+ *                  its own kept fixture, for ratios of neighbours in time
  *
  * gbench runs a case several times (probe runs to size the iteration count,
  * then each repetition). Building a fixture can cost far more than the runs
@@ -106,14 +109,17 @@ static inline void region_end(pb_ctx *x)
     }
 }
 
-/* The fixture of the case that ran last, kept for its next run. */
-static struct {
+/* The fixture of the case that ran last, kept for its next run; and, in
+ * the paired pass only, the other side's, parked (swapped with kept when
+ * the sides alternate, so everything else sees one kept fixture). */
+typedef struct kept_fixture {
     char               name[160];
     const pb_scenario *scenario;
     void              *fixture;
     int64_t            comp_bytes;   /* the component's live bytes */
     char               dir[PATH_MAX];/* pb_case_dir's, "" until made */
-} kept;
+} kept_fixture;
+static kept_fixture kept, parked;
 
 static unsigned dir_serial;
 
@@ -230,8 +236,8 @@ static int probes_off(void)
     return e && !strcmp(e, "off");
 }
 
-/* Set during pb_run_count: the counting pass is not probed (the timed runs
- * are). */
+/* Set during pb_run_count and pb_run_paired: the counting pass and the
+ * paired pass are not probed (the timed runs are). */
 static int counting;
 
 /* The start of a run's probe accounting: after set-up, before any batch. */
@@ -429,6 +435,70 @@ int pb_run_count(const pb_case *c, int64_t ops, pb_run_result *out, const char *
     counting = 0;
     pb_alloc_track(prev);
     return 0;
+}
+
+/* One side of a paired round: at least `ops` operations, whole batches, of
+ * the case whose fixture is kept (built when it is not), its steady state
+ * checked before and after. Time per op in ns, or -1 with *err. */
+static double paired_side(const pb_case *c, int64_t ops, const char **err)
+{
+    pb_ctx *x = pb_run_begin(c, err);
+    if (!x)
+        return -1;
+    const char *why = pb_run_steady(x, "at the start of a paired round");
+    int64_t b = c->scenario->batch(c->n), done = 0;
+    double s = 0;
+    if (b < 1)
+        b = 1;
+    if (!why) {
+        do {
+            s += pb_run_batch(x, b);
+            done += b;
+        } while (done < ops);
+        why = pb_run_steady(x, "at the end of a paired round");
+    }
+    pb_run_end(x);
+    if (why) {
+        *err = why;
+        return -1;
+    }
+    return s * 1e9 / (double)done;
+}
+
+static void swap_kept(void)
+{
+    kept_fixture t = kept;
+    kept = parked;
+    parked = t;
+}
+
+int pb_run_paired(const pb_case *a, const pb_case *b, int64_t ops_a, int64_t ops_b,
+                  int rounds, double *ns_a, double *ns_b, const char **err)
+{
+    pb_run_release();
+    swap_kept();
+    pb_run_release();
+    int prev = pb_alloc_track(0);      /* timed untracked, as the timed runs */
+    counting = 1;                      /* and unprobed */
+    int rc = 0;
+    for (int r = 0; r < rounds && rc == 0; r++)
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            int side_a = (r % 2 == 0) == (k == 0);     /* AB, BA, AB, ... */
+            const pb_case *c = side_a ? a : b;
+            if (strcmp(kept.name, c->name) != 0)
+                swap_kept();           /* the other side's, or none yet */
+            double ns = paired_side(c, side_a ? ops_a : ops_b, err);
+            if (ns < 0)
+                rc = -1;
+            else
+                (side_a ? ns_a : ns_b)[r] = ns;
+        }
+    counting = 0;
+    pb_alloc_track(prev);
+    pb_run_release();
+    swap_kept();
+    pb_run_release();
+    return rc;
 }
 
 double pb_timer_overhead_ns(void)

@@ -64,6 +64,7 @@ static void html_cell_verdict(sbuf *h, verdict v, const char *m)
 {
     const char *cls = v == V_HOLDS ? "good" : v == V_FAILS ? "bad" : "none";
     const char *word = v == V_HOLDS ? "holds" : v == V_FAILS ? "DOES NOT HOLD"
+                     : v == V_INCONCLUSIVE ? "inconclusive"
                      : v == V_UNMEASURED ? "not measured" : "not in this file";
     pb_sb_printf(h, "<td class=\"l\"><span class=\"verdict %s\">%s</span>", cls, word);
     if (m && v != V_UNMEASURED) {
@@ -228,8 +229,8 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
         pb_sb_puts(h, "<p>No naive/optimized pair ran in these results.</p>\n");
 
     /* Claims. */
-    int count[4];
-    char ids[4][512];
+    int count[V_KINDS];
+    char ids[V_KINDS][512];
     pb_rep_claim_tally(R, count, ids);
     pb_sb_puts(h, "<h2 id=\"claims\">Claims of the seeds</h2>\n<p>");
     pb_sb_printf(h, "<span class=\"good\">%d hold%s</span>%s%s. ", count[V_HOLDS],
@@ -237,13 +238,19 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
     pb_sb_printf(h, "<span class=\"%s\">%d do%s not hold</span>%s%s. ",
                  count[V_FAILS] ? "bad" : "none", count[V_FAILS],
                  count[V_FAILS] == 1 ? "es" : "", count[V_FAILS] ? ": " : "", ids[V_FAILS]);
+    pb_sb_printf(h, "<span class=\"none\">%d inconclusive</span>%s%s (the 95%% interval"
+                 " straddles the threshold). ", count[V_INCONCLUSIVE],
+                 count[V_INCONCLUSIVE] ? ": " : "", ids[V_INCONCLUSIVE]);
     pb_sb_printf(h, "<span class=\"none\">%d not measured</span>%s%s (the cases they"
                  " need were not in the run).", count[V_UNMEASURED],
                  count[V_UNMEASURED] ? ": " : "", ids[V_UNMEASURED]);
     if (count[V_NONE])
         pb_sb_printf(h, " %d not evaluated (no analysis block).", count[V_NONE]);
-    pb_sb_puts(h, " A claim is judged on medians at the sizes it names; one that does"
-               " not hold here is reported as such.</p>\n");
+    pb_sb_puts(h, " A claim is judged at the sizes it names: a time ratio on the paired"
+               " rounds' median and its 95% bootstrap interval (holds when the whole"
+               " interval meets the threshold, does not hold when the whole interval"
+               " misses it), a count on the medians; one that does not hold here is"
+               " reported as such.</p>\n");
     html_claims(h, R, NULL);
 }
 
@@ -442,12 +449,11 @@ static void html_n_table(sbuf *h, const report *R, const pb_component *comp,
                 pb_sb_printf(h, "<td class=\"n\"><span class=\"%s\">%s</span>",
                              p[si].speedup < 0 ? "none" : p[si].speedup >= 1 ? "good" : "bad",
                              r);
-                if (p[si].speedup >= 0 && p[si].nv.reps > 1 && p[si].op.reps > 1 &&
-                    p[si].op.hi > 0 && p[si].op.lo > 0) {
-                    char lo[32], hi[32];
-                    pb_fmt_ratio(lo, sizeof lo, p[si].nv.lo / p[si].op.hi, PB_BACKEND_HTML);
-                    pb_fmt_ratio(hi, sizeof hi, p[si].nv.hi / p[si].op.lo, PB_BACKEND_HTML);
-                    pb_sb_printf(h, "<span class=\"sp\">%s " NDASH " %s</span>", lo, hi);
+                if (p[si].speedup >= 0 && p[si].speedup_lo >= 0) {
+                    char ci[64];        /* the paired rounds' 95% interval */
+                    pb_fmt_interval(ci, sizeof ci, p[si].speedup_lo, p[si].speedup_hi,
+                                    PB_BACKEND_HTML);
+                    pb_sb_printf(h, "<span class=\"sp\">95%%: %s</span>", ci);
                 }
                 pb_sb_puts(h, "</td>");
             }

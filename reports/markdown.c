@@ -103,8 +103,9 @@ static void md_claim_row(sbuf *m, const report *R, const ov_claim *c)
     for (size_t si = 0; si < R->n; si++) {
         verdict v = c->s[si].v;
         pb_sb_puts(m, v == V_HOLDS ? " ✅ holds" : v == V_FAILS ? " ❌ **does not hold**"
+                   : v == V_INCONCLUSIVE ? " ❔ inconclusive"
                    : v == V_UNMEASURED ? " not measured" : " not in this file");
-        if (c->s[si].measured && (v == V_HOLDS || v == V_FAILS)) {
+        if (c->s[si].measured && (v == V_HOLDS || v == V_FAILS || v == V_INCONCLUSIVE)) {
             pb_sb_puts(m, ": ");
             pb_sb_md(m, c->s[si].measured);
         }
@@ -190,14 +191,15 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
     m->oom |= probes.oom;
     pb_sb_free(&probes);
 
-    int count[4];
-    char ids[4][512];
+    int count[V_KINDS];
+    char ids[V_KINDS][512];
     pb_rep_claim_tally(R, count, ids);
     pb_sb_printf(m, "\n## Claims of the seeds\n\n**%d hold**%s%s · **%d do%s not hold**"
-                 "%s%s · %d not measured%s%s\n\n", count[V_HOLDS],
+                 "%s%s · %d inconclusive%s%s · %d not measured%s%s\n\n", count[V_HOLDS],
                  count[V_HOLDS] ? ": " : "", ids[V_HOLDS], count[V_FAILS],
                  count[V_FAILS] == 1 ? "es" : "", count[V_FAILS] ? ": " : "",
-                 ids[V_FAILS], count[V_UNMEASURED], count[V_UNMEASURED] ? ": " : "",
+                 ids[V_FAILS], count[V_INCONCLUSIVE], count[V_INCONCLUSIVE] ? ": " : "",
+                 ids[V_INCONCLUSIVE], count[V_UNMEASURED], count[V_UNMEASURED] ? ": " : "",
                  ids[V_UNMEASURED]);
     pb_sb_puts(m, "| claim | component | in the seed's words | threshold |");
     static const char *const verdict_col[] = { "verdict" };

@@ -42,7 +42,13 @@ size_t pb_rep_each_pair(sbuf *out, const report *R, pb_backend be,
                 else
                     snprintf(o.s[si].time, sizeof o.s[si].time, "-");
                 o.s[si].speedup = p.speedup;
+                char ci[64];
                 pb_fmt_ratio(o.s[si].ratio, sizeof o.s[si].ratio, p.speedup, be);
+                pb_fmt_interval(ci, sizeof ci, p.speedup_lo, p.speedup_hi, be);
+                if (ci[0]) {
+                    size_t used = strlen(o.s[si].ratio);
+                    snprintf(o.s[si].ratio + used, sizeof o.s[si].ratio - used, " %s", ci);
+                }
                 o.s[si].untrusted = p.untrusted;
                 pb_fmt_reduction(o.s[si].allocs, sizeof o.s[si].allocs,
                                  p.nv.r ? p.nv.r->allocs_per_op : -1,
@@ -59,10 +65,10 @@ size_t pb_rep_each_pair(sbuf *out, const report *R, pb_backend be,
 
 /* Counts the claims of the components that ran, by verdict in the first
  * series that evaluated each; lists their ids into the buffers. */
-void pb_rep_claim_tally(const report *R, int count[4], char ids[4][512])
+void pb_rep_claim_tally(const report *R, int count[V_KINDS], char ids[V_KINDS][512])
 {
-    memset(count, 0, 4 * sizeof count[0]);
-    for (int v = 0; v < 4; v++)
+    memset(count, 0, V_KINDS * sizeof count[0]);
+    for (int v = 0; v < V_KINDS; v++)
         ids[v][0] = '\0';
     for (size_t c = 0; R->comps[c]; c++) {
         const pb_component *comp = R->comps[c];
@@ -73,8 +79,11 @@ void pb_rep_claim_tally(const report *R, int count[4], char ids[4][512])
             for (size_t si = 0; si < R->n; si++) {
                 verdict v = pb_rep_verdict_of(pb_rep_claim_in(&R->s[si], comp->name, k));
                 /* A claim holds when it holds in every file that measured
-                 * it; it fails when it fails in any. */
-                if (v == V_FAILS || (v == V_HOLDS && worst != V_FAILS) ||
+                 * it; it fails when it fails in any; else it is
+                 * inconclusive when it is so in any. */
+                if (v == V_FAILS ||
+                    (v == V_INCONCLUSIVE && worst != V_FAILS) ||
+                    (v == V_HOLDS && worst != V_FAILS && worst != V_INCONCLUSIVE) ||
                     (v == V_UNMEASURED && worst == V_NONE))
                     worst = v;
             }

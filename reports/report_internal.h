@@ -97,10 +97,13 @@ typedef struct cell {
 typedef struct pair_at {
     cell nv, op;
     double speedup;          /* -1 when either is missing */
+    double speedup_lo, speedup_hi;   /* its 95% interval, -1 without paired rounds */
     int untrusted;
 } pair_at;
 
-typedef enum { V_NONE, V_HOLDS, V_FAILS, V_UNMEASURED } verdict;
+/* V_INCONCLUSIVE: a time-ratio claim whose 95% interval straddles the
+ * threshold. */
+typedef enum { V_NONE, V_HOLDS, V_FAILS, V_UNMEASURED, V_INCONCLUSIVE, V_KINDS } verdict;
 
 extern const char *const pb_rep_impl_names[2];    /* "naive", "optimized" */
 
@@ -239,7 +242,7 @@ typedef struct ov_pair {
         int    measured;                /* naive or optimized ran at ref */
         char   time[80];                /* "48.1 ns → 2.28 µs", or "-" */
         double speedup;                 /* -1 when either is missing */
-        char   ratio[32];               /* the speed-up, "21.1×" or "-" */
+        char   ratio[96];               /* the speed-up, "21.1× [20.4×, 22.0×]" or "-" */
         int    untrusted;               /* a cv above the trust limit */
         char   allocs[96];              /* "2 → 0 (100% fewer)" */
         char   crossover[160];          /* "N ≥ 256", "always", "-" */
@@ -281,7 +284,7 @@ void pb_rep_each_claim(sbuf *out, const report *R, const pb_component *only,
 void pb_rep_each_env(sbuf *out, const report *R, pb_rep_env_row *row);
 /* Counts the claims of the components that ran, by verdict in the first
  * series that evaluated each; lists their ids into the buffers. */
-void pb_rep_claim_tally(const report *R, int count[4], char ids[4][512]);
+void pb_rep_claim_tally(const report *R, int count[V_KINDS], char ids[V_KINDS][512]);
 
 /* --- the writers (html.c, markdown.c) ------------------------------------- */
 

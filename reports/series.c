@@ -333,7 +333,8 @@ verdict pb_rep_verdict_of(const pb_claim_result *claim)
     if (!claim)
         return V_NONE;
     return claim->verdict == PB_VERDICT_HOLDS ? V_HOLDS
-         : claim->verdict == PB_VERDICT_FAILS ? V_FAILS : V_UNMEASURED;
+         : claim->verdict == PB_VERDICT_FAILS ? V_FAILS
+         : claim->verdict == PB_VERDICT_INCONCLUSIVE ? V_INCONCLUSIVE : V_UNMEASURED;
 }
 
 const char *pb_rep_claim_threshold(const report *R, const char *comp, size_t k,
@@ -356,12 +357,14 @@ pair_at pb_rep_pair_of(const series *s, const char *comp, const char *scen, int6
     pair_at p;
     p.nv = pb_rep_get_cell(s, comp, "naive", scen, n);
     p.op = pb_rep_get_cell(s, comp, "optimized", scen, n);
-    p.speedup = -1;
+    p.speedup = p.speedup_lo = p.speedup_hi = -1;
     p.untrusted = 0;
     const pb_scenario_result *sr = pair_scenario(s, comp, scen);
     for (size_t i = 0; sr && i < sr->n_points; i++)
         if (sr->points[i].n == n) {
             p.speedup = sr->points[i].speedup;
+            p.speedup_lo = sr->points[i].speedup_lo;
+            p.speedup_hi = sr->points[i].speedup_hi;
             p.untrusted = sr->points[i].untrusted;
         }
     return p;

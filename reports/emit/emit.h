@@ -86,6 +86,9 @@ void pb_fmt_time(char *buf, size_t cap, double ns, pb_backend b);
 void pb_fmt_bytes(char *buf, size_t cap, double bytes);
 void pb_fmt_count(char *buf, size_t cap, double v);
 void pb_fmt_ratio(char *buf, size_t cap, double r, pb_backend b);
+/* A 95% interval of ratios, "[2.31x, 2.45x]"; "" when either bound is
+ * absent (< 0). */
+void pb_fmt_interval(char *buf, size_t cap, double lo, double hi, pb_backend b);
 void pb_fmt_n(char *buf, size_t cap, int64_t n);
 void pb_fmt_reduction(char *buf, size_t cap, double a, double b, pb_backend be);
 /* The arrow of a backend: "->" or "→". */

@@ -95,6 +95,18 @@ void pb_fmt_ratio(char *buf, size_t cap, double r, pb_backend b)
                  r, x);
 }
 
+void pb_fmt_interval(char *buf, size_t cap, double lo, double hi, pb_backend b)
+{
+    char x[24], y[24];
+    if (absent(lo) || absent(hi)) {
+        snprintf(buf, cap, "%s", "");
+        return;
+    }
+    pb_fmt_ratio(x, sizeof x, lo, b);
+    pb_fmt_ratio(y, sizeof y, hi, b);
+    snprintf(buf, cap, "[%s, %s]", x, y);
+}
+
 void pb_fmt_n(char *buf, size_t cap, int64_t n)
 {
     if (n >= 1000000 && n % 1000000 == 0)

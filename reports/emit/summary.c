@@ -109,10 +109,15 @@ void pb_fmt_claim(char *measured, size_t mcap, char *threshold, size_t tcap,
             break;
         pb_fmt_time(x, sizeof x, r->naive_value, b);
         pb_fmt_time(y, sizeof y, r->optimized_value, b);
-        char ratio[32];
+        char ratio[32], ci[64] = "";
         pb_fmt_ratio(ratio, sizeof ratio, r->value, b);
-        snprintf(measured, mcap, "min speed-up %s at %s (%s %s %s) over %d point%s",
-                 ratio, where, x, arrow, y, r->points, plural);
+        if (r->has_interval) {
+            char iv[56];
+            pb_fmt_interval(iv, sizeof iv, r->value_lo, r->value_hi, b);
+            snprintf(ci, sizeof ci, " %s", iv);
+        }
+        snprintf(measured, mcap, "weakest speed-up %s%s at %s (%s %s %s) over %d point%s",
+                 ratio, ci, where, x, arrow, y, r->points, plural);
         break;
     case PB_CLAIM_REDUCTION:
         snprintf(threshold, tcap, ">= %g%% less %s", cl->threshold * 100, metric);
@@ -123,6 +128,11 @@ void pb_fmt_claim(char *measured, size_t mcap, char *threshold, size_t tcap,
         if (isinf(r->value))
             snprintf(measured, mcap, "%s %s %s %s at %s (naive 0)", metric, x,
                      arrow, y, where);
+        else if (r->has_interval)
+            snprintf(measured, mcap, "%s %s %s %s at %s: %.0f%% %s, 95%% interval"
+                     " [%.0f%%, %.0f%%] (paired rounds)", metric, x, arrow, y, where,
+                     fabs(r->value) * 100, r->value >= 0 ? "less" : "MORE",
+                     r->value_lo * 100, r->value_hi * 100);
         else
             snprintf(measured, mcap, "%s %s %s %s at %s: %.0f%% %s", metric, x,
                      arrow, y, where, fabs(r->value) * 100,
@@ -187,6 +197,7 @@ static const pb_column col_naive_cv = { NULL, 4, " ", 0 };
 static const pb_column col_opt = { "optimized_ns_per_op", 11, " ", 0 };
 static const pb_column col_opt_cv = { NULL, 4, " ", 0 };
 static const pb_column col_speedup = { "speedup", 8, " ", 0 };
+static const pb_column col_interval = { NULL, -17, " ", 0 };
 static const pb_column col_allocs = { NULL, -18, "  ", 0 };
 static const pb_column col_heap = { NULL, -22, " ", 0 };
 static const pb_column col_p99 = { NULL, 0, " ", 0 };
@@ -214,6 +225,12 @@ static void emit_point(pb_emitter *e, const pb_analysis *a, const pb_component *
     pb_emit_col(e, &col_opt, PB_TIME(time_of(op)));
     pb_emit_col(e, &col_opt_cv, PB_CV(p->optimized_cv, a->cv_trust_limit));
     pb_emit_col(e, &col_speedup, PB_RATIO(p->speedup));
+    char ci[64];
+    pb_fmt_interval(ci, sizeof ci, p->speedup_lo, p->speedup_hi, pb_emitter_backend(e));
+    pb_emit_col(e, &col_interval, PB_TEXT(ci[0] ? ci : "-"));
+    pb_emit_field(e, "speedup_lo", PB_NUMBER(p->paired_rounds ? p->speedup_lo : NAN));
+    pb_emit_field(e, "speedup_hi", PB_NUMBER(p->paired_rounds ? p->speedup_hi : NAN));
+    pb_emit_field(e, "paired_rounds", PB_NUMBER((double)p->paired_rounds));
     pb_emit_col(e, &col_allocs, PB_ARROW(PB_V_COUNT, nv ? nv->allocs_per_op : -1,
                                          op ? op->allocs_per_op : -1));
     pb_emit_col(e, &col_heap, PB_ARROW(PB_V_BYTES, nv ? nv->peak_heap_bytes : -1,
@@ -311,8 +328,10 @@ size_t pb_emit_claims(pb_emitter *e, const pb_analysis *a)
             pb_fmt_claim(measured, sizeof measured, threshold, sizeof threshold, r,
                          pb_emitter_backend(e));
             if (n == 0)
-                pb_emit_text(e, "\nclaims of the seeds, as measured here (medians;"
-                             " a claim that does not hold says so)\n");
+                pb_emit_text(e, "\nclaims of the seeds, as measured here (time ratios:"
+                             " paired rounds with a 95%% interval, 'inconclusive' when it"
+                             " straddles the threshold; counts: medians; a claim that does"
+                             " not hold says so)\n");
             pb_emit_text(e, "%-5s %-14s %s  [%s]\n", cl->id,
                          pb_verdict_name(r->verdict), measured, threshold);
             pb_emit_text(e, "      \"%s\" (%s; %s)\n", cl->words, cl->seed,
@@ -328,6 +347,8 @@ size_t pb_emit_claims(pb_emitter *e, const pb_analysis *a)
             pb_emit_field(e, "measured", PB_TEXT(measured));
             pb_emit_field(e, "value", r->verdict == PB_VERDICT_NOT_MEASURED
                                           ? PB_NUMBER(NAN) : PB_NUMBER(r->value));
+            pb_emit_field(e, "value_lo", PB_NUMBER(r->has_interval ? r->value_lo : NAN));
+            pb_emit_field(e, "value_hi", PB_NUMBER(r->has_interval ? r->value_hi : NAN));
             pb_emit_row_end(e);
             n++;
         }
@@ -347,14 +368,17 @@ void pb_emit_analysis(pb_emitter *e, const pb_analysis *a)
     } else {
         if (pb_resultset_count(a->results) == 0)
             return;
-        pb_emit_text(e, "\npair summary (%s; speed-up = naive time / optimized time;"
-                     " arrows read naive -> optimized%s)\n",
+        pb_emit_text(e, "\npair summary (times: %s; speed-up = naive time / optimized"
+                     " time, the median over the paired rounds (naive and optimized"
+                     " alternating) with its 95%% bootstrap interval, or the ratio of"
+                     " the times where a point has no rounds; arrows read naive ->"
+                     " optimized%s)\n",
                      a->repeated ? "medians over repetitions" : "single runs",
                      a->repeated ? "; cv over repetitions, '!' = above 10%, do not trust"
                                  : "");
-        pb_emit_text(e, "%-34s %11s %4s %11s %4s %8s  %-18s %-22s %s\n",
+        pb_emit_text(e, "%-34s %11s %4s %11s %4s %8s %-17s  %-18s %-22s %s\n",
                      "component/scenario/N", "naive/op", "cv", "optimized/op", "cv",
-                     "speed-up", "allocs/op", "peak heap", "p99 latency");
+                     "speed-up", "95% interval", "allocs/op", "peak heap", "p99 latency");
     }
     for (size_t c = 0; c < a->n_components; c++) {
         const pb_component_result *cr = &a->components[c];

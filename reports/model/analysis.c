@@ -4,7 +4,9 @@
  *
  *   pair points  per component/scenario/N: naive and optimized rows
  *                (medians when repeated) with their cv, the speed-up and
- *                whether a cv is above the trust limit
+ *                whether a cv is above the trust limit; the speed-up is
+ *                the median of the paired pass's round ratios with a
+ *                bootstrap 95% interval when the file has the pass
  *   fits         gbench's fitted BigO and RMS rows per implementation
  *   crossover    per pair: the smallest N of the sweep from which the
  *                optimized implementation stays faster, "always" (from the
@@ -77,7 +79,71 @@ static const pb_scenario *find_scenario(const pb_component *c, const char *name,
 const char *pb_verdict_name(pb_verdict v)
 {
     return v == PB_VERDICT_HOLDS ? "holds"
-         : v == PB_VERDICT_FAILS ? "DOES NOT HOLD" : "not measured";
+         : v == PB_VERDICT_FAILS ? "DOES NOT HOLD"
+         : v == PB_VERDICT_INCONCLUSIVE ? "inconclusive" : "not measured";
+}
+
+/* --- paired ratios ------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_of(double *x, int n)
+{
+    qsort(x, (size_t)n, sizeof *x, cmp_double);
+    return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* The paired speed-up of a point: the median over the rounds of
+ * naive_ns[r] / optimized_ns[r] (rounds where either side timed 0 are
+ * left out), and the percentile bootstrap interval of that median
+ * (PB_BOOTSTRAP_RESAMPLES resamples with replacement, the generator
+ * seeded by the point's name). 1 with *out filled when at least 2 rounds
+ * count, else 0. */
+static int paired_speedup(const pb_resultset *rs, const pb_component *c,
+                          const pb_scenario *s, int64_t n, double *med, double *lo,
+                          double *hi, int *rounds)
+{
+    char point[160];
+    snprintf(point, sizeof point, "%s/%s/%lld", c->name, s->name, (long long)n);
+    const pb_paired *p = pb_resultset_paired(rs, point);
+    if (!p)
+        return 0;
+    double ratio[PB_PAIRED_MAX_ROUNDS], tmp[PB_PAIRED_MAX_ROUNDS];
+    int k = 0;
+    for (int r = 0; r < p->rounds; r++)
+        if (p->naive_ns[r] > 0 && p->optimized_ns[r] > 0)
+            ratio[k++] = p->naive_ns[r] / p->optimized_ns[r];
+    if (k < 2)
+        return 0;
+    static double boot[PB_BOOTSTRAP_RESAMPLES];
+    uint64_t seed = 0xcbf29ce484222325ULL;
+    for (const char *q = point; *q; q++)
+        seed = (seed ^ (unsigned char)*q) * 0x100000001b3ULL;
+    for (int b = 0; b < PB_BOOTSTRAP_RESAMPLES; b++) {
+        for (int i = 0; i < k; i++)
+            tmp[i] = ratio[splitmix(&seed) % (uint64_t)k];
+        boot[b] = median_of(tmp, k);
+    }
+    qsort(boot, PB_BOOTSTRAP_RESAMPLES, sizeof boot[0], cmp_double);
+    double tail = (1 - PB_CONFIDENCE) / 2;
+    *lo = boot[(int)(tail * PB_BOOTSTRAP_RESAMPLES)];
+    *hi = boot[(int)((1 - tail) * PB_BOOTSTRAP_RESAMPLES) - 1];
+    memcpy(tmp, ratio, (size_t)k * sizeof *ratio);
+    *med = median_of(tmp, k);
+    *rounds = k;
+    return 1;
 }
 
 /* --- crossover ---------------------------------------------------------- */
@@ -94,7 +160,10 @@ static pb_crossover find_crossover(const pb_resultset *rs, const pb_component *c
         if (!nv || !op)
             continue;
         ns[x.points] = *n;
-        faster[x.points] = op->ns_per_op < nv->ns_per_op;
+        double med, lo, hi;
+        int rounds;
+        faster[x.points] = paired_speedup(rs, c, s, *n, &med, &lo, &hi, &rounds)
+                               ? med > 1 : op->ns_per_op < nv->ns_per_op;
         x.points++;
     }
     if (x.points == 0)
@@ -131,6 +200,13 @@ typedef struct visit {
     const pb_claim  *claim;
     pb_claim_result *out;
     int              want_max;   /* the largest value decides, not the least */
+    const pb_resultset *rs;
+    const pb_component *c;
+    /* time-ratio claims: the least lower and upper bounds over the points
+     * (a point without paired rounds counts with lo = hi = its value) */
+    int              intervals;  /* points that had an interval */
+    double           min_lo, min_hi;
+    double           dec_key;    /* the deciding point's bound */
 } visit;
 
 typedef void (*claim_visit)(visit *v, const pb_scenario *s, int64_t n,
@@ -170,11 +246,59 @@ static void note(visit *v, double value, const pb_scenario *s, int64_t n,
     r->points++;
 }
 
+/* A point of a time-ratio claim (higher is better): the deciding point is
+ * the one with the least upper bound when any upper bound misses the
+ * threshold (the claim fails there), else the one with the least lower
+ * bound (where it is weakest). */
+static void note_interval(visit *v, double value, double lo, double hi, int has,
+                          const pb_scenario *s, int64_t n, double naive_v, double opt_v)
+{
+    pb_claim_result *r = v->out;
+    double thr = v->claim->threshold;
+    int first = r->points == 0;
+    v->intervals += has;
+    if (first || lo < v->min_lo)
+        v->min_lo = lo;
+    if (first || hi < v->min_hi)
+        v->min_hi = hi;
+    int misses = hi < thr;
+    double key = misses ? hi - 1e300 : lo;   /* a miss outranks every lower bound */
+    if (first || key < v->dec_key) {
+        v->dec_key = key;
+        r->value = value;
+        r->value_lo = lo;
+        r->value_hi = hi;
+        r->has_interval = has;
+        r->naive_value = naive_v;
+        r->optimized_value = opt_v;
+        r->at_scenario = s;
+        r->at_n = n;
+    }
+    r->points++;
+}
+
+/* The verdict of a time-ratio claim from the least bounds. */
+static pb_verdict interval_verdict(const visit *v)
+{
+    double thr = v->claim->threshold;
+    if (v->min_hi < thr)
+        return PB_VERDICT_FAILS;
+    return v->min_lo >= thr ? PB_VERDICT_HOLDS : PB_VERDICT_INCONCLUSIVE;
+}
+
 static void visit_speedup(visit *v, const pb_scenario *s, int64_t n,
                           const pb_result *nv, const pb_result *op)
 {
-    if (nv && op && op->ns_per_op > 0)
-        note(v, nv->ns_per_op / op->ns_per_op, s, n, nv->ns_per_op, op->ns_per_op);
+    if (!nv || !op || op->ns_per_op <= 0)
+        return;
+    double med, lo, hi;
+    int rounds;
+    if (paired_speedup(v->rs, v->c, s, n, &med, &lo, &hi, &rounds))
+        note_interval(v, med, lo, hi, 1, s, n, nv->ns_per_op, op->ns_per_op);
+    else {
+        double x = nv->ns_per_op / op->ns_per_op;
+        note_interval(v, x, x, x, 0, s, n, nv->ns_per_op, op->ns_per_op);
+    }
 }
 
 static void visit_reduction(visit *v, const pb_scenario *s, int64_t n,
@@ -187,7 +311,17 @@ static void visit_reduction(visit *v, const pb_scenario *s, int64_t n,
     if (a < 0 || b < 0)
         return;
     double red = a > 0 ? 1.0 - b / a : (b > 0 ? -INFINITY : 0.0);
-    note(v, red, s, n, a, b);
+    if (v->claim->metric != PB_METRIC_TIME) {
+        note(v, red, s, n, a, b);
+        return;
+    }
+    /* time: 1 - 1/speed-up, the paired interval mapped through it */
+    double med, lo, hi;
+    int rounds;
+    if (paired_speedup(v->rs, v->c, s, n, &med, &lo, &hi, &rounds))
+        note_interval(v, 1 - 1 / med, 1 - 1 / lo, 1 - 1 / hi, 1, s, n, a, b);
+    else
+        note_interval(v, red, red, red, 0, s, n, a, b);
 }
 
 /* The optimized implementation's metric itself (VALUE_BELOW/ABOVE). */
@@ -290,16 +424,18 @@ static void eval_claim(const pb_resultset *rs, const pb_component *c,
 {
     memset(r, 0, sizeof *r);
     r->claim = cl;
-    visit v = { cl, r, 0 };
+    visit v = { cl, r, 0, rs, c, 0, 0, 0, 0 };
     switch (cl->kind) {
     case PB_CLAIM_SPEEDUP:
         for_each_point(rs, c, &v, visit_speedup);
         if (r->points)
-            r->verdict = r->value >= cl->threshold ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
+            r->verdict = interval_verdict(&v);
         break;
     case PB_CLAIM_REDUCTION:
         for_each_point(rs, c, &v, visit_reduction);
-        if (r->points)
+        if (r->points && cl->metric == PB_METRIC_TIME)
+            r->verdict = interval_verdict(&v);
+        else if (r->points)
             r->verdict = r->value >= cl->threshold ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
         break;
     case PB_CLAIM_P99_BELOW:
@@ -375,6 +511,15 @@ static int analyse_scenario(pb_analysis *a, const pb_component *c, int pair,
         p->naive_cv = cv_of(rs, c, "naive", s, *n);
         p->optimized_cv = cv_of(rs, c, "optimized", s, *n);
         p->speedup = nv && op && op->ns_per_op > 0 ? nv->ns_per_op / op->ns_per_op : -1;
+        p->speedup_lo = p->speedup_hi = -1;
+        double med, lo, hi;
+        int rounds;
+        if (nv && op && paired_speedup(rs, c, s, *n, &med, &lo, &hi, &rounds)) {
+            p->speedup = med;
+            p->speedup_lo = lo;
+            p->speedup_hi = hi;
+            p->paired_rounds = rounds;
+        }
         p->untrusted = p->naive_cv > a->cv_trust_limit ||
                        p->optimized_cv > a->cv_trust_limit;
         a->n_untrusted += (size_t)p->untrusted;

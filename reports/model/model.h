@@ -153,6 +153,35 @@ struct cJSON *pb_json_parse(const char *text, int *trailing);
 int pb_json_number(const struct cJSON *obj, const char *key, double hi, int whole,
                    double *out, char *why, size_t cap);
 
+/* --- the paired pass (results.c) ------------------------------------------
+ * `run` times naive and optimized of every pair point again after gbench,
+ * in alternating rounds (AB BA AB ..., pb_run_paired), and keeps each
+ * round's time per op of either side in the file, beside gbench's rows:
+ *
+ *   "pairbench_paired": { "task_store/get_hit/1000":
+ *       { "naive_ns": [r0, r1, ...], "optimized_ns": [r0, r1, ...] }, ... }
+ *
+ * The analysis computes the ratios and their interval from these figures
+ * (so a report of the file recomputes the same numbers). */
+#define PB_PAIRED_MAX_ROUNDS 64
+
+typedef struct pb_paired {
+    char   point[160];                /* component/scenario/N */
+    int    rounds;                    /* 2..PB_PAIRED_MAX_ROUNDS */
+    double naive_ns[PB_PAIRED_MAX_ROUNDS], optimized_ns[PB_PAIRED_MAX_ROUNDS];
+} pb_paired;
+
+/* Adds a point's rounds to the set and to its JSON tree (replacing the
+ * point's earlier rounds). 0, or -1 when out of memory, rounds is out of
+ * 2..PB_PAIRED_MAX_ROUNDS or a time is not finite and >= 0. */
+int pb_resultset_add_paired(pb_resultset *rs, const char *point, int rounds,
+                            const double *naive_ns, const double *optimized_ns);
+/* Sets a string in the set's context (replacing it); 0, or -1 when out of
+ * memory. */
+int pb_resultset_set_context(pb_resultset *rs, const char *key, const char *value);
+/* The rounds of a point, or NULL (linear in the points). */
+const pb_paired *pb_resultset_paired(const pb_resultset *rs, const char *point);
+
 /* --- the instr file of `pairbench instr` (instr.c) ------------------------ */
 
 typedef struct pb_instr_case {
@@ -185,9 +214,17 @@ const pb_instr_case *pb_instr_find(const pb_instr_file *f, const char *name);
 #define PB_CV_TRUST_LIMIT 0.10         /* cv above this: untrusted */
 #define PB_CLAIM_MAX_PARTS 16          /* scenarios listed by one claim */
 
+/* Claims judged on paired time ratios carry a 95% interval: HOLDS when
+ * the whole interval meets the threshold, FAILS when the whole interval
+ * misses it, INCONCLUSIVE when it straddles it. Claims on deterministic
+ * figures (counts, bytes) have no interval. */
 typedef enum pb_verdict {
-    PB_VERDICT_NOT_MEASURED, PB_VERDICT_HOLDS, PB_VERDICT_FAILS
+    PB_VERDICT_NOT_MEASURED, PB_VERDICT_HOLDS, PB_VERDICT_FAILS, PB_VERDICT_INCONCLUSIVE
 } pb_verdict;
+
+/* Resamples of the bootstrap and its confidence level. */
+#define PB_BOOTSTRAP_RESAMPLES 4000
+#define PB_CONFIDENCE          0.95
 
 typedef enum pb_cross_kind {
     PB_CROSS_NO_DATA, PB_CROSS_ALWAYS, PB_CROSS_FROM, PB_CROSS_NEVER
@@ -208,7 +245,16 @@ typedef struct pb_pair_point {
     int64_t          n;
     const pb_result *naive, *optimized;   /* picked rows (borrowed), or NULL */
     double           naive_cv, optimized_cv;  /* -1 when not repeated */
-    double           speedup;     /* naive / optimized time, -1 without both */
+    /* naive / optimized time, -1 without both: with a paired pass, the
+     * median of the rounds' ratios (naive_ns[r] / optimized_ns[r]) and its
+     * bootstrap 95% interval [speedup_lo, speedup_hi] (percentiles of the
+     * median over PB_BOOTSTRAP_RESAMPLES resamples of the rounds, seeded
+     * by the point's name: the same file gives the same interval);
+     * without (an older file, a failed pass), the ratio of the gbench
+     * medians, paired_rounds 0 and lo = hi = -1. */
+    double           speedup;
+    double           speedup_lo, speedup_hi;
+    int              paired_rounds;
     int              untrusted;   /* a cv above the trust limit */
 } pb_pair_point;
 
@@ -250,6 +296,10 @@ typedef struct pb_claim_result {
     double             value;      /* what is compared with the threshold
                                       (may be -INFINITY for a reduction
                                       from 0); 0 when not measured */
+    /* time-ratio claims (SPEEDUP, REDUCTION of time) with paired rounds:
+     * the deciding point's 95% interval of value; has_interval 0 else */
+    int                has_interval;
+    double             value_lo, value_hi;
     /* speed-up, reduction, p99, value claims: the deciding point */
     int                points;     /* points seen */
     const pb_scenario *at_scenario;
@@ -294,7 +344,7 @@ const pb_component_result *pb_analysis_component(const pb_analysis *a,
 const pb_scenario_result  *pb_analysis_scenario(const pb_analysis *a,
                                                 const char *component,
                                                 const char *scenario);
-/* "holds", "DOES NOT HOLD", "not measured". */
+/* "holds", "DOES NOT HOLD", "inconclusive", "not measured". */
 const char  *pb_verdict_name(pb_verdict v);
 /* 1 when the component has implementations named naive and optimized. */
 int          pb_is_pair(const pb_component *c);

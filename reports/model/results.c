@@ -34,6 +34,8 @@ struct pb_resultset {
     size_t     n_slots, used_slots;
     cJSON     *root;           /* the whole file, or an empty one */
     cJSON     *context;        /* borrowed from root */
+    pb_paired *paired;         /* the paired pass's points */
+    size_t     n_paired, cap_paired;
 };
 
 void pb_result_init(pb_result *r)
@@ -170,6 +172,7 @@ void pb_resultset_free(pb_resultset *rs)
     free(rs->next);
     free(rs->slots);
     free(rs->last);
+    free(rs->paired);
     cJSON_Delete(rs->root);
     free(rs);
 }
@@ -519,6 +522,141 @@ static int is_pairbench_case(const char *name)
     return 1;
 }
 
+/* --- the paired pass ------------------------------------------------------ */
+
+#define PAIRED_KEY "pairbench_paired"
+
+static pb_paired *paired_slot(pb_resultset *rs, const char *point)
+{
+    for (size_t i = 0; i < rs->n_paired; i++)
+        if (strcmp(rs->paired[i].point, point) == 0)
+            return &rs->paired[i];
+    if (rs->n_paired == rs->cap_paired) {
+        size_t cap = rs->cap_paired ? rs->cap_paired * 2 : 64;
+        pb_paired *p = realloc(rs->paired, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        rs->paired = p;
+        rs->cap_paired = cap;
+    }
+    pb_paired *p = &rs->paired[rs->n_paired++];
+    memset(p, 0, sizeof *p);
+    snprintf(p->point, sizeof p->point, "%s", point);
+    return p;
+}
+
+static int paired_ok(int rounds, const double *a, const double *b)
+{
+    if (rounds < 2 || rounds > PB_PAIRED_MAX_ROUNDS)
+        return 0;
+    for (int i = 0; i < rounds; i++)
+        if (!isfinite(a[i]) || !isfinite(b[i]) || a[i] < 0 || b[i] < 0)
+            return 0;
+    return 1;
+}
+
+/* Records the rounds in the index only (the tree already has them). */
+static int paired_index(pb_resultset *rs, const char *point, int rounds,
+                        const double *a, const double *b)
+{
+    if (strlen(point) >= sizeof rs->paired[0].point || !paired_ok(rounds, a, b))
+        return -1;
+    pb_paired *p = paired_slot(rs, point);
+    if (!p)
+        return -1;
+    p->rounds = rounds;
+    memcpy(p->naive_ns, a, (size_t)rounds * sizeof *a);
+    memcpy(p->optimized_ns, b, (size_t)rounds * sizeof *b);
+    return 0;
+}
+
+int pb_resultset_add_paired(pb_resultset *rs, const char *point, int rounds,
+                            const double *naive_ns, const double *optimized_ns)
+{
+    if (!paired_ok(rounds, naive_ns, optimized_ns) ||
+        strlen(point) >= sizeof rs->paired[0].point)
+        return -1;
+    cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, PAIRED_KEY);
+    if (!cJSON_IsObject(all)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(rs->root, PAIRED_KEY);
+        all = cJSON_AddObjectToObject(rs->root, PAIRED_KEY);
+    }
+    cJSON *one = cJSON_CreateObject();
+    cJSON *a = cJSON_CreateDoubleArray(naive_ns, rounds);
+    cJSON *b = cJSON_CreateDoubleArray(optimized_ns, rounds);
+    if (!all || !one || !a || !b) {
+        cJSON_Delete(one);
+        cJSON_Delete(a);
+        cJSON_Delete(b);
+        return -1;
+    }
+    cJSON_AddItemToObject(one, "naive_ns", a);
+    cJSON_AddItemToObject(one, "optimized_ns", b);
+    cJSON_DeleteItemFromObjectCaseSensitive(all, point);
+    cJSON_AddItemToObject(all, point, one);
+    return paired_index(rs, point, rounds, naive_ns, optimized_ns);
+}
+
+int pb_resultset_set_context(pb_resultset *rs, const char *key, const char *value)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(rs->context, key);
+    return cJSON_AddStringToObject(rs->context, key, value) ? 0 : -1;
+}
+
+const pb_paired *pb_resultset_paired(const pb_resultset *rs, const char *point)
+{
+    for (size_t i = 0; i < rs->n_paired; i++)
+        if (strcmp(rs->paired[i].point, point) == 0)
+            return &rs->paired[i];
+    return NULL;
+}
+
+/* One array of a paired point: up to PB_PAIRED_MAX_ROUNDS finite numbers
+ * >= 0. Its length, or -1. */
+static int paired_array(const cJSON *one, const char *key, double *out)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(one, key);
+    if (!cJSON_IsArray(arr))
+        return -1;
+    int k = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, arr) {
+        if (k == PB_PAIRED_MAX_ROUNDS || !cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+            v->valuedouble < 0)
+            return -1;
+        out[k++] = v->valuedouble;
+    }
+    return k;
+}
+
+/* The file's paired pass, when it has one: every member a point name with
+ * two arrays of the same length (2..PB_PAIRED_MAX_ROUNDS) of times >= 0.
+ * 0, or -1 with why. */
+static int load_paired(pb_resultset *rs, char *why, size_t cap)
+{
+    const cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, PAIRED_KEY);
+    if (!all)
+        return 0;
+    if (!cJSON_IsObject(all)) {
+        snprintf(why, cap, PAIRED_KEY " is not an object");
+        return -1;
+    }
+    const cJSON *one;
+    cJSON_ArrayForEach(one, all) {
+        static double a[PB_PAIRED_MAX_ROUNDS], b[PB_PAIRED_MAX_ROUNDS];
+        int ka = paired_array(one, "naive_ns", a);
+        int kb = paired_array(one, "optimized_ns", b);
+        if (!one->string || ka < 2 || ka != kb ||
+            paired_index(rs, one->string, ka, a, b) != 0) {
+            snprintf(why, cap, PAIRED_KEY " point %.100s: wants naive_ns and optimized_ns,"
+                     " arrays of the same length (2..%d) of times >= 0",
+                     one->string ? one->string : "?", PB_PAIRED_MAX_ROUNDS);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 pb_resultset *pb_resultset_parse(const char *raw, const char *what, char *err,
                                  size_t err_cap)
 {
@@ -569,6 +707,12 @@ pb_resultset *pb_resultset_parse(const char *raw, const char *what, char *err,
     if (!ours) {
         snprintf(err, err_cap, "%s: a Google Benchmark results file with no"
                  " pairbench cases (no row named component/impl/scenario/N)", what);
+        pb_resultset_free(rs);
+        return NULL;
+    }
+    char why[256];
+    if (load_paired(rs, why, sizeof why) != 0) {
+        snprintf(err, err_cap, "%s: %s", what, why);
         pb_resultset_free(rs);
         return NULL;
     }
