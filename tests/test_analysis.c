@@ -310,12 +310,165 @@ static void test_sanitize(void **state)
     free(s);
 }
 
+
+/* --- the paired pass: ratios per round, the interval, three verdicts ----- */
+
+static const int64_t at_100[] = { 100, 0 };
+static const pb_scenario p_scenarios[] = { { .name = "p", .description = "p", .sizes = at_100 } };
+static const pb_claim p_claims[] = {
+    { .id = "P-1", .seed = "s", .words = "10x", .metric_text = "m",
+      .kind = PB_CLAIM_SPEEDUP, .scenarios = "p", .sizes = at_100, .threshold = 10 },
+    { .id = "P-2", .seed = "s", .words = "12x", .metric_text = "m",
+      .kind = PB_CLAIM_SPEEDUP, .scenarios = "p", .sizes = at_100, .threshold = 12 },
+    { .id = "P-3", .seed = "s", .words = "20x", .metric_text = "m",
+      .kind = PB_CLAIM_SPEEDUP, .scenarios = "p", .sizes = at_100, .threshold = 20 },
+    { .id = "P-4", .seed = "s", .words = "half the time", .metric_text = "m",
+      .kind = PB_CLAIM_REDUCTION, .metric = PB_METRIC_TIME, .scenarios = "p",
+      .sizes = at_100, .threshold = 0.5 },
+};
+static const pb_component pfake = {
+    .name = "pfake", .summary = "synthetic", .impls = impls, .n_impls = 2,
+    .scenarios = p_scenarios, .n_scenarios = 1,
+    .claims = p_claims, .n_claims = 4,
+};
+static const pb_component *const p_comps[] = { &pfake, NULL };
+
+/* Rounds with ratios 11.0, 11.2, ... 12.8 (median 11.9 + 0.1 = 12.0 of
+ * the ten: 11.8 and 12.0 around the middle, so 11.9), one round with a
+ * zero time (left out). The medians of gbench's rows say 2x: the paired
+ * rounds decide. */
+static pb_resultset *paired_rows(void)
+{
+    pb_resultset *rs = pb_resultset_new();
+    assert_non_null(rs);
+    pb_result r;
+    static const char *const impl[2] = { "naive", "optimized" };
+    for (int i = 0; i < 2; i++) {
+        pb_result_init(&r);
+        snprintf(r.case_name, sizeof r.case_name, "pfake/%s/p/100", impl[i]);
+        snprintf(r.name, sizeof r.name, "%s", r.case_name);
+        r.ns_per_op = i ? 50 : 100;
+        assert_int_equal(pb_resultset_add(rs, &r), 0);
+    }
+    double a[11], b[11];
+    for (int k = 0; k < 10; k++) {
+        b[k] = 10 + k;                        /* optimized */
+        a[k] = b[k] * (11.0 + 0.2 * k);       /* naive */
+    }
+    a[10] = 0;
+    b[10] = 5;
+    assert_int_equal(pb_resultset_add_paired(rs, "pfake/p/100", 11, a, b), 0);
+    return rs;
+}
+
+static void test_paired(void **state)
+{
+    (void)state;
+    pb_resultset *rs = paired_rows();
+    pb_analysis *an = pb_analysis_new(rs, p_comps);
+    assert_non_null(an);
+    const pb_scenario_result *sr = pb_analysis_scenario(an, "pfake", "p");
+    assert_non_null(sr);
+    const pb_pair_point *p = &sr->points[0];
+    assert_int_equal(p->paired_rounds, 10);
+    if (p->speedup < 11.89 || p->speedup > 11.91)
+        fail_msg("speed-up %g, want the median ratio 11.9", p->speedup);
+    assert_true(p->speedup_lo >= 11.0 && p->speedup_lo < p->speedup);
+    assert_true(p->speedup_hi <= 12.8 && p->speedup_hi > p->speedup);
+    const pb_component_result *cr = pb_analysis_component(an, "pfake");
+    assert_int_equal(cr->claims[0].verdict, PB_VERDICT_HOLDS);
+    assert_int_equal(cr->claims[1].verdict, PB_VERDICT_INCONCLUSIVE);
+    assert_int_equal(cr->claims[2].verdict, PB_VERDICT_FAILS);
+    assert_int_equal(cr->claims[3].verdict, PB_VERDICT_HOLDS);
+    assert_true(cr->claims[0].has_interval);
+    assert_true(cr->claims[0].value_lo == p->speedup_lo);
+    assert_true(cr->claims[3].value_lo > 0.9 && cr->claims[3].value_hi < 0.93);
+    double lo = p->speedup_lo, hi = p->speedup_hi;
+
+    /* The rounds go into the file and come back: the same interval. */
+    char *member = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+        pb_resultset_json(rs), "pairbench_paired"));
+    assert_non_null(member);
+    char text[4096], err[300];
+    snprintf(text, sizeof text, "{\"context\": {}, \"benchmarks\": [{\"name\":"
+             " \"pfake/naive/p/100\", \"run_name\": \"pfake/naive/p/100\", \"run_type\":"
+             " \"iteration\", \"time_unit\": \"ns\", \"real_time\": 100}, {\"name\":"
+             " \"pfake/optimized/p/100\", \"run_name\": \"pfake/optimized/p/100\","
+             " \"run_type\": \"iteration\", \"time_unit\": \"ns\", \"real_time\": 50}],"
+             " \"pairbench_paired\": %s}", member);
+    free(member);
+    pb_resultset *back = pb_resultset_parse(text, "paired.json", err, sizeof err);
+    if (!back)
+        fail_msg("%s", err);
+    const pb_paired *pr = pb_resultset_paired(back, "pfake/p/100");
+    assert_non_null(pr);
+    assert_int_equal(pr->rounds, 11);
+    pb_analysis *an2 = pb_analysis_new(back, p_comps);
+    assert_non_null(an2);
+    const pb_pair_point *q = &pb_analysis_scenario(an2, "pfake", "p")->points[0];
+    if (!(q->speedup_lo == lo && q->speedup_hi == hi))
+        fail_msg("interval [%.17g, %.17g] after the round trip, [%.17g, %.17g] before", q->speedup_lo, q->speedup_hi, lo, hi);
+    pb_analysis_free(an2);
+    pb_resultset_free(back);
+    pb_analysis_free(an);
+    pb_resultset_free(rs);
+
+    /* A point without rounds: the ratio of the rows, no interval. */
+    rs = pb_resultset_new();
+    pb_result r;
+    pb_result_init(&r);
+    snprintf(r.case_name, sizeof r.case_name, "pfake/naive/p/100");
+    snprintf(r.name, sizeof r.name, "%s", r.case_name);
+    r.ns_per_op = 120;
+    assert_int_equal(pb_resultset_add(rs, &r), 0);
+    snprintf(r.case_name, sizeof r.case_name, "pfake/optimized/p/100");
+    snprintf(r.name, sizeof r.name, "%s", r.case_name);
+    r.ns_per_op = 10;
+    assert_int_equal(pb_resultset_add(rs, &r), 0);
+    an = pb_analysis_new(rs, p_comps);
+    p = &pb_analysis_scenario(an, "pfake", "p")->points[0];
+    assert_int_equal(p->paired_rounds, 0);
+    assert_true(p->speedup == 12 && p->speedup_lo == -1);
+    cr = pb_analysis_component(an, "pfake");
+    assert_int_equal(cr->claims[1].verdict, PB_VERDICT_HOLDS);   /* 12 >= 12, no interval */
+    assert_false(cr->claims[1].has_interval);
+    pb_analysis_free(an);
+    pb_resultset_free(rs);
+}
+
+/* A file's paired rounds are checked like its rows. */
+static void test_paired_malformed(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "\"pairbench_paired\": []",
+        "\"pairbench_paired\": {\"a/b/1\": {\"naive_ns\": [1, 2], \"optimized_ns\": [1]}}",
+        "\"pairbench_paired\": {\"a/b/1\": {\"naive_ns\": [1, -2], \"optimized_ns\": [1, 2]}}",
+        "\"pairbench_paired\": {\"a/b/1\": {\"naive_ns\": [1], \"optimized_ns\": [1]}}",
+        "\"pairbench_paired\": {\"a/b/1\": {\"naive_ns\": [1, \"2\"], \"optimized_ns\": [1, 2]}}",
+        "\"pairbench_paired\": {\"a/b/1\": 3}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[600], err[300] = "";
+        snprintf(text, sizeof text, "{\"context\": {}, \"benchmarks\": [{\"name\":"
+                 " \"x/naive/y/1\", \"run_name\": \"x/naive/y/1\", \"run_type\":"
+                 " \"iteration\", \"time_unit\": \"ns\", \"real_time\": 1}], %s}", bad[i]);
+        pb_resultset *rs = pb_resultset_parse(text, "bad.json", err, sizeof err);
+        if (rs)
+            fail_msg("accepted %s", bad[i]);
+        if (!strstr(err, "pairbench_paired"))
+            fail_msg("%s: error does not name the member: %s", bad[i], err);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossovers),
         cmocka_unit_test(test_claims),
         cmocka_unit_test(test_noisy),
+        cmocka_unit_test(test_paired),
+        cmocka_unit_test(test_paired_malformed),
         cmocka_unit_test(test_sanitize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -570,12 +570,26 @@ static int paired_index(pb_resultset *rs, const char *point, int rounds,
     return 0;
 }
 
-int pb_resultset_add_paired(pb_resultset *rs, const char *point, int rounds,
-                            const double *naive_ns, const double *optimized_ns)
+/* A time as the file keeps it: cJSON prints 15 significant digits, so the
+ * live analysis and one of the file read back see the same numbers. */
+static double as_printed(double v)
 {
-    if (!paired_ok(rounds, naive_ns, optimized_ns) ||
+    char buf[40];
+    snprintf(buf, sizeof buf, "%1.15g", v);
+    return strtod(buf, NULL);
+}
+
+int pb_resultset_add_paired(pb_resultset *rs, const char *point, int rounds,
+                            const double *naive_in, const double *optimized_in)
+{
+    if (!paired_ok(rounds, naive_in, optimized_in) ||
         strlen(point) >= sizeof rs->paired[0].point)
         return -1;
+    double naive_ns[PB_PAIRED_MAX_ROUNDS], optimized_ns[PB_PAIRED_MAX_ROUNDS];
+    for (int i = 0; i < rounds; i++) {
+        naive_ns[i] = as_printed(naive_in[i]);
+        optimized_ns[i] = as_printed(optimized_in[i]);
+    }
     cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, PAIRED_KEY);
     if (!cJSON_IsObject(all)) {
         cJSON_DeleteItemFromObjectCaseSensitive(rs->root, PAIRED_KEY);
