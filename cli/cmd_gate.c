@@ -14,9 +14,11 @@
  *              totals over K operations; compared per op with a 1e-9
  *              relative slack for the division only);
  *   ratio      per pair component/scenario/N with naive and optimized in
- *              both timing files: the per-repetition ratios optimized/naive
+ *              both timing files: the ratios optimized/naive of the paired
+ *              pass's rounds (naive and optimized neighbours in time, see
+ *              `run`), or, in a file without them, per repetition
  *              (repetition i of one with repetition i of the other, real
- *              time of the iteration rows) of baseline against new, with a
+ *              time of the iteration rows), of baseline against new, with a
  *              one-sided Mann-Whitney U test (exact without ties, else the
  *              normal approximation with tie and continuity corrections);
  *              fails when p < alpha (default 0.01) AND the median ratio got
@@ -296,11 +298,21 @@ static int gate_reps(const pb_resultset *bench, const char *name, double *out)
     return k;
 }
 
-/* Ratios optimized/naive, repetition by repetition, of one pair; returns
- * how many (pairs with a missing repetition on either side are dropped). */
-static int gate_ratios(const pb_resultset *bench, const char *naive, const char *opt,
-                       double *out)
+/* Ratios optimized/naive of one pair: round by round of the paired pass
+ * when the file has it for the point, else repetition by repetition;
+ * returns how many (a round or repetition with a missing or zero time on
+ * either side is dropped). */
+static int gate_ratios(const pb_resultset *bench, const char *point, const char *naive,
+                       const char *opt, double *out)
 {
+    const pb_paired *pr = pb_resultset_paired(bench, point);
+    if (pr) {
+        int k = 0;
+        for (int r = 0; r < pr->rounds; r++)
+            if (pr->naive_ns[r] > 0 && pr->optimized_ns[r] > 0)
+                out[k++] = pr->optimized_ns[r] / pr->naive_ns[r];
+        return k;
+    }
     static double a[GATE_MAX_REPS], b[GATE_MAX_REPS];
     int na = gate_reps(bench, naive, a), nb = gate_reps(bench, opt, b);
     int k = 0;
@@ -429,8 +441,8 @@ static void gate_bench(const gate_opts *o, const pb_component *const *comps,
                 pb_case_name(on, sizeof on, cp, opt, &cp->scenarios[s], *n);
                 snprintf(pair, sizeof pair, "%s/%s/%lld", cp->name,
                          cp->scenarios[s].name, (long long)*n);
-                int kb = gate_ratios(base, nn, on, rb);
-                int kn = gate_ratios(now, nn, on, rn);
+                int kb = gate_ratios(base, pair, nn, on, rb);
+                int kn = gate_ratios(now, pair, nn, on, rn);
                 if (kb == 0 || kn == 0)
                     continue;         /* not timed on both sides */
                 if (kb < GATE_MIN_REPS || kn < GATE_MIN_REPS) {
