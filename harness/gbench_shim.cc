@@ -275,8 +275,10 @@ void add_counts(Runs &runs)
 Runs plain_names(const Runs &runs)
 {
     Runs out(runs);
-    for (auto &run : out)
+    for (auto &run : out) {
         run.run_name.time_type.clear();
+        run.run_name.iterations.clear();    // "iterations:N" of a max_ops scenario
+    }
     return out;
 }
 
@@ -378,6 +380,8 @@ extern "C" void pb_gb_register(const pb_case *family, const int64_t *sizes,
     for (size_t i = 0; i < n_sizes; i++)
         b->Arg(sizes[i]);
     b->UseManualTime();
+    if (f->scenario->max_ops > 0)      // sized by count, not measured time
+        b->Iterations(f->scenario->max_ops);
     if (n_sizes >= 2)           // a fit needs two points: BigO and RMS rows
         b->Complexity(benchmark::oAuto);
 }

@@ -67,6 +67,13 @@ typedef struct pb_scenario {
     /* Operations per timed batch at size n (>= 1). The harness always asks
      * run() for whole batches. */
     int64_t (*batch)(int64_t n);
+    /* 0, or a fixed operation count per timed run instead of Google
+     * Benchmark's sizing by measured time: for a scenario whose operations
+     * cost far more outside the measured region than inside (each pb_pause
+     * and pb_resume brackets the probes, microseconds, around a few
+     * nanoseconds measured), where sizing by measured time would run for
+     * minutes. */
+    int64_t max_ops;
     /* Builds the fixture for one implementation (impl_ops is that
      * implementation's ops table) at size n, with a deterministic seed.
      * Runs outside the measured region. NULL on failure. A setup that
