@@ -54,7 +54,8 @@ typedef struct fixture {
                              * instruction counts, of the baseline */
     char        path[192];
     char      (*keys)[32];     /* n keys */
-    uint32_t   *perm;          /* random permutation of [0,n) */
+    uint32_t   *perm;          /* access stream: permutations of [0,n) */
+    int64_t     perm_len;      /* pb_stream_len(n) */
     int64_t     cursor;
     uint64_t    rng;
     uint64_t    version;       /* update: the number of sets made */
@@ -139,7 +140,8 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
     f->n = n;
     f->rng = seed;
     f->keys = malloc((size_t)n * sizeof *f->keys);
-    f->perm = malloc((size_t)n * sizeof *f->perm);
+    f->perm_len = pb_stream_len(n);
+    f->perm = malloc((size_t)f->perm_len * sizeof *f->perm);
     const char *scratch = pb_scratch_dir();
     int k = scratch ? snprintf(f->dir, sizeof f->dir, "%s/pb_config_service.XXXXXX",
                                scratch) : -1;
@@ -160,11 +162,9 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
         return NULL;
     }
     snprintf(f->path, sizeof f->path, "%s/config.json", f->dir);
-    for (int64_t i = 0; i < n; i++) {
+    for (int64_t i = 0; i < n; i++)
         pb_make_id(f->keys[i], sizeof f->keys[i], "llm.config.", (uint64_t)i);
-        f->perm[i] = (uint32_t)i;
-    }
-    pb_shuffle_u32(f->perm, n, &f->rng);
+    pb_access_stream(f->perm, n, f->perm_len, &f->rng);
     if (write_file(f) != 0) {
         pb_setup_failed(ctx, "cannot write %s: %s", f->path, strerror(errno));
         fixture_free(f);
@@ -198,7 +198,7 @@ PB_BATCH_CLAMPED(batch_list, 10000, 1, 64)
 static const char *next_key(fixture *f)
 {
     const char *k = f->keys[f->perm[f->cursor]];
-    if (++f->cursor == f->n)
+    if (++f->cursor == f->perm_len)
         f->cursor = 0;
     return k;
 }
@@ -425,11 +425,25 @@ static const pb_claim claims[] = {
                      " (read and update)",
       .kind = PB_CLAIM_VALUE_BELOW, .metric = PB_METRIC_HEAP,
       .scenarios = "read update", .sizes = n_100, .threshold = 1048576 },
+    /* "Scalable" restated as what it means for each operation, with the
+     * threshold between two complexity classes rather than on the one the
+     * fix is expected to have (a list of 10x the keys grows about 10x: a
+     * threshold of 10x made the verdict a coin flip, 10.24x in one run and
+     * under 10x in the next). For 10x the configs: read stays flat, below
+     * sqrt(10) = 3.16x (halfway, geometrically, between O(1) at 1x and
+     * O(N) at 10x); list grows no faster than linear, below sqrt(1000) =
+     * 31.6x (between O(N) at 10x and O(N^2) at 100x). Judged on wall time:
+     * cache effects move it, but not across half a class. */
     { .id = "C-5", .seed = SEED_001, .words = "Scalable to 1000+ configurations",
-      .metric_text = "optimized read and list time at 1000 configs over 100 (10x ="
-                     " linear; list returns 10x the keys)",
+      .metric_text = "optimized read time at 1000 configs over 100: flat, below 3.16x"
+                     " (between O(1) = 1x and O(N) = 10x)",
       .kind = PB_CLAIM_GROWTH_BELOW, .metric = PB_METRIC_TIME,
-      .scenarios = "read list", .sizes = n_100_1k, .threshold = 10 },
+      .scenarios = "read", .sizes = n_100_1k, .threshold = 3.16 },
+    { .id = "C-5", .seed = SEED_001, .words = "Scalable to 1000+ configurations",
+      .metric_text = "optimized list time at 1000 configs over 100: no faster than"
+                     " linear, below 31.6x (between O(N) = 10x and O(N^2) = 100x)",
+      .kind = PB_CLAIM_GROWTH_BELOW, .metric = PB_METRIC_TIME,
+      .scenarios = "list", .sizes = n_100_1k, .threshold = 31.6 },
 };
 
 const pb_component pb_component_config_service = {

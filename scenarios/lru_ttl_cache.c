@@ -52,7 +52,8 @@ typedef struct fixture {
     req_text       *text;          /* n_keys request strings */
     lru_ttl_cache_key  *keys;          /* n_keys requests pointing into text */
     uint32_t       *stream;        /* label_sync: STREAM_LEN key indices */
-    uint32_t       *perm;          /* get_hit: permutation of [0, n) */
+    uint32_t       *perm;          /* get_hit: access stream, permutations of [0, n) */
+    int64_t         perm_len;      /* pb_stream_len(n) */
     lru_ttl_cache_value responses[N_RESPONSES];
     int64_t         cursor;
     int64_t         now;
@@ -293,12 +294,13 @@ static void *setup_get_hit(const void *ops, int64_t n, uint64_t seed, pb_ctx *ct
     if (!f)
         return NULL;
     uint64_t rng = seed;
-    f->perm = malloc((size_t)n * sizeof *f->perm);
+    f->perm_len = pb_stream_len(n);
+    f->perm = malloc((size_t)f->perm_len * sizeof *f->perm);
     if (!f->perm) {
         fixture_free(f);
         return NULL;
     }
-    pb_permutation(f->perm, n, &rng);
+    pb_access_stream(f->perm, n, f->perm_len, &rng);
     f->now = 1700000000000LL;
     pb_heap_baseline(ctx);
     if (create_cache(f) != 0) {
@@ -325,7 +327,7 @@ static uint64_t run_get_hit(void *fp, int64_t ops, pb_ctx *ctx)
     (void)ctx;
     for (int64_t i = 0; i < ops; i++) {
         int rc = lru_ttl_cache_get(f->ops, f->cache, &f->keys[f->perm[f->cursor]], f->now, &out);
-        if (++f->cursor == f->n)
+        if (++f->cursor == f->perm_len)
             f->cursor = 0;
         d = pb_digest(d, (uint64_t)rc);
         if (rc == LRU_TTL_CACHE_OK)

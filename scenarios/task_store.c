@@ -5,7 +5,7 @@
  * A fixture holds N prepared tasks with ids "task-" + 16 hex digits (a
  * bijective mix of the index, so all distinct), statuses drawn as a queue
  * with history looks: 70% completed, 20% pending, 8% running, 2% failed.
- * Access order is a seeded random permutation. Every scenario folds the
+ * Access order is a seeded random stream of permutations (pb_access_stream). Every scenario folds the
  * results it observes into a digest, which `pairbench run` compares across
  * implementations before timing anything.
  */
@@ -25,7 +25,8 @@ typedef struct fixture {
     task_store *store;
     int64_t     n;
     task       *tasks;       /* 2n prepared tasks: [0,n) start in the store */
-    uint32_t   *perm;        /* random permutation of [0,n) */
+    uint32_t   *perm;        /* access stream: permutations of [0,n) */
+    int64_t     perm_len;    /* pb_stream_len(n) */
     int64_t     cursor;
     uint64_t    rng;
     const task **buf;        /* listing buffer, n entries */
@@ -82,7 +83,8 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed,
     f->n = n;
     f->rng = seed;
     f->tasks = calloc((size_t)(2 * n), sizeof *f->tasks);
-    f->perm = malloc((size_t)n * sizeof *f->perm);
+    f->perm_len = pb_stream_len(n);
+    f->perm = malloc((size_t)f->perm_len * sizeof *f->perm);
     f->buf = malloc((size_t)n * sizeof *f->buf);
     f->live = malloc((size_t)(2 * n) * sizeof *f->live);
     f->spare = malloc((size_t)(2 * n) * sizeof *f->spare);
@@ -98,7 +100,7 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed,
         t->created_at_ms = 1700000000000LL + i;
         t->updated_at_ms = t->created_at_ms;
     }
-    pb_permutation(f->perm, n, &f->rng);
+    pb_access_stream(f->perm, n, f->perm_len, &f->rng);
     for (int64_t i = 0; i < n; i++)
         f->live[f->n_live++] = (uint32_t)i;
     for (int64_t i = n; i < 2 * n; i++)
@@ -124,7 +126,7 @@ static void *setup_empty(const void *ops, int64_t n, uint64_t seed, pb_ctx *ctx)
 static const task *next_task(fixture *f)
 {
     const task *t = &f->tasks[f->perm[f->cursor]];
-    if (++f->cursor == f->n)
+    if (++f->cursor == f->perm_len)
         f->cursor = 0;
     return t;
 }
@@ -200,7 +202,7 @@ static uint64_t run_get_miss(void *fp, int64_t ops, pb_ctx *ctx)
     (void)ctx;
     for (int64_t i = 0; i < ops; i++) {
         const task *t = &f->tasks[f->n + f->perm[f->cursor]];
-        if (++f->cursor == f->n)
+        if (++f->cursor == f->perm_len)
             f->cursor = 0;
         d = pb_digest(d, (uint64_t)task_store_get(f->ops, f->store, t->id, &out));
     }

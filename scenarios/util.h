@@ -47,6 +47,23 @@ static inline void pb_permutation(uint32_t *perm, int64_t n, uint64_t *rng)
     pb_shuffle_u32(perm, n, rng);
 }
 
+/* The access stream of a scenario that visits every key in a random order:
+ * pb_stream_len(n) indices, independent random permutations of [0, n) one
+ * after another (every key visited equally often, each block of n a
+ * permutation), at least PB_STREAM_MIN long, so that at small N the order
+ * does not repeat every N operations (a pattern the branch predictor
+ * learns and caches favour) and one repetition does not replay the last. */
+#define PB_STREAM_MIN 65536
+static inline int64_t pb_stream_len(int64_t n)
+{
+    return n >= PB_STREAM_MIN ? n : (PB_STREAM_MIN + n - 1) / n * n;
+}
+static inline void pb_access_stream(uint32_t *s, int64_t n, int64_t len, uint64_t *rng)
+{
+    for (int64_t b = 0; b + n <= len; b += n)
+        pb_permutation(s + b, n, rng);
+}
+
 /* The id of item i: prefix + 16 hex digits of pb_mix64(i + 1), all distinct
  * over i ("task-1b5f0c..."). Truncated to cap - 1 bytes like snprintf. */
 static inline void pb_make_id(char *out, size_t cap, const char *prefix, uint64_t i)
