@@ -467,9 +467,9 @@ static void gate_bench(const gate_opts *o, const pb_component *const *comps,
             }
     }
     if (few)
-        printf("ratio check skipped for %d pair(s): fewer than %d repetitions"
-               " on a side (run with --repetitions %d or more)\n", few,
-               GATE_MIN_REPS, GATE_MIN_REPS);
+        printf("ratio check skipped for %d pair(s): fewer than %d paired rounds (or,"
+               " in a file without them, repetitions) on a side (run without --quick,"
+               " or with --repetitions %d or more)\n", few, GATE_MIN_REPS, GATE_MIN_REPS);
 }
 
 /* --- entry -------------------------------------------------------------- */

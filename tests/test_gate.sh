@@ -196,22 +196,43 @@ if "$PB" run --filter '^state_history/[a-z]+/update/1000$' --repetitions 5 \
 else
     bad "pairbench run for the ratio check failed"; cat "$tmp/run.err"
 fi
-$PY - "$tmp/bench.json" "$tmp/slow.json" "$tmp/three.json" <<'EOF'
+$PY - "$tmp/bench.json" "$tmp/slow.json" "$tmp/three.json" "$tmp/slowreps.json" \
+      "$tmp/norounds.json" "$tmp/slownorounds.json" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-# Every repetition's ratio made 1.5x the worst measured one (and distinct,
-# so the test is exact): a certain regression whatever the machine's noise.
-slow = json.loads(json.dumps(d))
-it = lambda impl: {b["repetition_index"]: b for b in slow["benchmarks"]
-                   if b["run_type"] == "iteration" and "/%s/" % impl in b["name"]}
-naive, opt = it("naive"), it("optimized")
-worst = max(opt[i]["real_time"] / naive[i]["real_time"] for i in opt)
-for i in opt:
-    opt[i]["real_time"] = naive[i]["real_time"] * worst * 1.5 * (1 + 0.01 * i)
+assert "state_history/update/1000" in d["pairbench_paired"], "no paired rounds"
+# The gate compares the paired rounds' ratios when a file has them, else the
+# repetitions'. Every round's (repetition's) ratio made 1.5x the worst
+# measured one (and distinct, so the test is exact): a certain regression
+# whatever the machine's noise.
+def slow_rounds(x):
+    for v in x["pairbench_paired"].values():
+        w = max(o / n for o, n in zip(v["optimized_ns"], v["naive_ns"]))
+        v["optimized_ns"] = [n * w * 1.5 * (1 + 0.01 * i) for i, n in enumerate(v["naive_ns"])]
+def slow_reps(x):
+    it = lambda impl: {b["repetition_index"]: b for b in x["benchmarks"]
+                       if b["run_type"] == "iteration" and "/%s/" % impl in b["name"]}
+    naive, opt = it("naive"), it("optimized")
+    worst = max(opt[i]["real_time"] / naive[i]["real_time"] for i in opt)
+    for i in opt:
+        opt[i]["real_time"] = naive[i]["real_time"] * worst * 1.5 * (1 + 0.01 * i)
+copy = lambda: json.loads(json.dumps(d))
+slow = copy(); slow_rounds(slow); slow_reps(slow)
 json.dump(slow, open(sys.argv[2], "w"))
-three = dict(d, benchmarks=[b for b in d["benchmarks"]
-                            if b.get("repetition_index", 0) < 3])
+# three repetitions and three rounds: too few on the new side
+three = dict(copy(), benchmarks=[b for b in d["benchmarks"]
+                                 if b.get("repetition_index", 0) < 3])
+for v in three["pairbench_paired"].values():
+    v["naive_ns"], v["optimized_ns"] = v["naive_ns"][:3], v["optimized_ns"][:3]
 json.dump(three, open(sys.argv[3], "w"))
+# only the repetitions slower: the rounds decide, so no regression
+slowreps = copy(); slow_reps(slowreps)
+json.dump(slowreps, open(sys.argv[4], "w"))
+# files without rounds (an older run): the repetitions decide
+norounds = copy(); del norounds["pairbench_paired"]
+json.dump(norounds, open(sys.argv[5], "w"))
+slownorounds = copy(); del slownorounds["pairbench_paired"]; slow_reps(slownorounds)
+json.dump(slownorounds, open(sys.argv[6], "w"))
 EOF
 mkdir -p "$tmp/bbase"
 cp "$tmp/base/instr.json" "$tmp/bbase/instr.json"
@@ -222,6 +243,13 @@ expect_gate "optimized clearly slower" 1 "$tmp/bbase" "$tmp/again.json" "$tmp/sl
          || { bad "slower ratio not named"; cat "$tmp/gate.out"; }; }
 expect_gate "3 repetitions" 0 "$tmp/bbase" "$tmp/again.json" "$tmp/three.json" \
     && { grep -q 'skipped.*fewer than 5' "$tmp/gate.out" && ok || bad "skip not said"; }
+expect_gate "repetitions slower, rounds not: the rounds decide" 0 "$tmp/bbase" \
+    "$tmp/again.json" "$tmp/slowreps.json"
+mkdir -p "$tmp/nbase"
+cp "$tmp/base/instr.json" "$tmp/nbase/instr.json"
+cp "$tmp/norounds.json" "$tmp/nbase/bench.json"
+expect_gate "no rounds in either file: repetitions slower" 1 "$tmp/nbase" \
+    "$tmp/again.json" "$tmp/slownorounds.json"
 
 # Timing files alone, every pair too short to compare: nothing was checked,
 # so no pass (exit 2, one line).
