@@ -36,6 +36,9 @@ JOBS        ?= 2
 ALLOCATOR   ?= glibc
 REPETITIONS ?= 5
 FILTER      ?= .
+# bench counts instructions per op across N for the complexity and growth
+# claims (callgrind, about a minute); INSTR_FITS= turns it off.
+INSTR_FITS  ?= --instr-fits
 PAIRBENCH   := $(BUILD)/pairbench
 COMPARE_PY  := /usr/share/benchmark/compare.py
 
@@ -74,9 +77,9 @@ bench: build
 	@set -e; for a in $(BENCH_ALLOCATORS); do \
 	    out=$(RESULTS)/RESULTS.json; \
 	    [ "$(ALLOCATOR)" = both ] && out=$(RESULTS)/RESULTS-$$a.json; \
-	    echo "$(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $$a --filter '$(FILTER)' --json $$out"; \
+	    echo "$(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $$a --filter '$(FILTER)' $(INSTR_FITS) --json $$out"; \
 	    $(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $$a \
-	        --filter '$(FILTER)' --json $$out; \
+	        --filter '$(FILTER)' $(INSTR_FITS) --json $$out; \
 	done
 	@$(PAIRBENCH) report $(BENCH_JSONS) --out $(RESULTS)/report
 	@echo "report: $(RESULTS)/report/index.html (overview for CI: $(RESULTS)/report/summary.md)"

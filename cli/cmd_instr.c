@@ -96,11 +96,8 @@ static int instr_read_callgrind(const char *path, uint64_t *out)
     return have ? 0 : -1;
 }
 
-/* Measures one case under callgrind and appends its JSON object to cases;
- * json_tmp is removed too if instr is interrupted. 0, or -1 after printing
- * why. */
-static int instr_case(const char *self, const char *name, int64_t ops,
-                      const char *json_tmp, cJSON *cases)
+int pb_instr_measure(const char *self, const char *name, int64_t ops,
+                     const char *json_tmp, cJSON *cases)
 {
     const char *tmpdir = getenv("TMPDIR");
     char *cg_path = pb_strf("%s/pb-instr-%ld.callgrind",
@@ -220,7 +217,7 @@ static int instr_all(const pb_command *cmd, const instr_opts *o,
     /* Same order as `pairbench list`: component, scenario, implementation. */
     size_t failed = 0;
     for (size_t i = 0; i < count; i++)
-        if (instr_case(self, selected[i].name, o->ops, json.tmp, cases) != 0)
+        if (pb_instr_measure(self, selected[i].name, o->ops, json.tmp, cases) != 0)
             failed++;
     char *text = cJSON_Print(root);
     if (!text) {

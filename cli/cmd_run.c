@@ -31,6 +31,7 @@
 #include "child.h"
 #include "cli.h"
 #include "pb_git_rev.h"
+#include "profiler.h"
 #include "str.h"
 
 #ifndef PB_BUILD_TYPE
@@ -52,6 +53,7 @@ typedef struct run_opts {
     double      min_time_s;         /* 0 = not given */
     const char *json;
     const char *allocator;
+    int         instr_fits;
 } run_opts;
 
 static const pb_opt run_opts_table[] = {
@@ -72,6 +74,12 @@ static const pb_opt run_opts_table[] = {
       .want = "a file name",
       .help = "write Google Benchmark JSON to FILE, atomically",
       .offset = offsetof(run_opts, json) },
+    { .name = "--instr-fits", .type = PB_OPT_FLAG,
+      .help = "also count instructions per op under callgrind at\n"
+              "every N of the scenarios complexity and growth\n"
+              "claims name, fit them across N and judge those\n"
+              "claims on them (needs valgrind)",
+      .offset = offsetof(run_opts, instr_fits) },
     { .name = "--allocator", .type = PB_OPT_CHOICE, .metavar = "NAME",
       .choices = "glibc,jemalloc", .want = "glibc or jemalloc",
       .help = "glibc (default) or jemalloc: the malloc every case\n"
@@ -293,6 +301,86 @@ static size_t paired_pass(pb_resultset *rs, const pb_selection *sel,
     return failed;
 }
 
+/* --- instruction counts across N ------------------------------------------ */
+
+/* 1 when scenario s of c is named by one of its complexity or growth
+ * claims. */
+static int fit_claimed(const pb_component *c, const pb_scenario *s)
+{
+    for (size_t k = 0; k < c->n_claims; k++) {
+        const pb_claim *cl = &c->claims[k];
+        if (cl->kind != PB_CLAIM_COMPLEXITY && cl->kind != PB_CLAIM_GROWTH_BELOW)
+            continue;
+        size_t len = strlen(s->name);
+        for (const char *p = cl->scenarios; p && *p; ) {
+            size_t w = strcspn(p, " ");
+            if (w == len && strncmp(p, s->name, len) == 0)
+                return 1;
+            p += w;
+            while (*p == ' ')
+                p++;
+        }
+    }
+    return 0;
+}
+
+/* Counts instructions per op under callgrind (pb_instr_measure: one batch,
+ * the measured region only) for every case that ran of the scenarios the
+ * claims fit, both implementations, every N, and adds them to rs. Returns
+ * the number of cases that failed; none counted (and a line said why) when
+ * valgrind does not run here. */
+static size_t instr_fits(pb_resultset *rs, const pb_component *const *comps)
+{
+    char *version = pb_valgrind_version("run");
+    char *self = pb_self_exe();
+    if (!version || !self || !pb_alloc_tracking_available()) {
+        fprintf(stderr, "pairbench: instruction fits skipped: %s\n",
+                !pb_alloc_tracking_available() ? "this build has sanitizers"
+                : !version ? "valgrind does not run (scripts/install-deps.sh)"
+                           : "cannot find this executable");
+        free(version);
+        free(self);
+        return 0;
+    }
+    cJSON *cases = cJSON_CreateArray();
+    size_t failed = 0, counted = 0;
+    for (size_t c = 0; comps[c] && cases; c++) {
+        const pb_component *co = comps[c];
+        for (size_t s = 0; s < co->n_scenarios; s++) {
+            if (!fit_claimed(co, &co->scenarios[s]))
+                continue;
+            for (size_t i = 0; i < co->n_impls; i++)
+                for (const int64_t *n = co->scenarios[s].sizes; *n; n++) {
+                    char name[160];
+                    pb_case_name(name, sizeof name, co, &co->impls[i], &co->scenarios[s], *n);
+                    if (case_iterations(rs, name) == 0)
+                        continue;       /* not run, or refused */
+                    if (pb_instr_measure(self, name, 0, NULL, cases) != 0) {
+                        failed++;
+                        continue;
+                    }
+                    const cJSON *last = cJSON_GetArrayItem(cases, cJSON_GetArraySize(cases) - 1);
+                    const cJSON *v = cJSON_GetObjectItemCaseSensitive(last, "instructions_per_op");
+                    if (!cJSON_IsNumber(v) || pb_resultset_add_instr(rs, name, v->valuedouble) != 0)
+                        failed++;
+                    else
+                        counted++;
+                }
+        }
+    }
+    if (!cases)
+        failed++;
+    char *desc = pb_strf("%zu cases of the scenarios complexity and growth claims name,"
+                         " every N: instructions per op of one batch's measured region"
+                         " under callgrind (%s)", counted, version);
+    pb_resultset_set_context(rs, "instruction_fits", desc);
+    free(desc);
+    cJSON_Delete(cases);
+    free(version);
+    free(self);
+    return failed;
+}
+
 /* --- run ------------------------------------------------------------------ */
 
 static const char *compiler_string(void)
@@ -475,6 +563,8 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
         pb_resultset_set_context(rs, "paired_pass", desc);
         free(desc);
         errors += paired_pass(rs, sel, comps, rounds);
+        if (o->instr_fits)
+            errors += instr_fits(rs, comps);
     }
     pb_analysis *an = rs ? pb_analysis_new(rs, comps) : NULL;
     if (!an) {

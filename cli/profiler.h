@@ -14,6 +14,15 @@
  * is not found or does not run. `what` is the command, for child.h. */
 char *pb_valgrind_version(const char *what);
 
+/* Measures one case (its name) under callgrind, `self exec NAME [--ops
+ * K]` collecting only the measured region, and appends its JSON object
+ * (name, ops, instructions, instructions_per_op, allocs, allocs_per_op,
+ * bytes_per_op, peak_heap_bytes, digest) to the array `cases`; `keep_tmp`
+ * (may be NULL) is removed too if interrupted. 0, or -1 after printing
+ * why (cmd_instr.c). */
+int   pb_instr_measure(const char *self, const char *name, int64_t ops,
+                       const char *keep_tmp, cJSON *cases);
+
 /* Adds "n" to a JSON context: the number when one size is selected, else
  * the list of them. */
 void  pb_context_add_sizes(cJSON *ctx, const pb_ints *sizes);

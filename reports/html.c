@@ -648,7 +648,7 @@ static void html_component(sbuf *h, const report *R, const charts *C,
                      sc->name, sc->name);
         for (int im = 0; im < 2; im++)
             for (size_t si = 0; si < R->n; si++) {
-                char f[64];
+                char f[128];
                 pb_rep_fmt_fit(f, sizeof f, &R->s[si], comp->name, pb_rep_impl_names[im],
                                sc->name);
                 html_td(h, "n", f);      /* big_o is the file's text */
@@ -664,8 +664,14 @@ static void html_component(sbuf *h, const report *R, const charts *C,
     }
     pb_sb_puts(h, "</tbody></table></div>\n<p class=\"muted\">Fit: Google Benchmark's"
                " least-squares fit of time per op against N, with its relative RMS"
-               " (a high RMS: no simple curve fits). Crossover: the smallest N from"
-               " which the optimized implementation is faster at every larger N"
+               " (a high RMS: no simple curve fits); then, where the run counted them"
+               " (<code>run --instr-fits</code>, the scenarios complexity claims name),"
+               " the same fit of instructions per op under callgrind, on which those"
+               " claims are judged. The two differ when the time per instruction"
+               " changes with N: a structure that outgrows the caches costs more per"
+               " instruction (a flat instruction count with a wall-time fit of lgN or"
+               " N is the memory hierarchy, not the algorithm). Crossover: the smallest"
+               " N from which the optimized implementation is faster at every larger N"
                " measured for both.</p>\n");
 
     if (comp->n_claims) {

@@ -263,22 +263,34 @@ int64_t pb_rep_reference_n(const report *R, const char *comp, const char *scen,
     return 0;
 }
 
-/* "O(N), rms 4%" from the analysis's fit of a family; "-" when absent. */
+/* "O(N), rms 4%" from the analysis's wall-time fit of a family, then
+ * "; instructions O(1), rms 0%" when the file has instruction counts
+ * across N; "-" when neither. */
 void pb_rep_fmt_fit(char *buf, size_t cap, const series *s, const char *comp,
                     const char *impl, const char *scen)
 {
     const pb_scenario_result *sr = pb_analysis_scenario(s->an, comp, scen);
     const pb_component_result *cr = pb_analysis_component(s->an, comp);
-    const pb_fit *f = sr && cr && cr->pair ? &sr->fit[strcmp(impl, "naive") != 0] : NULL;
-    if (!f || !f->big_o) {
-        snprintf(buf, cap, "-");
-        return;
+    int which = strcmp(impl, "naive") != 0;
+    const pb_fit *f = sr && cr && cr->pair ? &sr->fit[which] : NULL;
+    const pb_big_o *in = sr && cr && cr->pair ? &sr->instr_fit[which] : NULL;
+    int used = 0;
+    buf[0] = '\0';
+    if (f && f->big_o) {
+        const char *o = strcmp(f->big_o->big_o, "(1)") ? f->big_o->big_o : "1";
+        if (f->rms && f->rms->rms >= 0)
+            used = snprintf(buf, cap, "O(%s), rms %.0f%%", o, f->rms->rms * 100);
+        else
+            used = snprintf(buf, cap, "O(%s)", o);
     }
-    const char *o = strcmp(f->big_o->big_o, "(1)") ? f->big_o->big_o : "1";
-    if (f->rms && f->rms->rms >= 0)
-        snprintf(buf, cap, "O(%s), rms %.0f%%", o, f->rms->rms * 100);
-    else
-        snprintf(buf, cap, "O(%s)", o);
+    if (used < 0 || (size_t)used >= cap)
+        return;
+    if (in && in->big_o)
+        snprintf(buf + used, cap - (size_t)used, "%sinstructions O(%s), rms %.0f%%",
+                 used ? "; " : "", strcmp(in->big_o, "(1)") ? in->big_o : "1",
+                 in->rms * 100);
+    else if (!used)
+        snprintf(buf, cap, "-");
 }
 
 /* The analysis of a pair's scenario in one series, or NULL. */

@@ -320,8 +320,9 @@ static const int64_t n_10k[] = { 10000, 0 };
 static const pb_claim claims[] = {
     { .id = "S-8", .seed = SEED_000,
       .words = "(implied) dequeue and remove no longer O(n log n) / O(n)",
-      .metric_text = "gbench complexity fit of the optimized hold, hold_wide,"
-                     " drain and remove over N = 16..100k",
+      .metric_text = "complexity fit of the optimized hold, hold_wide, drain and"
+                     " remove over N = 16..100k, on instructions per op (callgrind,"
+                     " run --instr-fits; gbench's wall-time fit without)",
       .kind = PB_CLAIM_COMPLEXITY, .scenarios = "hold hold_wide drain remove",
       .complexities = "(1) lgN" },
     { .id = "S-8", .seed = SEED_000,

@@ -274,7 +274,9 @@ static const pb_claim claims[] = {
     { .id = "S-7", .seed = "000_89e791349a415ca7.txt",
       .words = "(implied) history append is O(1), not O(n): the seed's"
                " ImmutableState pushes and shifts an array capped at 100",
-      .metric_text = "gbench complexity fit of update over history caps 10..100k",
+      .metric_text = "complexity fit of the optimized update's instructions per op"
+                     " (callgrind, run --instr-fits; gbench's wall-time fit without)"
+                     " over history caps 10..100k",
       .kind = PB_CLAIM_COMPLEXITY, .scenarios = "update",
       .complexities = "(1)" },
 };

@@ -113,7 +113,8 @@ static void fit(const char *impl, const char *scen, const char *big_o)
     assert_int_equal(pb_resultset_add(rows, &r), 0);
 }
 
-static cJSON *analyse(void)
+/* The rows of the fake component, into `rows`. */
+static void build_rows(void)
 {
     rows = pb_resultset_new();
     assert_non_null(rows);
@@ -163,7 +164,11 @@ static cJSON *analyse(void)
     fit("optimized", "from", "lgN");
     fit("naive", "never", "N");
     fit("optimized", "never", "N");
+}
 
+static cJSON *analyse(void)
+{
+    build_rows();
     pb_analysis *an = pb_analysis_new(rows, comps);
     assert_non_null(an);
     cJSON *root = cJSON_CreateObject();
@@ -461,6 +466,77 @@ static void test_paired_malformed(void **state)
     }
 }
 
+/* --- instruction fits ---------------------------------------------------- */
+
+/* The fitter names the curve exact data follow (with an offset, the
+ * nearest), and a complexity claim is judged on instructions when the file
+ * has them: here wall time says N (a cache effect) and instructions say
+ * lgN, so "O(1) or lgN" holds, on instructions. */
+static void test_instr_fit(void **state)
+{
+    (void)state;
+    static const int64_t n[] = { 10, 100, 1000, 10000 };
+    static const struct { const char *want; double y[4]; } cases[] = {
+        { "(1)", { 50, 50, 50, 50 } },
+        { "lgN", { 3.32, 6.64, 9.97, 13.29 } },
+        { "N", { 20, 200, 2000, 20000 } },
+        { "NlgN", { 33.2, 664, 9966, 132877 } },
+        { "N^2", { 100, 10000, 1e6, 1e8 } },
+        { "N", { 25, 205, 2005, 20005 } },       /* an offset: still N */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pb_big_o f;
+        pb_fit_big_o(n, cases[i].y, 4, &f);
+        if (!f.big_o || strcmp(f.big_o, cases[i].want) != 0)
+            fail_msg("case %zu: fit %s, want %s", i, f.big_o ? f.big_o : "none", cases[i].want);
+        assert_int_equal(f.points, 4);
+    }
+    pb_big_o none;
+    double one[] = { 5, -1, -1, -1 };
+    pb_fit_big_o(n, one, 4, &none);
+    assert_null(none.big_o);                 /* one point is no fit */
+
+    /* the claims of the fake component, with instruction counts added */
+    build_rows();
+    pb_resultset *rs = rows;
+    /* scenario "never": gbench's wall-time fit of the optimized is N (T-7
+     * fails on time); instructions flat: T-7 ("(1)") holds on them */
+    static const double flat[] = { 40, 41, 40, 40 };
+    for (int i = 0; i < 3; i++) {
+        char name[80];
+        snprintf(name, sizeof name, "fake/optimized/never/%lld", (long long)sizes[i]);
+        assert_int_equal(pb_resultset_add_instr(rs, name, flat[i]), 0);
+        snprintf(name, sizeof name, "fake/naive/never/%lld", (long long)sizes[i]);
+        assert_int_equal(pb_resultset_add_instr(rs, name, 3.0 * (double)sizes[i]), 0);
+    }
+    assert_true(pb_resultset_instr(rs, "fake/optimized/never/100") == 41);
+    assert_true(pb_resultset_instr(rs, "fake/optimized/never/5") == -1);
+    assert_int_equal(pb_resultset_add_instr(rs, "fake/optimized/never/10", -1), -1);
+    pb_analysis *an = pb_analysis_new(rs, comps);
+    assert_non_null(an);
+    const pb_scenario_result *sr = pb_analysis_scenario(an, "fake", "never");
+    assert_string_equal(sr->instr_fit[1].big_o, "(1)");
+    assert_string_equal(sr->instr_fit[0].big_o, "N");
+    const pb_component_result *cr = pb_analysis_component(an, "fake");
+    const pb_claim_result *t7 = NULL;
+    for (size_t k = 0; k < cr->n_claims; k++)
+        if (!strcmp(cr->claims[k].claim->id, "T-7"))
+            t7 = &cr->claims[k];
+    assert_non_null(t7);
+    assert_int_equal(t7->verdict, PB_VERDICT_HOLDS);
+    assert_int_equal(t7->n_parts, 1);
+    assert_true(t7->parts[0].on_instructions);
+    assert_string_equal(t7->parts[0].time_big_o, "N");
+    char measured[PB_CLAIM_TEXT], threshold[48];
+    pb_fmt_claim(measured, sizeof measured, threshold, sizeof threshold, t7,
+                 PB_BACKEND_CONSOLE);
+    if (!strstr(measured, "on instructions") || !strstr(measured, "wall time N"))
+        fail_msg("measured text: %s", measured);
+    pb_analysis_free(an);
+    pb_resultset_free(rs);
+    rows = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_noisy),
         cmocka_unit_test(test_paired),
         cmocka_unit_test(test_paired_malformed),
+        cmocka_unit_test(test_instr_fit),
         cmocka_unit_test(test_sanitize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,6 +53,16 @@ static void fmt_fit(char *buf, size_t cap, const char *impl, const pb_fit *f)
                  strcmp(f->big_o->big_o, "(1)") ? f->big_o->big_o : "1");
 }
 
+/* "naive O(N) (rms 0%)" of an instruction fit, "naive -". */
+static void fmt_big_o(char *buf, size_t cap, const char *impl, const pb_big_o *f)
+{
+    if (!f->big_o)
+        snprintf(buf, cap, "%s -", impl);
+    else
+        snprintf(buf, cap, "%s O(%s) (rms %.0f%%)", impl,
+                 strcmp(f->big_o, "(1)") ? f->big_o : "1", f->rms * 100);
+}
+
 static const char *metric_name(pb_metric m, const char *counter)
 {
     switch (m) {
@@ -154,9 +164,13 @@ void pb_fmt_claim(char *measured, size_t mcap, char *threshold, size_t tcap,
             char rms[24] = "";
             if (p->optimized_rms >= 0)     /* a poor fit says so */
                 snprintf(rms, sizeof rms, " (rms %.0f%%)", p->optimized_rms * 100);
-            append(measured, mcap, &used, "%s%s: naive %s, optimized %s%s",
+            char wall[40] = "";
+            if (p->on_instructions)
+                snprintf(wall, sizeof wall, "; wall time %s", p->time_big_o ? p->time_big_o : "-");
+            append(measured, mcap, &used, "%s%s: naive %s, optimized %s%s%s%s",
                    used ? "; " : "", p->scenario->name,
-                   p->naive_big_o ? p->naive_big_o : "-", p->optimized_big_o, rms);
+                   p->naive_big_o ? p->naive_big_o : "-", p->optimized_big_o, rms,
+                   p->on_instructions ? " on instructions" : " on wall time", wall);
         }
         break;
     case PB_CLAIM_VALUE_BELOW:
@@ -176,9 +190,15 @@ void pb_fmt_claim(char *measured, size_t mcap, char *threshold, size_t tcap,
         if (r->verdict == PB_VERDICT_NOT_MEASURED)
             break;
         for (size_t i = 0; i < r->n_parts; i++) {
-            pb_fmt_ratio(x, sizeof x, r->parts[i].growth, b);
-            append(measured, mcap, &used, "%s%s %s", used ? "; " : "",
-                   r->parts[i].scenario->name, x);
+            const pb_claim_part *p = &r->parts[i];
+            pb_fmt_ratio(x, sizeof x, p->growth, b);
+            pb_fmt_ratio(y, sizeof y, p->time_growth, b);
+            if (p->on_instructions)
+                append(measured, mcap, &used, "%s%s %s on instructions/op (wall time %s)",
+                       used ? "; " : "", p->scenario->name, x, y);
+            else
+                append(measured, mcap, &used, "%s%s %s", used ? "; " : "",
+                       p->scenario->name, x);
         }
         if (used < mcap)
             append(measured, mcap, &used, " (optimized %s, N = %lld %s %lld)",
@@ -284,10 +304,27 @@ static void emit_fits(pb_emitter *e, const pb_component *c, const pb_scenario_re
                                               ? sr->fit[i].rms->rms : NAN));
         pb_emit_row_end(e);
     }
+    char ifit[2][48], instr[128] = "";
+    for (int i = 0; i < 2; i++) {
+        fmt_big_o(ifit[i], sizeof ifit[i], impl[i], &sr->instr_fit[i]);
+        if (!sr->instr_fit[i].big_o)
+            continue;
+        pb_emit_row_begin(e, "complexity_instructions");
+        pb_emit_field(e, "component", PB_TEXT(c->name));
+        pb_emit_field(e, "impl", PB_TEXT(impl[i]));
+        pb_emit_field(e, "scenario", PB_TEXT(sr->scenario->name));
+        pb_emit_field(e, "big_o", PB_TEXT(sr->instr_fit[i].big_o));
+        pb_emit_field(e, "coefficient", PB_NUMBER(sr->instr_fit[i].coef));
+        pb_emit_field(e, "rms", PB_NUMBER(sr->instr_fit[i].rms));
+        pb_emit_field(e, "points", PB_NUMBER((double)sr->instr_fit[i].points));
+        pb_emit_row_end(e);
+    }
+    if (sr->instr_fit[0].big_o || sr->instr_fit[1].big_o)
+        snprintf(instr, sizeof instr, "; instructions %s, %s", ifit[0], ifit[1]);
     const pb_crossover *x = &sr->crossover;
     pb_fmt_crossover(cross, sizeof cross, x);
-    pb_emit_text(e, "  %s/%s: fit %s, %s; crossover %s\n", c->name,
-                 sr->scenario->name, fit[0], fit[1], cross);
+    pb_emit_text(e, "  %s/%s: fit %s, %s%s; crossover %s\n", c->name,
+                 sr->scenario->name, fit[0], fit[1], instr, cross);
     pb_emit_row_begin(e, "crossovers");
     pb_emit_field(e, "component", PB_TEXT(c->name));
     pb_emit_field(e, "scenario", PB_TEXT(sr->scenario->name));
@@ -363,6 +400,7 @@ void pb_emit_analysis(pb_emitter *e, const pb_analysis *a)
         pb_emit_kv(e, "cv_trust_limit", PB_NUMBER(a->cv_trust_limit));
         pb_emit_array(e, "pairs");
         pb_emit_array(e, "complexity");
+        pb_emit_array(e, "complexity_instructions");
         pb_emit_array(e, "crossovers");
         pb_emit_array(e, "claims");
     } else {

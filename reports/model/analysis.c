@@ -146,6 +146,78 @@ static int paired_speedup(const pb_resultset *rs, const pb_component *c,
     return 1;
 }
 
+/* --- complexity fits ---------------------------------------------------- */
+
+static double curve(int kind, double n)
+{
+    double lg = log2(n > 1 ? n : 1);
+    switch (kind) {
+    case 0: return 1;
+    case 1: return lg;
+    case 2: return n;
+    case 3: return n * lg;
+    case 4: return n * n;
+    default: return n * n * n;
+    }
+}
+
+void pb_fit_big_o(const int64_t *n, const double *y, int k, pb_big_o *out)
+{
+    static const char *const names[] = { "(1)", "lgN", "N", "NlgN", "N^2", "N^3" };
+    memset(out, 0, sizeof *out);
+    double mean = 0;
+    int points = 0;
+    for (int i = 0; i < k; i++)
+        if (y[i] >= 0) {
+            mean += y[i];
+            points++;
+        }
+    if (points < 2 || mean <= 0)
+        return;
+    mean /= points;
+    for (int c = 0; c < 6; c++) {
+        double fy = 0, ff = 0;
+        for (int i = 0; i < k; i++)
+            if (y[i] >= 0) {
+                double f = curve(c, (double)n[i]);
+                fy += f * y[i];
+                ff += f * f;
+            }
+        if (ff <= 0)
+            continue;               /* lgN at N = 1 only */
+        double coef = fy / ff, sq = 0;
+        for (int i = 0; i < k; i++)
+            if (y[i] >= 0) {
+                double r = y[i] - coef * curve(c, (double)n[i]);
+                sq += r * r;
+            }
+        double rms = sqrt(sq / points) / mean;
+        if (!out->big_o || rms < out->rms) {
+            out->big_o = names[c];
+            out->coef = coef;
+            out->rms = rms;
+        }
+    }
+    out->points = points;
+}
+
+/* The instruction fit of one implementation of a scenario over its sweep,
+ * from the file's instruction counts. */
+static void instr_fit_of(const pb_resultset *rs, const pb_component *c, const char *impl,
+                         const pb_scenario *s, pb_big_o *out)
+{
+    int64_t ns[64];
+    double y[64];
+    int k = 0;
+    for (const int64_t *n = s->sizes; *n && k < 64; n++) {
+        char name[200];
+        snprintf(name, sizeof name, "%s/%s/%s/%lld", c->name, impl, s->name, (long long)*n);
+        ns[k] = *n;
+        y[k++] = pb_resultset_instr(rs, name);
+    }
+    pb_fit_big_o(ns, y, k, out);
+}
+
 /* --- crossover ---------------------------------------------------------- */
 
 static pb_crossover find_crossover(const pb_resultset *rs, const pb_component *c,
@@ -353,7 +425,28 @@ static void eval_complexity(const pb_resultset *rs, const pb_component *c,
         size_t len = strcspn(p, " ");
         const pb_scenario *s = find_scenario(c, p, len);
         const pb_result *fo = s ? fit_of(rs, c, "optimized", s, "BigO") : NULL;
-        if (fo) {
+        pb_big_o io = { 0 }, in = { 0 };
+        if (s) {
+            instr_fit_of(rs, c, "optimized", s, &io);
+            instr_fit_of(rs, c, "naive", s, &in);
+        }
+        if (io.big_o) {                 /* judged on instructions */
+            any = 1;
+            char tok[16];
+            snprintf(tok, sizeof tok, " %s ", io.big_o);
+            all &= strstr(want, tok) != NULL;
+            if (r->n_parts < PB_CLAIM_MAX_PARTS) {
+                pb_claim_part *part = &r->parts[r->n_parts++];
+                memset(part, 0, sizeof *part);
+                part->scenario = s;
+                part->naive_big_o = in.big_o;
+                part->optimized_big_o = io.big_o;
+                part->optimized_rms = io.rms;
+                part->growth = part->time_growth = -1;
+                part->on_instructions = 1;
+                part->time_big_o = fo ? fo->big_o : NULL;
+            }
+        } else if (fo) {
             const pb_result *fn = fit_of(rs, c, "naive", s, "BigO");
             const pb_result *ro = fit_of(rs, c, "optimized", s, "RMS");
             any = 1;
@@ -362,11 +455,12 @@ static void eval_complexity(const pb_resultset *rs, const pb_component *c,
             all &= strstr(want, tok) != NULL;
             if (r->n_parts < PB_CLAIM_MAX_PARTS) {
                 pb_claim_part *part = &r->parts[r->n_parts++];
+                memset(part, 0, sizeof *part);
                 part->scenario = s;
                 part->naive_big_o = fn ? fn->big_o : NULL;
                 part->optimized_big_o = fo->big_o;
                 part->optimized_rms = ro && ro->rms >= 0 ? ro->rms : -1;
-                part->growth = -1;
+                part->growth = part->time_growth = -1;
             }
         }
         p += len;
@@ -397,8 +491,21 @@ static void eval_growth(const pb_resultset *rs, const pb_component *c,
         const pb_result *y = s ? pick(rs, c, "optimized", s, hi) : NULL;
         double vx = x ? metric_of(x, cl->metric, cl->counter) : -1;
         double vy = y ? metric_of(y, cl->metric, cl->counter) : -1;
-        if (vx > 0 && vy >= 0) {
-            double g = vy / vx;
+        double tg = vx > 0 && vy >= 0 ? vy / vx : -1;
+        /* a time claim is judged on instructions when both sizes have them */
+        double ix = -1, iy = -1;
+        if (s && cl->metric == PB_METRIC_TIME) {
+            char name[200];
+            snprintf(name, sizeof name, "%s/optimized/%s/%lld", c->name, s->name,
+                     (long long)lo);
+            ix = pb_resultset_instr(rs, name);
+            snprintf(name, sizeof name, "%s/optimized/%s/%lld", c->name, s->name,
+                     (long long)hi);
+            iy = pb_resultset_instr(rs, name);
+        }
+        int on_instr = ix > 0 && iy >= 0;
+        double g = on_instr ? iy / ix : tg;
+        if (g >= 0) {
             if (g > worst)
                 worst = g;
             if (r->n_parts < PB_CLAIM_MAX_PARTS) {
@@ -407,6 +514,8 @@ static void eval_growth(const pb_resultset *rs, const pb_component *c,
                 part->scenario = s;
                 part->optimized_rms = -1;
                 part->growth = g;
+                part->on_instructions = on_instr;
+                part->time_growth = tg;
             }
         }
         p += len;
@@ -531,6 +640,8 @@ static int analyse_scenario(pb_analysis *a, const pb_component *c, int pair,
         out->fit[i].rms = fit_of(rs, c, impl[i], s, "RMS");
     }
     out->crossover = find_crossover(rs, c, s);
+    for (int i = 0; i < 2; i++)
+        instr_fit_of(rs, c, impl[i], s, &out->instr_fit[i]);
     return 0;
 }
 

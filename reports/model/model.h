@@ -182,6 +182,23 @@ int pb_resultset_set_context(pb_resultset *rs, const char *key, const char *valu
 /* The rounds of a point, or NULL (linear in the points). */
 const pb_paired *pb_resultset_paired(const pb_resultset *rs, const char *point);
 
+/* --- instruction counts across N (results.c) --------------------------------
+ * `run --instr-fits` counts, under callgrind (as `pairbench instr` does),
+ * the instructions per op of every case of the scenarios that complexity
+ * and growth claims name, at every N, and keeps them in the file:
+ *
+ *   "pairbench_instructions": { "task_store/optimized/get_hit/1000": 118.4, ... }
+ *
+ * The analysis fits them across N (pb_scenario_result.instr_fit) and
+ * judges those claims on them: instruction counts do not see the cache
+ * hierarchy, which a wall-time fit does. */
+
+/* Adds (replaces) a case's instructions per op, in the set and its tree.
+ * 0, or -1 when out of memory or v is not finite and >= 0. */
+int    pb_resultset_add_instr(pb_resultset *rs, const char *case_name, double v);
+/* A case's instructions per op, or -1 when the file has none. */
+double pb_resultset_instr(const pb_resultset *rs, const char *case_name);
+
 /* --- the instr file of `pairbench instr` (instr.c) ------------------------ */
 
 typedef struct pb_instr_case {
@@ -263,6 +280,20 @@ typedef struct pb_fit {
     const pb_result *big_o, *rms;
 } pb_fit;
 
+/* A least-squares fit y = coef * f(N) over the sizes, of the candidate f
+ * with the least RMS, as Google Benchmark's oAuto: f in 1, lgN, N, NlgN,
+ * N^2, N^3, named as gbench names them ("(1)", "lgN", "N", "NlgN", "N^2",
+ * "N^3"). rms is the root mean square of the residuals over the mean of
+ * y. big_o NULL when fewer than 2 sizes have a value. */
+typedef struct pb_big_o {
+    const char *big_o;
+    double      coef, rms;
+    int         points;
+} pb_big_o;
+
+/* Fits y[i] at n[i] (k points; values < 0 are skipped). */
+void pb_fit_big_o(const int64_t *n, const double *y, int k, pb_big_o *out);
+
 /* One implementation at one N of a component that is not a pair. */
 typedef struct pb_solo_point {
     const pb_impl   *impl;
@@ -276,6 +307,8 @@ typedef struct pb_scenario_result {
     pb_pair_point     *points;      /* pairs: in the order of the sizes */
     size_t             n_points;
     pb_fit             fit[2];      /* pairs: [0] naive, [1] optimized */
+    pb_big_o           instr_fit[2];/* the same of instructions per op, when
+                                       the file has them at 2+ sizes */
     pb_crossover       crossover;   /* pairs */
     pb_solo_point     *solo;        /* not a pair: per impl, per N */
     size_t             n_solo;
@@ -288,6 +321,13 @@ typedef struct pb_claim_part {
     const char        *optimized_big_o;
     double             optimized_rms;   /* complexity: -1 when absent */
     double             growth;          /* growth: value at hi / value at lo */
+    /* 1 when the part was judged on instructions per op (complexity: the
+     * instruction fit; growth of a time claim: the instruction counts),
+     * 0 on wall time; time_big_o is then gbench's wall-time fit of the
+     * optimized implementation, shown beside it (NULL when absent) */
+    int                on_instructions;
+    const char        *time_big_o;
+    double             time_growth;     /* growth on wall time, -1 absent */
 } pb_claim_part;
 
 typedef struct pb_claim_result {

@@ -36,6 +36,8 @@ struct pb_resultset {
     cJSON     *context;        /* borrowed from root */
     pb_paired *paired;         /* the paired pass's points */
     size_t     n_paired, cap_paired;
+    struct instr_entry { char name[160]; double v; } *instr;  /* instruction counts */
+    size_t     n_instr, cap_instr;
 };
 
 void pb_result_init(pb_result *r)
@@ -173,6 +175,7 @@ void pb_resultset_free(pb_resultset *rs)
     free(rs->slots);
     free(rs->last);
     free(rs->paired);
+    free(rs->instr);
     cJSON_Delete(rs->root);
     free(rs);
 }
@@ -625,6 +628,80 @@ const pb_paired *pb_resultset_paired(const pb_resultset *rs, const char *point)
     return NULL;
 }
 
+/* --- instruction counts ------------------------------------------------------ */
+
+#define INSTR_KEY "pairbench_instructions"
+
+static int instr_index(pb_resultset *rs, const char *name, double v)
+{
+    if (!isfinite(v) || v < 0 || strlen(name) >= sizeof rs->instr[0].name)
+        return -1;
+    for (size_t i = 0; i < rs->n_instr; i++)
+        if (strcmp(rs->instr[i].name, name) == 0) {
+            rs->instr[i].v = v;
+            return 0;
+        }
+    if (rs->n_instr == rs->cap_instr) {
+        size_t cap = rs->cap_instr ? rs->cap_instr * 2 : 64;
+        struct instr_entry *p = realloc(rs->instr, cap * sizeof *p);
+        if (!p)
+            return -1;
+        rs->instr = p;
+        rs->cap_instr = cap;
+    }
+    snprintf(rs->instr[rs->n_instr].name, sizeof rs->instr[0].name, "%s", name);
+    rs->instr[rs->n_instr++].v = v;
+    return 0;
+}
+
+int pb_resultset_add_instr(pb_resultset *rs, const char *case_name, double v)
+{
+    v = as_printed(v);
+    if (!isfinite(v) || v < 0 || strlen(case_name) >= sizeof rs->instr[0].name)
+        return -1;
+    cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, INSTR_KEY);
+    if (!cJSON_IsObject(all)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(rs->root, INSTR_KEY);
+        all = cJSON_AddObjectToObject(rs->root, INSTR_KEY);
+    }
+    if (!all)
+        return -1;
+    cJSON_DeleteItemFromObjectCaseSensitive(all, case_name);
+    if (!cJSON_AddNumberToObject(all, case_name, v))
+        return -1;
+    return instr_index(rs, case_name, v);
+}
+
+double pb_resultset_instr(const pb_resultset *rs, const char *case_name)
+{
+    for (size_t i = 0; i < rs->n_instr; i++)
+        if (strcmp(rs->instr[i].name, case_name) == 0)
+            return rs->instr[i].v;
+    return -1;
+}
+
+/* The file's instruction counts, when it has them: an object of case names
+ * and numbers >= 0. 0, or -1 with why. */
+static int load_instr(pb_resultset *rs, char *why, size_t cap)
+{
+    const cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, INSTR_KEY);
+    if (!all)
+        return 0;
+    if (!cJSON_IsObject(all)) {
+        snprintf(why, cap, INSTR_KEY " is not an object");
+        return -1;
+    }
+    const cJSON *one;
+    cJSON_ArrayForEach(one, all)
+        if (!one->string || !cJSON_IsNumber(one) ||
+            instr_index(rs, one->string, one->valuedouble) != 0) {
+            snprintf(why, cap, INSTR_KEY " case %.100s: wants a number of instructions"
+                     " per op >= 0", one->string ? one->string : "?");
+            return -1;
+        }
+    return 0;
+}
+
 /* One array of a paired point: up to PB_PAIRED_MAX_ROUNDS finite numbers
  * >= 0. Its length, or -1. */
 static int paired_array(const cJSON *one, const char *key, double *out)
@@ -725,7 +802,7 @@ pb_resultset *pb_resultset_parse(const char *raw, const char *what, char *err,
         return NULL;
     }
     char why[256];
-    if (load_paired(rs, why, sizeof why) != 0) {
+    if (load_paired(rs, why, sizeof why) != 0 || load_instr(rs, why, sizeof why) != 0) {
         snprintf(err, err_cap, "%s: %s", what, why);
         pb_resultset_free(rs);
         return NULL;
