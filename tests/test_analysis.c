@@ -452,6 +452,9 @@ static void test_paired_malformed(void **state)
         "\"pairbench_paired\": {\"a/b/1\": {\"naive_ns\": [1], \"optimized_ns\": [1]}}",
         "\"pairbench_paired\": {\"a/b/1\": {\"naive_ns\": [1, \"2\"], \"optimized_ns\": [1, 2]}}",
         "\"pairbench_paired\": {\"a/b/1\": 3}",
+        "\"pairbench_instructions\": []",
+        "\"pairbench_instructions\": {\"x/naive/y/1\": \"12\"}",
+        "\"pairbench_instructions\": {\"x/naive/y/1\": -1}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char text[600], err[300] = "";
@@ -461,7 +464,8 @@ static void test_paired_malformed(void **state)
         pb_resultset *rs = pb_resultset_parse(text, "bad.json", err, sizeof err);
         if (rs)
             fail_msg("accepted %s", bad[i]);
-        if (!strstr(err, "pairbench_paired"))
+        if (!strstr(err, strstr(bad[i], "instructions") ? "pairbench_instructions"
+                                                         : "pairbench_paired"))
             fail_msg("%s: error does not name the member: %s", bad[i], err);
     }
 }
