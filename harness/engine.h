@@ -85,6 +85,8 @@ const char *pb_alloc_backend_version(void);
 
 /* Resets the peak RSS (VmHWM); returns 0, or -1 if the kernel refused. */
 int     pb_rss_reset_peak(void);
+/* Resident set now (VmRSS) in bytes, or -1 if unreadable. */
+int64_t pb_rss_bytes(void);
 /* Peak RSS in bytes since the last reset, or -1 if unreadable. */
 int64_t pb_rss_peak_bytes(void);
 /* Returns freed heap the allocator retains to the system (malloc_trim, or
@@ -196,6 +198,10 @@ typedef struct pb_run_result {
     double   bytes;
     int64_t  peak_heap_bytes;
     int64_t  peak_rss_bytes;          /* -1 when unavailable */
+    int64_t  rss_growth_bytes;        /* peak RSS over the RSS at the heap
+                                         baseline (before the component was
+                                         built): the component's share of
+                                         the peak; -1 when unavailable */
     double   counters[PB_MAX_COUNTERS];
     /* probes over the measured region; the *_ok flags say which ran */
     int      sys_ok;
@@ -222,10 +228,11 @@ pb_ctx  *pb_run_begin(const pb_case *c, const char **err);
 double   pb_run_batch(pb_ctx *ctx, int64_t ops);
 /* Reads what the measured region did: allocations, peaks, counters. */
 void     pb_run_collect(pb_ctx *ctx, pb_run_result *out);
-/* Times up to `samples` single operations one by one (outside the measured
- * region, after pb_run_collect) and fills *out with their percentiles;
- * stops early, with at least 1000 samples, after 50 ms. 0, or -1 when out
- * of memory. */
+/* Times up to `samples` (at most 10,000) single operations one by one
+ * (outside the measured region, after pb_run_collect) and fills *out with
+ * their percentiles; stops early, with at least 1000 samples, after 50 ms.
+ * The samples go to a static buffer made resident at start-up, so sampling
+ * adds nothing to the case's heap or RSS. Returns 0. */
 int      pb_run_sample(pb_ctx *ctx, int64_t samples, pb_latency *out);
 /* Ends the run. The fixture is kept for the same case's next run. */
 void     pb_run_end(pb_ctx *ctx);

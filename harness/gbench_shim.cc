@@ -157,6 +157,9 @@ void run_case(benchmark::State &st, const pb_case *family)
     if (r.peak_rss_bytes >= 0)
         st.counters["peak_rss_bytes"] =
             Counter(double(r.peak_rss_bytes), Counter::kDefaults, Counter::kIs1024);
+    if (r.rss_growth_bytes >= 0)
+        st.counters["rss_growth_bytes"] =
+            Counter(double(r.rss_growth_bytes), Counter::kDefaults, Counter::kIs1024);
     if (sampled) {
         st.counters["p50_ns"] = lat.p50_ns;
         st.counters["p90_ns"] = lat.p90_ns;

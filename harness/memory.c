@@ -1,5 +1,6 @@
 /*
- * Process memory: peak resident set size per case.
+ * Process memory: peak resident set size per case, and the resident set
+ * now (the base of a component's RSS growth).
  *
  * Linux resets a process's VmHWM to its current RSS when "5" is written to
  * /proc/self/clear_refs; VmHWM is then read from /proc/self/status. Plain
@@ -25,7 +26,8 @@ int pb_rss_reset_peak(void)
     return w == 1 ? 0 : -1;
 }
 
-int64_t pb_rss_peak_bytes(void)
+/* A "kB" field of /proc/self/status ("\nVmHWM:"), in bytes, or -1. */
+static int64_t status_bytes(const char *field)
 {
     char buf[4096];
     int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
@@ -36,14 +38,25 @@ int64_t pb_rss_peak_bytes(void)
     if (len <= 0)
         return -1;
     buf[len] = '\0';
-    const char *line = strstr(buf, "\nVmHWM:");
+    const char *line = strstr(buf, field);
     if (!line)
         return -1;
+    size_t skip = strlen(field);
     char *end;
-    long long kib = strtoll(line + 7, &end, 10);   /* "   1234 kB" */
-    if (end == line + 7 || kib < 0)
+    long long kib = strtoll(line + skip, &end, 10);   /* "   1234 kB" */
+    if (end == line + skip || kib < 0)
         return -1;
     return (int64_t)kib * 1024;
+}
+
+int64_t pb_rss_peak_bytes(void)
+{
+    return status_bytes("\nVmHWM:");
+}
+
+int64_t pb_rss_bytes(void)
+{
+    return status_bytes("\nVmRSS:");
 }
 
 void pb_heap_release(void)

@@ -65,6 +65,7 @@ struct pb_ctx {
     int64_t        clock_ns;     /* one clock read, taken off per resume */
     int64_t        ops;
     int64_t        heap_base;    /* live bytes not the component's, at set-up */
+    int64_t        rss_base;     /* resident bytes then (pb_rss_bytes), or -1 */
     int64_t        live_start;   /* live bytes when the run started */
     int64_t        comp_start;   /* the component's live bytes then */
     uint64_t       digest;
@@ -117,6 +118,7 @@ typedef struct kept_fixture {
     const pb_scenario *scenario;
     void              *fixture;
     int64_t            comp_bytes;   /* the component's live bytes */
+    int64_t            rss_base;     /* RSS at the heap baseline */
     char               dir[PATH_MAX];/* pb_case_dir's, "" until made */
 } kept_fixture;
 static kept_fixture kept, parked;
@@ -161,6 +163,7 @@ void pb_heap_baseline(pb_ctx *x)
     pb_alloc_stats st;
     pb_alloc_read(&st);
     x->heap_base = st.live_bytes;
+    x->rss_base = pb_rss_bytes();
     pb_alloc_reset();                  /* the peak restarts from here */
 }
 
@@ -264,6 +267,7 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
     if (kept.fixture && strcmp(kept.name, c->name) == 0) {
         x->fixture = kept.fixture;
         x->comp_start = kept.comp_bytes;
+        x->rss_base = kept.rss_base;
         pb_rss_reset_peak();
         pb_alloc_reset();
         pb_alloc_read(&st);
@@ -277,6 +281,7 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
     pb_alloc_reset();
     pb_alloc_read(&st);
     x->heap_base = st.live_bytes;
+    x->rss_base = pb_rss_bytes();
     x->fixture = c->scenario->setup(c->impl->ops, c->n, pb_case_seed(c), x);
     if (!x->fixture) {
         if (kept.dir[0]) {             /* a failed set-up leaves no files */
@@ -292,6 +297,7 @@ pb_ctx *pb_run_begin(const pb_case *c, const char **err)
     snprintf(kept.name, sizeof kept.name, "%s", c->name);
     kept.scenario = c->scenario;
     kept.fixture = x->fixture;
+    kept.rss_base = x->rss_base;
     pb_alloc_reset();                  /* count only the measured region */
     pb_alloc_read(&st);
     x->live_start = st.live_bytes;
@@ -332,6 +338,10 @@ void pb_run_collect(pb_ctx *x, pb_run_result *out)
     out->bytes = (double)st.bytes;
     out->peak_heap_bytes = x->comp_start + (st.peak_live_bytes - x->live_start);
     out->peak_rss_bytes = pb_rss_peak_bytes();
+    out->rss_growth_bytes = out->peak_rss_bytes >= 0 && x->rss_base >= 0
+                                ? (out->peak_rss_bytes > x->rss_base
+                                       ? out->peak_rss_bytes - x->rss_base : 0)
+                                : -1;
     for (int k = 0; k < PB_MAX_COUNTERS; k++)
         out->counters[k] = atomic_load(&x->counters[k]);
     if (!x->probing)
@@ -372,14 +382,19 @@ static double percentile(const int64_t *sorted, int64_t n, double q)
     return (double)sorted[rank - 1];
 }
 
+/* The latency samples: static and touched at start-up (pb_timer_overhead_ns),
+ * so sampling adds nothing to a case's heap or RSS. */
+#define SAMPLE_MAX 10000
+static int64_t sample_buf[SAMPLE_MAX];
+
 int pb_run_sample(pb_ctx *x, int64_t samples, pb_latency *out)
 {
     memset(out, 0, sizeof *out);
     if (samples < 1)
         return 0;
-    int64_t *lat = malloc((size_t)samples * sizeof *lat);
-    if (!lat)
-        return -1;
+    if (samples > SAMPLE_MAX)
+        samples = SAMPLE_MAX;
+    int64_t *lat = sample_buf;
     int64_t start = now_ns();
     for (int64_t i = 0; i < samples; i++) {
         int64_t t0 = now_ns();
@@ -399,7 +414,6 @@ int pb_run_sample(pb_ctx *x, int64_t samples, pb_latency *out)
     out->p99_ns = percentile(lat, samples, 0.99);
     out->p999_ns = percentile(lat, samples, 0.999);
     out->max_ns = (double)lat[samples - 1];
-    free(lat);
     return 0;
 }
 
@@ -508,6 +522,7 @@ double pb_timer_overhead_ns(void)
     static int64_t d[K];
     if (overhead >= 0)
         return overhead;
+    memset(sample_buf, 0, sizeof sample_buf);     /* resident from here on */
     for (int i = 0; i < K; i++) {
         int64_t t0 = now_ns();
         int64_t t1 = now_ns();

@@ -5,6 +5,11 @@
  *
  *   noop          an empty operation: the harness's own cost per op (the
  *                 batch loop, one clock pair and gbench's loop per batch)
+ *   noop_batch    the same at batch size N, for every batch size the
+ *                 scenarios use (1 to 4096): time per op x N is what the
+ *                 measured region costs per batch with nothing in it (the
+ *                 part of the clock pair inside it), the fixed cost a
+ *                 scenario's time per op carries divided by its batch
  *   pause_resume  one pb_pause + pb_resume pair per op: the cost a scenario
  *                 pays each time it keeps set-up out of the measured region
  *   malloc_free   one malloc(64) + free per op: allocator plus tracker cost
@@ -49,6 +54,9 @@ static uint64_t run_noop(void *f, int64_t ops, pb_ctx *ctx)
         pb_do_not_optimize((uint64_t)i);
     return (uint64_t)ops;
 }
+
+static const int64_t batch_sizes[] = { 1, 4, 16, 64, 256, 1024, 4096, 0 };
+static int64_t batch_is_n(int64_t n) { return n; }
 
 static uint64_t run_pause_resume(void *f, int64_t ops, pb_ctx *ctx)
 {
@@ -292,6 +300,13 @@ static const pb_scenario scenarios[] = {
     { .name = "noop", .description = "an empty operation: the harness's own cost per op",
       .sizes = one, .batch = pb_batch_4096, .setup = setup, .run = run_noop,
       .teardown = pb_teardown_none },
+    /* 262,144 ops a run, not sized by measured time: at batch 1 a batch
+     * measures ~20 ns and costs microseconds of probes outside. */
+    { .name = "noop_batch", .description = "an empty operation at batch size N:"
+                                          " time per op x N = the measured region's"
+                                          " cost per batch (262,144 ops per run)",
+      .sizes = batch_sizes, .batch = batch_is_n, .max_ops = 262144, .setup = setup,
+      .run = run_noop, .teardown = pb_teardown_none },
     /* 20,000 ops a run, not sized by measured time: each pair measures a
      * few ns but costs microseconds outside the region (the probes around
      * every segment), so sizing to 0.1 s measured would run for minutes. */

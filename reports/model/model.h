@@ -60,6 +60,8 @@ typedef struct pb_result {
     double   rms;                     /* RMS rows: relative RMS of the fit */
     /* counters; -1 when absent */
     double   allocs_per_op, bytes_per_op, peak_heap_bytes, peak_rss_bytes;
+    double   rss_growth_bytes;        /* peak RSS over the RSS before the
+                                         component was built */
     double   p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
     /* the scenario's own counters and the probes', as reported:
      * "<name>_per_op" ("hits_per_op", "sys_write_per_op") */

@@ -48,7 +48,7 @@ void pb_result_init(pb_result *r)
     r->cv = -1;
     r->rms = -1;
     r->allocs_per_op = r->bytes_per_op = -1;
-    r->peak_heap_bytes = r->peak_rss_bytes = -1;
+    r->peak_heap_bytes = r->peak_rss_bytes = r->rss_growth_bytes = -1;
     r->p50_ns = r->p90_ns = r->p99_ns = r->p999_ns = r->max_ns = -1;
 }
 
@@ -472,6 +472,7 @@ static int row_of(const cJSON *b, pb_result *r, char *why, size_t cap)
         { "bytes_per_op", offsetof(pb_result, bytes_per_op) },
         { "peak_heap_bytes", offsetof(pb_result, peak_heap_bytes) },
         { "peak_rss_bytes", offsetof(pb_result, peak_rss_bytes) },
+        { "rss_growth_bytes", offsetof(pb_result, rss_growth_bytes) },
         { "p50_ns", offsetof(pb_result, p50_ns) },
         { "p90_ns", offsetof(pb_result, p90_ns) },
         { "p99_ns", offsetof(pb_result, p99_ns) },
