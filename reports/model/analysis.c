@@ -544,8 +544,9 @@ static void eval_claim(const pb_resultset *rs, const pb_component *c,
         for_each_point(rs, c, &v, visit_reduction);
         if (r->points && cl->metric == PB_METRIC_TIME)
             r->verdict = interval_verdict(&v);
-        else if (r->points)
-            r->verdict = r->value >= cl->threshold ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
+        else if (r->points)     /* exact counts: slack for the division only */
+            r->verdict = r->value >= cl->threshold - 1e-9 ? PB_VERDICT_HOLDS
+                                                          : PB_VERDICT_FAILS;
         break;
     case PB_CLAIM_P99_BELOW:
         v.want_max = 1;
