@@ -278,8 +278,9 @@ void     pb_progress(const pb_case *c);
  * after every round). ns_a[r], ns_b[r]: time per op of round r. 0, or -1
  * with *err (a failed set-up, a drift) and the arrays partly filled. Both
  * fixtures are torn down before it returns. Connections the fixtures gave
- * pb_watch_sqlite are forgotten when the second is built (no SQL figures
- * come from this pass). */
+ * pb_watch_sqlite are forgotten before each side runs (no SQL figures come
+ * from this pass, and neither side pays SQLite's trace and profile
+ * callbacks). */
 int  pb_run_paired(const pb_case *a, const pb_case *b, int64_t ops_a, int64_t ops_b,
                    int rounds, double *ns_a, double *ns_b, const char **err);
 

@@ -459,6 +459,7 @@ static double paired_side(const pb_case *c, int64_t ops, const char **err)
     pb_ctx *x = pb_run_begin(c, err);
     if (!x)
         return -1;
+    pb_sql_forget_all();               /* unprobed: no trace callback on either side */
     const char *why = pb_run_steady(x, "at the start of a paired round");
     int64_t b = c->scenario->batch(c->n), done = 0;
     double s = 0;

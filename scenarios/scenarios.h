@@ -17,7 +17,8 @@
     X(context_clone)         \
     X(object_pool)           \
     X(string_intern)         \
-    X(telemetry_writer)
+    X(telemetry_writer)      \
+    X(ready_tasks_index)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
