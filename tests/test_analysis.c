@@ -330,11 +330,16 @@ static const pb_claim p_claims[] = {
     { .id = "P-4", .seed = "s", .words = "half the time", .metric_text = "m",
       .kind = PB_CLAIM_REDUCTION, .metric = PB_METRIC_TIME, .scenarios = "p",
       .sizes = at_100, .threshold = 0.5 },
+    { .id = "P-5", .seed = "s", .words = "p99 under 1 us", .metric_text = "m",
+      .kind = PB_CLAIM_P99_BELOW, .scenarios = "p", .sizes = at_100, .threshold = 1000 },
+    { .id = "P-6", .seed = "s", .words = "under 60 ns", .metric_text = "m",
+      .kind = PB_CLAIM_VALUE_BELOW, .metric = PB_METRIC_TIME, .scenarios = "p",
+      .sizes = at_100, .threshold = 60 },
 };
 static const pb_component pfake = {
     .name = "pfake", .summary = "synthetic", .impls = impls, .n_impls = 2,
     .scenarios = p_scenarios, .n_scenarios = 1,
-    .claims = p_claims, .n_claims = 4,
+    .claims = p_claims, .n_claims = 6,
 };
 static const pb_component *const p_comps[] = { &pfake, NULL };
 
@@ -541,6 +546,49 @@ static void test_instr_fit(void **state)
     rows = NULL;
 }
 
+/* Claims on the optimized time or p99 against a threshold are judged on
+ * the repetitions' range: inside it inconclusive, all below holds, all
+ * above fails. */
+static void test_range_verdicts(void **state)
+{
+    (void)state;
+    static const struct { double p99[3], ns[3]; pb_verdict p5, p6; } cases[] = {
+        { { 800, 1200, 900 }, { 40, 50, 45 }, PB_VERDICT_INCONCLUSIVE, PB_VERDICT_HOLDS },
+        { { 800, 900, 950 }, { 61, 70, 65 }, PB_VERDICT_HOLDS, PB_VERDICT_FAILS },
+        { { 1800, 1200, 1100 }, { 55, 65, 58 }, PB_VERDICT_FAILS, PB_VERDICT_INCONCLUSIVE },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pb_resultset *rs = pb_resultset_new();
+        for (int k = 0; k < 3; k++) {
+            pb_result r;
+            pb_result_init(&r);
+            snprintf(r.case_name, sizeof r.case_name, "pfake/optimized/p/100");
+            snprintf(r.name, sizeof r.name, "%s", r.case_name);
+            r.repetition_index = k;
+            r.ns_per_op = cases[i].ns[k];
+            r.p99_ns = cases[i].p99[k];
+            assert_int_equal(pb_resultset_add(rs, &r), 0);
+        }
+        pb_result m;
+        pb_result_init(&m);
+        snprintf(m.case_name, sizeof m.case_name, "pfake/optimized/p/100");
+        snprintf(m.name, sizeof m.name, "%s_median", m.case_name);
+        snprintf(m.aggregate, sizeof m.aggregate, "median");
+        m.ns_per_op = cases[i].ns[2];
+        m.p99_ns = cases[i].p99[2];
+        assert_int_equal(pb_resultset_add(rs, &m), 0);
+        pb_analysis *an = pb_analysis_new(rs, p_comps);
+        const pb_component_result *cr = pb_analysis_component(an, "pfake");
+        if (cr->claims[4].verdict != cases[i].p5 || cr->claims[5].verdict != cases[i].p6)
+            fail_msg("case %zu: P-5 %s, P-6 %s", i, pb_verdict_name(cr->claims[4].verdict),
+                     pb_verdict_name(cr->claims[5].verdict));
+        assert_true(cr->claims[4].has_interval);
+        assert_true(cr->claims[4].value_hi >= cr->claims[4].value_lo);
+        pb_analysis_free(an);
+        pb_resultset_free(rs);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_paired),
         cmocka_unit_test(test_paired_malformed),
         cmocka_unit_test(test_instr_fit),
+        cmocka_unit_test(test_range_verdicts),
         cmocka_unit_test(test_sanitize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

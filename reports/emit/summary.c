@@ -154,8 +154,14 @@ void pb_fmt_claim(char *measured, size_t mcap, char *threshold, size_t tcap,
         if (r->verdict == PB_VERDICT_NOT_MEASURED)
             break;
         pb_fmt_time(x, sizeof x, r->value, b);
-        snprintf(measured, mcap, "optimized max p99 %s at %s over %d point%s", x,
-                 where, r->points, plural);
+        used = (size_t)snprintf(measured, mcap, "optimized max p99 %s at %s over %d point%s",
+                                x, where, r->points, plural);
+        if (r->has_interval) {
+            char lo[48], hi[48];
+            pb_fmt_time(lo, sizeof lo, r->value_lo, b);
+            pb_fmt_time(hi, sizeof hi, r->value_hi, b);
+            append(measured, mcap, &used, " (its repetitions %s to %s)", lo, hi);
+        }
         break;
     case PB_CLAIM_COMPLEXITY:
         snprintf(threshold, tcap, "optimized in {%s}", cl->complexities);
@@ -181,8 +187,14 @@ void pb_fmt_claim(char *measured, size_t mcap, char *threshold, size_t tcap,
         if (r->verdict == PB_VERDICT_NOT_MEASURED)
             break;
         fmt_metric(x, sizeof x, cl->metric, r->value, b);
-        snprintf(measured, mcap, "optimized %s %s %s at %s over %d point%s",
-                 below ? "max" : "min", metric, x, where, r->points, plural);
+        used = (size_t)snprintf(measured, mcap, "optimized %s %s %s at %s over %d point%s",
+                                below ? "max" : "min", metric, x, where, r->points, plural);
+        if (r->has_interval) {
+            char lo[48], hi[48];
+            fmt_metric(lo, sizeof lo, cl->metric, r->value_lo, b);
+            fmt_metric(hi, sizeof hi, cl->metric, r->value_hi, b);
+            append(measured, mcap, &used, " (its repetitions %s to %s)", lo, hi);
+        }
         break;
     }
     case PB_CLAIM_GROWTH_BELOW:

@@ -278,6 +278,7 @@ typedef struct visit {
      * (a point without paired rounds counts with lo = hi = its value) */
     int              intervals;  /* points that had an interval */
     double           min_lo, min_hi;
+    double           max_lo, max_hi; /* below-claims on time: over the points */
     double           dec_key;    /* the deciding point's bound */
 } visit;
 
@@ -396,13 +397,78 @@ static void visit_reduction(visit *v, const pb_scenario *s, int64_t n,
         note_interval(v, red, red, red, 0, s, n, a, b);
 }
 
+/* The least and largest of a case's time per op (or p99) over its
+ * repetitions (iteration rows); 1 when it has 2 or more. */
+static int rep_range(const pb_resultset *rs, const pb_component *c, const pb_scenario *s,
+                     int64_t n, int p99, double *lo, double *hi)
+{
+    char name[200];
+    snprintf(name, sizeof name, "%s/optimized/%s/%lld", c->name, s->name, (long long)n);
+    int k = 0;
+    for (const pb_result *r = pb_resultset_first(rs, name); r; r = pb_resultset_next(rs, r)) {
+        double x = p99 ? r->p99_ns : r->ns_per_op;
+        if (r->aggregate[0] || r->error || x < 0)
+            continue;
+        if (k == 0 || x < *lo)
+            *lo = x;
+        if (k == 0 || x > *hi)
+            *hi = x;
+        k++;
+    }
+    return k >= 2;
+}
+
+/* A point of a claim on the optimized time or p99 being below (or above)
+ * a threshold: its median decides the display (the worst point), its range
+ * over the repetitions the verdict. */
+static void note_range(visit *v, double x, int p99, const pb_scenario *s, int64_t n,
+                       double naive_v)
+{
+    pb_claim_result *r = v->out;
+    double lo = x, hi = x;
+    int has = rep_range(v->rs, v->c, s, n, p99, &lo, &hi);
+    int first = r->points == 0;
+    if (first || lo > v->max_lo)
+        v->max_lo = lo;
+    if (first || hi > v->max_hi)
+        v->max_hi = hi;
+    if (first || lo < v->min_lo)
+        v->min_lo = lo;
+    if (first || hi < v->min_hi)
+        v->min_hi = hi;
+    note(v, x, s, n, naive_v, x);
+    if (r->at_scenario == s && r->at_n == n) {
+        r->has_interval = has;
+        r->value_lo = lo;
+        r->value_hi = hi;
+    }
+}
+
+/* The verdict of a below (above) claim from the repetitions' ranges: it
+ * fails when some point misses the threshold in every repetition, holds
+ * when every point meets it in every repetition, and is inconclusive when
+ * the repetitions of a point disagree. */
+static pb_verdict range_verdict(const visit *v, int below)
+{
+    double thr = v->claim->threshold;
+    if (below)
+        return v->max_lo >= thr ? PB_VERDICT_FAILS
+             : v->max_hi < thr ? PB_VERDICT_HOLDS : PB_VERDICT_INCONCLUSIVE;
+    return v->min_hi < thr ? PB_VERDICT_FAILS
+         : v->min_lo >= thr ? PB_VERDICT_HOLDS : PB_VERDICT_INCONCLUSIVE;
+}
+
 /* The optimized implementation's metric itself (VALUE_BELOW/ABOVE). */
 static void visit_value(visit *v, const pb_scenario *s, int64_t n,
                         const pb_result *nv, const pb_result *op)
 {
     const pb_claim *cl = v->claim;
     double x = op ? metric_of(op, cl->metric, cl->counter) : -1;
-    if (x >= 0)
+    if (x < 0)
+        return;
+    if (cl->metric == PB_METRIC_TIME)
+        note_range(v, x, 0, s, n, nv ? metric_of(nv, cl->metric, cl->counter) : -1);
+    else
         note(v, x, s, n, nv ? metric_of(nv, cl->metric, cl->counter) : -1, x);
 }
 
@@ -410,7 +476,7 @@ static void visit_p99(visit *v, const pb_scenario *s, int64_t n,
                       const pb_result *nv, const pb_result *op)
 {
     if (op && op->p99_ns >= 0)
-        note(v, op->p99_ns, s, n, nv ? nv->p99_ns : -1, op->p99_ns);
+        note_range(v, op->p99_ns, 1, s, n, nv ? nv->p99_ns : -1);
 }
 
 /* Complexity claims: every listed scenario with an optimized fit. */
@@ -533,7 +599,7 @@ static void eval_claim(const pb_resultset *rs, const pb_component *c,
 {
     memset(r, 0, sizeof *r);
     r->claim = cl;
-    visit v = { cl, r, 0, rs, c, 0, 0, 0, 0 };
+    visit v = { cl, r, 0, rs, c, 0, 0, 0, 0, 0, 0 };
     switch (cl->kind) {
     case PB_CLAIM_SPEEDUP:
         for_each_point(rs, c, &v, visit_speedup);
@@ -552,7 +618,7 @@ static void eval_claim(const pb_resultset *rs, const pb_component *c,
         v.want_max = 1;
         for_each_point(rs, c, &v, visit_p99);
         if (r->points)
-            r->verdict = r->value < cl->threshold ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
+            r->verdict = range_verdict(&v, 1);
         break;
     case PB_CLAIM_COMPLEXITY:
         eval_complexity(rs, c, cl, r);
@@ -562,7 +628,9 @@ static void eval_claim(const pb_resultset *rs, const pb_component *c,
         int below = cl->kind == PB_CLAIM_VALUE_BELOW;
         v.want_max = below;            /* the worst point decides */
         for_each_point(rs, c, &v, visit_value);
-        if (r->points)
+        if (r->points && cl->metric == PB_METRIC_TIME)
+            r->verdict = range_verdict(&v, below);
+        else if (r->points)
             r->verdict = (below ? r->value < cl->threshold : r->value >= cl->threshold)
                              ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
         break;
