@@ -248,7 +248,10 @@ static size_t paired_pass(pb_resultset *rs, const pb_selection *sel,
                           const pb_component *const *comps, int rounds)
 {
     size_t points = 0, failed = 0;
-    for (int pass = 0; pass < 2; pass++)
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && points)
+            fprintf(stderr, "pairbench: paired pass: %zu points, %d rounds each"
+                    " (naive and optimized alternating, AB BA ...)\n", points, rounds);
         for (size_t c = 0; comps[c]; c++) {
             const pb_component *co = comps[c];
             if (!pb_is_pair(co))
@@ -294,10 +297,8 @@ static size_t paired_pass(pb_resultset *rs, const pb_selection *sel,
                         failed++;
                     }
                 }
-            if (pass == 0 && comps[c + 1] == NULL && points)
-                fprintf(stderr, "pairbench: paired pass: %zu points, %d rounds each"
-                        " (naive and optimized alternating, AB BA ...)\n", points, rounds);
         }
+    }
     return failed;
 }
 
