@@ -71,6 +71,7 @@ struct pb_ctx {
     uint64_t       digest;
     _Atomic double counters[PB_MAX_COUNTERS];
     int            probing;      /* the kernel probes bracket segments */
+    int            sampling;     /* pb_run_sample is timing single ops */
     unsigned       want;         /* the scenario's PB_PROBE_* groups */
     pb_probe_acc   probe;
     char           why[256];     /* pb_setup_failed's reason, "" if none */
@@ -165,6 +166,11 @@ void pb_heap_baseline(pb_ctx *x)
     x->heap_base = st.live_bytes;
     x->rss_base = pb_rss_bytes();
     pb_alloc_reset();                  /* the peak restarts from here */
+}
+
+int pb_sampling(pb_ctx *x)
+{
+    return x->sampling;
 }
 
 void pb_count(pb_ctx *x, int index, double value)
@@ -395,6 +401,7 @@ int pb_run_sample(pb_ctx *x, int64_t samples, pb_latency *out)
     if (samples > SAMPLE_MAX)
         samples = SAMPLE_MAX;
     int64_t *lat = sample_buf;
+    x->sampling = 1;
     int64_t start = now_ns();
     for (int64_t i = 0; i < samples; i++) {
         int64_t t0 = now_ns();
@@ -407,6 +414,7 @@ int pb_run_sample(pb_ctx *x, int64_t samples, pb_latency *out)
         if (i + 1 >= SAMPLE_MIN && t1 - start > SAMPLE_BUDGET_NS)
             samples = i + 1;           /* slow operations: enough is enough */
     }
+    x->sampling = 0;
     qsort(lat, (size_t)samples, sizeof *lat, cmp_i64);
     out->samples = samples;
     out->p50_ns = percentile(lat, samples, 0.50);

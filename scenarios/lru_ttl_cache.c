@@ -279,7 +279,7 @@ static uint64_t run_label_sync(void *fp, int64_t ops, pb_ctx *ctx)
     f->gets += ops;
     pb_count(ctx, 0, (double)(ops - hits));     /* api_calls */
     pb_count(ctx, 1, (double)hits);             /* hits */
-    return digest_stats(f, d);
+    return pb_sampling(ctx) ? d : digest_stats(f, d);
 }
 
 static const char *const label_sync_counters[] = { "api_calls", "hits", NULL };
@@ -334,7 +334,7 @@ static uint64_t run_get_hit(void *fp, int64_t ops, pb_ctx *ctx)
             d = digest_value(d, &out);
     }
     f->gets += ops;
-    return digest_stats(f, d);
+    return pb_sampling(ctx) ? d : digest_stats(f, d);
 }
 
 /* ---- put_evict ------------------------------------------------------------ */
@@ -379,7 +379,7 @@ static uint64_t run_put_evict(void *fp, int64_t ops, pb_ctx *ctx)
         f->now++;
     }
     f->puts += ops;
-    return digest_stats(f, d);
+    return pb_sampling(ctx) ? d : digest_stats(f, d);
 }
 
 /* ---- steady states ---------------------------------------------------------- */

@@ -211,6 +211,13 @@ void pb_unwatch_sqlite(struct sqlite3 *db);
  * teardown), when set-up fails (after it returns NULL), at exit and on an
  * interrupt. NULL with errno set on failure. */
 const char *pb_case_dir(pb_ctx *ctx);
+/* 1 while the harness times single operations for the latency
+ * percentiles (run() called with ops = 1, its digest discarded): a
+ * scenario then skips what it does once per call rather than per
+ * operation (folding the component's statistics into the digest), so a
+ * sample is the operation alone. 0 otherwise (verification, timed
+ * batches, the counting and paired passes). */
+int pb_sampling(pb_ctx *ctx);
 /* A process a crash test can kill -9: pb_proc_start runs fn(arg) in a
  * fork()ed child, in its own process group, that _exit()s with fn's return
  * value (so the parent's atexit handlers and stdio buffers are not run
