@@ -126,18 +126,30 @@ static void test_proc_killed_at_exit(void **state)
     (void)state;
     int fds[2];
     assert_int_equal(pipe(fds), 0);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
     pid_t helper = fork();
     if (helper == 0) {
         close(fds[0]);
+        close(ready[1]);
         pb_proc p;
         if (pb_proc_start(&p, sleep_forever, &fds[1]) != 0)
             _exit(2);
+        /* exit only once the child has written its pid (the parent says
+         * so): an at-exit kill before that write would leave the parent
+         * reading EOF, a race under load */
+        char go;
+        if (read(ready[0], &go, 1) != 1)
+            _exit(3);
         exit(0);                     /* the harness's at-exit kills it */
     }
     close(fds[1]);
+    close(ready[0]);
     pid_t child = 0;
     assert_int_equal(read(fds[0], &child, sizeof child), (ssize_t)sizeof child);
     close(fds[0]);
+    assert_int_equal(write(ready[1], "g", 1), 1);
+    close(ready[1]);
     int status;
     assert_int_equal(waitpid(helper, &status, 0), helper);
     assert_true(WIFEXITED(status));
