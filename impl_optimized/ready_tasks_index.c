@@ -9,21 +9,12 @@
  * tables' sizes.
  */
 #include "../impl_shared/ready_tasks_index_queries.h"
+#include "../impl_shared/shared_roadmap.h"
 
 /* One transaction: one commit (and its fsyncs) for all of it. */
 static const char ddl[] =
     "BEGIN;"
-    "CREATE INDEX IF NOT EXISTS idx_tasks_epic ON tasks(epic_id);"
-    "CREATE INDEX IF NOT EXISTS idx_tasks_parent ON tasks(parent_id);"
-    "CREATE INDEX IF NOT EXISTS idx_tasks_created ON tasks(created_at);"
-    "CREATE INDEX IF NOT EXISTS idx_deps_task_type ON task_dependencies(task_id,"
-    " dependency_type);"
-    "CREATE INDEX IF NOT EXISTS idx_deps_depends_type ON task_dependencies("
-    "depends_on_task_id, dependency_type);"
-    "CREATE INDEX IF NOT EXISTS idx_events_task_type ON events(task_id, event_type);"
-    "CREATE INDEX IF NOT EXISTS idx_quality_task_dim ON quality_metrics(task_id,"
-    " dimension);"
-    "CREATE INDEX IF NOT EXISTS idx_context_timestamp ON context_entries(timestamp);"
+    ROADMAP_SEED_INDEXES
     "CREATE INDEX IF NOT EXISTS idx_tasks_ready ON tasks(status, priority DESC,"
     " created_at, id);"
     "ANALYZE;"

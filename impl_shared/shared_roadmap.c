@@ -277,6 +277,23 @@ int roadmap_open(const char *path, int readonly, sqlite3 **db, char *err, size_t
     return 0;
 }
 
+int roadmap_open_indexed(const char *path, sqlite3 **db, char *err, size_t cap)
+{
+    if (roadmap_open(path, 0, db, err, cap) != 0) {
+        errno = strstr(err, "out of memory") ? ENOMEM : EIO;
+        return -1;
+    }
+    int rc = sqlite3_exec(*db, "BEGIN;" ROADMAP_SEED_INDEXES "COMMIT;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, cap, "%s: %s", path, sqlite3_errmsg(*db));
+        sqlite3_close(*db);
+        *db = NULL;
+        errno = (rc & 0xff) == SQLITE_NOMEM ? ENOMEM : EIO;
+        return -1;
+    }
+    return 0;
+}
+
 int roadmap_copy(const char *from, const char *to)
 {
     int in = open(from, O_RDONLY | O_CLOEXEC);

@@ -53,6 +53,25 @@ struct sqlite3;
 #define ROADMAP_SYNCHRONOUS "NORMAL"
 #define ROADMAP_CACHE_KIB   4096
 
+/* The seed's eight indexes (its "Indexes Added" block), IF NOT EXISTS, as
+ * one string of statements for sqlite3_exec: what ready_tasks_index's
+ * optimized open() adds and the schema the other three pairs of the group
+ * run on (their fix is not an index, so naive and optimized share it). */
+#define ROADMAP_SEED_INDEXES                                                      \
+    "CREATE INDEX IF NOT EXISTS idx_tasks_epic ON tasks(epic_id);"                \
+    "CREATE INDEX IF NOT EXISTS idx_tasks_parent ON tasks(parent_id);"            \
+    "CREATE INDEX IF NOT EXISTS idx_tasks_created ON tasks(created_at);"          \
+    "CREATE INDEX IF NOT EXISTS idx_deps_task_type ON task_dependencies(task_id," \
+    " dependency_type);"                                                          \
+    "CREATE INDEX IF NOT EXISTS idx_deps_depends_type ON task_dependencies("      \
+    "depends_on_task_id, dependency_type);"                                       \
+    "CREATE INDEX IF NOT EXISTS idx_events_task_type ON events(task_id,"          \
+    " event_type);"                                                               \
+    "CREATE INDEX IF NOT EXISTS idx_quality_task_dim ON quality_metrics(task_id," \
+    " dimension);"                                                                \
+    "CREATE INDEX IF NOT EXISTS idx_context_timestamp ON"                         \
+    " context_entries(timestamp);"
+
 /* Builds a new roadmap database at path (which must not exist) with n
  * tasks (1 <= n <= 10,000,000) from seed, in one transaction, journal mode
  * DELETE, then closes it. 0, or -1 with one line in err (the SQLite error;
@@ -64,6 +83,12 @@ int roadmap_build(const char *path, int64_t n, uint64_t seed, char *err, size_t 
  * group's settings. 0 and *db, or -1 with one line in err and *db NULL. */
 int roadmap_open(const char *path, int readonly, struct sqlite3 **db, char *err,
                  size_t cap);
+
+/* roadmap_open read-write, then ROADMAP_SEED_INDEXES in one transaction
+ * (nothing to do when they exist): the open of the pairs that run on the
+ * seed's indexed schema. 0 and *db, or -1 with one line in err, *db NULL
+ * and errno ENOMEM when SQLite ran out of memory (else EIO). */
+int roadmap_open_indexed(const char *path, struct sqlite3 **db, char *err, size_t cap);
 
 /* Copies the file at from to to (which must not exist), for a fixture
  * copied from a template: 0, or -1 with errno set (to removed). */

@@ -20,13 +20,10 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -35,6 +32,7 @@
 #include "../impl_shared/shared_roadmap.h"
 #include "scenarios.h"
 #include "util.h"
+#include "util_roadmap.h"
 
 static const int64_t sizes[] = { 1000, 10000, 100000, 0 };
 
@@ -67,47 +65,6 @@ static void fixture_free(void *fp)
     free(f);
 }
 
-/* The template roadmap of n tasks, built at the first use in this process
- * (its seed depends on n only). The path, or NULL with why. */
-static const char *template_for(int64_t n, char *why, size_t cap)
-{
-    static struct { int64_t n; char path[PATH_MAX]; } made[8];
-    for (int i = 0; i < 8; i++)
-        if (made[i].n == n)
-            return made[i].path;
-    const char *root = pb_scratch_dir();
-    if (!root) {
-        snprintf(why, cap, "no scratch directory: %s", strerror(errno));
-        return NULL;
-    }
-    int slot = -1;
-    for (int i = 0; i < 8 && slot < 0; i++)
-        if (made[i].n == 0)
-            slot = i;
-    if (slot < 0) {
-        snprintf(why, cap, "more than 8 roadmap sizes");
-        return NULL;
-    }
-    char path[PATH_MAX];
-    int k = snprintf(path, sizeof path, "%s/roadmap-%lld.db", root, (long long)n);
-    if (k < 0 || (size_t)k >= sizeof path) {
-        snprintf(why, cap, "scratch path too long");
-        return NULL;
-    }
-    unlink(path);                      /* a half-built one of a failed try */
-    if (roadmap_build(path, n, pb_mix64((uint64_t)n), why, cap) != 0)
-        return NULL;
-    made[slot].n = n;
-    memcpy(made[slot].path, path, (size_t)k + 1);
-    return made[slot].path;
-}
-
-static long long size_of(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
-}
-
 /* Copies the template into the case directory, opens it with the
  * implementation (its indexes made), registers the connection and builds
  * the access stream over `keys` items. */
@@ -123,17 +80,12 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
     int64_t keys = over_epics ? f->epics : n;
     f->stream_len = pb_stream_len(keys);
     f->stream = malloc((size_t)f->stream_len * sizeof *f->stream);
-    const char *tmpl = template_for(n, f->why, sizeof f->why);
-    const char *dir = tmpl ? pb_case_dir(ctx) : NULL;
-    if (!f->stream || !tmpl || !dir) {
-        pb_setup_failed(ctx, "%s", !f->stream ? "out of memory"
-                                  : !tmpl ? f->why : "cannot make a case directory");
+    if (!f->stream) {
+        pb_setup_failed(ctx, "out of memory");
         fixture_free(f);
         return NULL;
     }
-    snprintf(f->path, sizeof f->path, "%s/roadmap.db", dir);
-    if (roadmap_copy(tmpl, f->path) != 0) {
-        pb_setup_failed(ctx, "cannot copy %s: %s", tmpl, strerror(errno));
+    if (pb_roadmap_fixture(ctx, n, 0, f->path, sizeof f->path) != 0) {
         fixture_free(f);
         return NULL;
     }
@@ -147,7 +99,7 @@ static fixture *fixture_new(const void *ops, int64_t n, uint64_t seed, pb_ctx *c
         fixture_free(f);
         return NULL;
     }
-    f->file_size = size_of(f->path);
+    f->file_size = pb_file_size(f->path);
     return f;
 }
 
@@ -277,7 +229,7 @@ static uint64_t run_task_lookups(void *fp, int64_t ops, pb_ctx *ctx)
 static const char *steady_file(void *fp)
 {
     fixture *f = fp;
-    long long now = size_of(f->path);
+    long long now = pb_file_size(f->path);
     if (now != f->file_size) {
         snprintf(f->why, sizeof f->why, "%s is %lld bytes, %lld after open", f->path,
                  now, f->file_size);

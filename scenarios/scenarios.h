@@ -18,7 +18,8 @@
     X(object_pool)           \
     X(string_intern)         \
     X(telemetry_writer)      \
-    X(ready_tasks_index)
+    X(ready_tasks_index)     \
+    X(n_plus_one)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
