@@ -19,7 +19,8 @@
     X(string_intern)         \
     X(telemetry_writer)      \
     X(ready_tasks_index)     \
-    X(n_plus_one)
+    X(n_plus_one)            \
+    X(health_cache)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
