@@ -21,7 +21,7 @@
 #   make baseline rewrite $(BASELINE)/instr.json (and bench.json from
 #                BENCH_BASELINE=FILE when given)
 #   make fuzz    build the libFuzzer targets of the loaders (results,
-#                instr, massif; clang-14, ASan + UBSan with float-cast-
+#                instr, massif, checkpoint; clang-14, ASan + UBSan with float-cast-
 #                overflow) into build-fuzz/ and run each over its corpus
 #                (tests/fuzz/corpus/NAME) for FUZZ_TIME seconds (300)
 #
@@ -159,7 +159,7 @@ FUZZ_BUILD     ?= build-fuzz
 FUZZ_TIME      ?= 300
 FUZZ_TEST_TIME ?= 20
 FUZZ_CC        ?= clang-14
-FUZZ_TARGETS   := results instr massif
+FUZZ_TARGETS   := results instr massif checkpoint
 FUZZ_CFLAGS    := -std=c11 -g -O1 -Wall -Wextra -Werror -Iinclude \
                   $$(pkg-config --cflags libcjson) \
                   -fsanitize=fuzzer,address,undefined,float-cast-overflow \
@@ -167,12 +167,13 @@ FUZZ_CFLAGS    := -std=c11 -g -O1 -Wall -Wextra -Werror -Iinclude \
 FUZZ_SRC_results := reports/model/results.c
 FUZZ_SRC_instr   := reports/model/results.c reports/model/instr.c
 FUZZ_SRC_massif  := reports/model/results.c reports/massif_data.c
+FUZZ_SRC_checkpoint := impl_shared/checkpoint_load.c
 
 fuzz-build: deps
 	@mkdir -p $(FUZZ_BUILD)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    case $$t in results) src="$(FUZZ_SRC_results)";; instr) src="$(FUZZ_SRC_instr)";; \
-	        massif) src="$(FUZZ_SRC_massif)";; esac; \
+	        massif) src="$(FUZZ_SRC_massif)";; checkpoint) src="$(FUZZ_SRC_checkpoint)";; esac; \
 	    $(FUZZ_CC) $(FUZZ_CFLAGS) -o $(FUZZ_BUILD)/fuzz_$$t tests/fuzz/fuzz_$$t.c $$src \
 	        $$(pkg-config --libs libcjson) -lm; \
 	done

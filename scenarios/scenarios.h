@@ -20,7 +20,8 @@
     X(telemetry_writer)      \
     X(ready_tasks_index)     \
     X(n_plus_one)            \
-    X(health_cache)
+    X(health_cache)          \
+    X(checkpoint)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
