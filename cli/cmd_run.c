@@ -217,6 +217,45 @@ static int verify_all(const pb_selection *sel, const pb_component *const *comps,
     return bad;
 }
 
+/* --- SQLite's facts ---------------------------------------------------------- */
+
+/* The SQLite settings and query plans the counting pass recorded per case
+ * (pb_sql_note_case) go to the results' context as "sqlite:CASE"; the
+ * console gets each distinct settings line with its number of cases. */
+static void sql_facts(pb_resultset *rs)
+{
+    size_t n = pb_sql_note_count();
+    if (!n)
+        return;
+    struct { char line[256]; size_t cases; } seen[16];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *text;
+        const char *name = pb_sql_note(i, &text);
+        char *key = pb_strf("sqlite:%s", name);
+        pb_resultset_set_context(rs, key, text);
+        free(key);
+        size_t k = strcspn(text, "\n");
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", (int)k, text);
+        size_t j = 0;
+        while (j < n_seen && strcmp(seen[j].line, line) != 0)
+            j++;
+        if (j == n_seen && n_seen < 16) {
+            memcpy(seen[j].line, line, sizeof line);
+            seen[j].cases = 0;
+            n_seen++;
+        }
+        if (j < n_seen)
+            seen[j].cases++;
+    }
+    printf("\nSQLite settings of the cases on a database (each case's statements and"
+           " their query plans are in the results' context, sqlite:CASE):\n");
+    for (size_t j = 0; j < n_seen; j++)
+        printf("  %s: %zu case%s\n", seen[j].line, seen[j].cases,
+               seen[j].cases == 1 ? "" : "s");
+}
+
 /* --- the paired pass ------------------------------------------------------ */
 
 /* Rounds of the paired pass per point, and the share of a gbench
@@ -563,6 +602,7 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
                              PB_CONFIDENCE * 100, PB_BOOTSTRAP_RESAMPLES);
         pb_resultset_set_context(rs, "paired_pass", desc);
         free(desc);
+        sql_facts(rs);
         errors += paired_pass(rs, sel, comps, rounds);
         if (o->instr_fits)
             errors += instr_fits(rs, comps);

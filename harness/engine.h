@@ -180,6 +180,17 @@ void pb_sql_read(double out[PB_SQL_FIELDS]);
 void pb_sql_reset(void);
 /* Forgets every watched connection (at teardown). */
 void pb_sql_forget_all(void);
+/* The facts of a case: pb_sql_capture(1) starts keeping the distinct SQL
+ * texts the armed regions run (the counting pass); pb_sql_note_case(name)
+ * stops and records, for the connections watched now, "SQLite VERSION,
+ * journal_mode J, synchronous S, cache_size C" and each text with its
+ * EXPLAIN QUERY PLAN, one text per case (nothing when no connection is
+ * watched). 0, or -1 when out of memory. pb_sql_note_count and
+ * pb_sql_note (NULL past the end) list what was recorded. */
+void pb_sql_capture(int on);
+int  pb_sql_note_case(const char *name);
+size_t pb_sql_note_count(void);
+const char *pb_sql_note(size_t i, const char **text);
 
 /* --- runs (runner.c), called by the shim -------------------------------- */
 

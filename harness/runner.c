@@ -447,11 +447,13 @@ int pb_run_count(const pb_case *c, int64_t ops, pb_run_result *out, const char *
     int64_t b = c->scenario->batch(c->n), done = 0;
     if (b < 1)
         b = 1;
+    pb_sql_capture(1);
     do {
         pb_run_batch(x, b);
         done += b;
     } while (done < ops);
     pb_run_collect(x, out);
+    pb_sql_note_case(c->name);         /* its statements' plans, the settings */
     pb_run_end(x);
     pb_run_release();                  /* in tracking mode: it built it */
     counting = 0;

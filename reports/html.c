@@ -49,6 +49,8 @@ static const char css[] =
     ".charts{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 4px}"
     "figure.chart{margin:0;border:1px solid #e5e7eb;border-radius:4px}"
     "figure.chart svg{display:block;max-width:100%;height:auto}"
+    "pre.sql{background:#f6f8fa;border:1px solid #e5e7eb;padding:6px 10px;"
+    "font-size:12px;overflow-x:auto;white-space:pre}"
     "nav a{margin-right:12px}"
     "a{color:#0b5cad;text-decoration:none}";
 
@@ -485,6 +487,41 @@ static void html_n_table(sbuf *h, const report *R, const pb_component *comp,
     pb_sb_puts(h, "</tbody></table></div>\n");
 }
 
+/* The SQLite settings and query plans the run recorded for the scenario
+ * (context "sqlite:CASE", first results file), per implementation at the
+ * reference N, else at the largest N that has them: nothing when none. */
+static void html_sql_facts(sbuf *h, const report *R, const pb_component *comp,
+                           const pb_scenario *sc, const int64_t *ns, size_t k, int64_t ref)
+{
+    if (!R->n)
+        return;
+    const char *text[2] = { NULL, NULL };
+    int64_t at[2] = { 0, 0 };
+    for (int im = 0; im < 2; im++) {
+        for (size_t i = 0; i <= k && !text[im]; i++) {
+            int64_t n = i == 0 ? ref : ns[k - i];
+            char key[512];
+            snprintf(key, sizeof key, "sqlite:%s/%s/%s/%lld", comp->name,
+                     pb_rep_impl_names[im], sc->name, (long long)n);
+            text[im] = jstr(R->s[0].context, key);
+            at[im] = n;
+        }
+    }
+    if (!text[0] && !text[1])
+        return;
+    pb_sb_puts(h, "<details><summary>SQLite settings, statements and query plans"
+               " (EXPLAIN QUERY PLAN)</summary>\n");
+    for (int im = 0; im < 2; im++) {
+        if (!text[im])
+            continue;
+        pb_sb_printf(h, "<h4>%s, N = %lld</h4>\n<pre class=\"sql\">", pb_rep_impl_names[im],
+                     (long long)at[im]);
+        pb_sb_html(h, text[im]);
+        pb_sb_puts(h, "</pre>\n");
+    }
+    pb_sb_puts(h, "</details>\n");
+}
+
 static void html_scenario(sbuf *h, const report *R, const charts *C,
                           const pb_component *comp, const pb_scenario *sc,
                           const int64_t *ns, size_t k)
@@ -533,6 +570,7 @@ static void html_scenario(sbuf *h, const report *R, const charts *C,
                    " kernel's tracepoints, bytes by <code>/proc/self/io</code>,"
                    " statements and VM steps by SQLite, over the measured region"
                    " only; never by the code under test.</p>\n");
+    html_sql_facts(h, R, comp, sc, ns, k, ref);
     pb_sb_puts(h, "<div class=\"charts\">");
     static const char *const kinds[] = { "time", "allocs" };
     for (int i = 0; i < 2; i++)

@@ -215,6 +215,29 @@ long=$(printf 'x%.0s' $(seq 1 250)).json
 expect_usage_error "json name too long for its temporary" run --filter noop --json "$tmp/$long"
 grep -q 'too long' "$tmp/err" && ok || bad "long json: $(cat "$tmp/err")"
 ls "$tmp" | grep -q '^xxxx' && bad "long json: created something" || ok
+# SQLite's facts per case: the settings on the console, and in the JSON
+# context each statement the case ran with its EXPLAIN QUERY PLAN (the
+# counting pass records them, so only where allocation tracking is on):
+# the optimized ready query walks idx_tasks_ready, the naive one scans.
+"$PB" run --filter '^ready_tasks_index/.*/ready/1000$' --quick --json "$tmp/sql.json" \
+    >"$tmp/sql.out" 2>"$tmp/sql.err" && ok || { bad "ready_tasks_index run"; cat "$tmp/sql.err"; }
+"$PY" - "$tmp/sql.json" "$tmp/sql.out" <<'PYEOF' && ok || bad "SQLite facts in the results"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["context"]
+if c["alloc_tracking"] == "on":
+    out = open(sys.argv[2]).read()
+    assert "SQLite settings" in out and "journal_mode delete, synchronous NORMAL" in out, out
+    o = c["sqlite:ready_tasks_index/optimized/ready/1000"]
+    n = c["sqlite:ready_tasks_index/naive/ready/1000"]
+    for t in (o, n):
+        assert t.startswith("SQLite 3."), t
+        assert "NOT EXISTS" in t and "plan:" in t, t
+    assert "SEARCH t USING INDEX idx_tasks_ready (status=?)" in o, o
+    assert "SEARCH d USING INDEX idx_deps_task_type" in o, o
+    assert "SCAN t\n" in n and "SCAN d\n" in n and "USE TEMP B-TREE FOR ORDER BY" in n, n
+PYEOF
+
 deep=$tmp$(printf '/%0200d' $(seq 1 21))/r.json
 expect_usage_error "json path over PATH_MAX" run --filter noop --json "$deep"
 
