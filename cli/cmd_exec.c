@@ -9,9 +9,12 @@
  * operations (both rounded up to whole batches of the scenario's size), and
  * prints one line:
  *
- *   exec CASE ops K digest D allocs A bytes B peak_heap_bytes P
+ *   exec CASE ops K digest D allocs A bytes B peak_heap_bytes P [SQL]
  *
- * with allocs and bytes in total over the K operations. The same build, case
+ * with allocs and bytes in total over the K operations, and SQL, for a case
+ * on a watched SQLite connection, "sql_statements S sql_vm_steps V ..."
+ * (every field of the SQL probe, totals: its trace callback runs in the
+ * measured region, a few dozen instructions per statement). The same build, case
  * and K give the same digest and counts on every run.
  */
 #include <inttypes.h>
@@ -101,7 +104,12 @@ static int exec_case(const char *name, int64_t ops, int64_t warmup,
     pb_run_end(ctx);
     pb_run_release();
     printf("exec %s ops %" PRId64 " digest %016" PRIx64 " allocs %.0f bytes %.0f"
-           " peak_heap_bytes %" PRId64 "\n", c.name, ops, r.digest, r.allocs,
+           " peak_heap_bytes %" PRId64, c.name, ops, r.digest, r.allocs,
            r.bytes, r.peak_heap_bytes);
+    /* a case on a watched SQLite connection: SQLite's own counts, whole */
+    if (r.sql_ok)
+        for (int f = 0; f < PB_SQL_FIELDS; f++)
+            printf(" %s %.0f", pb_sql_field_names[f], r.sql[f]);
+    printf("\n");
     return 0;
 }

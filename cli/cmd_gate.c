@@ -13,6 +13,10 @@
  *   allocs/op  per case, fails on any growth (the counts are exact integer
  *              totals over K operations; compared per op with a 1e-9
  *              relative slack for the division only);
+ *   sql        per case the baseline has SQLite's counts for (the SQL
+ *              probe, through exec): statements per op fail on any growth,
+ *              VM steps and full-scan steps per op past the instruction
+ *              threshold, counts gone from the new file fail;
  *   ratio      per pair component/scenario/N with naive and optimized in
  *              both timing files: the ratios optimized/naive of the paired
  *              pass's rounds (naive and optimized neighbours in time, see
@@ -222,6 +226,41 @@ static void fmt_change(char *buf, size_t cap, double base, double now)
 
 /* --- instructions and allocations -------------------------------------- */
 
+/* SQLite's counts of a case the baseline has them for: statements per op
+ * fail on any growth (exact counts), VM steps and full-scan steps on
+ * growth past the instruction threshold (a plan that lost its index shows
+ * here first); new counts missing fail. */
+static void gate_sql(const gate_opts *o, const pb_instr_case *b, const pb_instr_case *n,
+                     gate_tally *t)
+{
+    const double base[3] = { b->sql_statements_per_op, b->sql_vm_steps_per_op,
+                             b->sql_fullscan_steps_per_op };
+    const double now[3] = { n->sql_statements_per_op, n->sql_vm_steps_per_op,
+                            n->sql_fullscan_steps_per_op };
+    static const char *const metric[3] = { "sql stmt/op", "sql steps/op", "sql scan/op" };
+    char bs[GATE_NUM_CAP], ns[GATE_NUM_CAP], ch[GATE_NUM_CAP], verdict[64];
+    for (int k = 0; k < 3; k++) {
+        if (base[k] < 0)
+            continue;
+        t->checked++;
+        double slack = k == 0 ? 1e-9 : o->instr_threshold;
+        int bad = now[k] < 0 || now[k] > base[k] * (1 + slack) + 1e-12;
+        if (now[k] < 0)
+            snprintf(verdict, sizeof verdict, "FAIL (not counted)");
+        else if (bad)
+            snprintf(verdict, sizeof verdict, k == 0 ? "FAIL (any growth)"
+                                                     : "FAIL (> +%.3g%%)",
+                     o->instr_threshold * 100);
+        else
+            snprintf(verdict, sizeof verdict, "ok");
+        fmt_num(bs, sizeof bs, base[k]);
+        fmt_num(ns, sizeof ns, now[k]);
+        fmt_change(ch, sizeof ch, base[k], now[k] < 0 ? 0 : now[k]);
+        gate_row(o, bad, n->name, metric[k], bs, ns, ch, verdict);
+        t->failed += bad;
+    }
+}
+
 /* Compares the instr files case by case into the tally; every count was
  * checked when loaded, so every check counted is made. */
 static void gate_instr(const gate_opts *o, const pb_instr_file *base,
@@ -261,6 +300,7 @@ static void gate_instr(const gate_opts *o, const pb_instr_file *base,
         gate_row(o, abad, name, "allocs/op", bs, ns, ch,
                  abad ? "FAIL (any growth)" : "ok");
         t->failed += abad;
+        gate_sql(o, b, n, t);
     }
     for (size_t i = 0; i < now->n; i++) {
         const pb_instr_case *n = &now->cases[i];

@@ -18,7 +18,10 @@
  *   {"context": {"kind": "pairbench-instr", "n": N (or [N, ...]), "ops": K|0,
  *                "git_revision": ..., "valgrind": "valgrind-3.19.0", ...},
  *    "cases": [{"name", "ops", "instructions", "instructions_per_op",
- *               "allocs", "allocs_per_op", "bytes_per_op", "digest"}]}
+ *               "allocs", "allocs_per_op", "bytes_per_op", "digest",
+ *               and for a case on SQLite "sql_statements_per_op",
+ *               "sql_vm_steps_per_op", ... (every field of the SQL probe,
+ *               SQLite's own counts, deterministic like the rest)}]}
  *
  * Selection is the shared one (select.h); a scenario whose sweep lacks the
  * N is skipped, as is an implementation capped below it. K omitted (ops 0
@@ -130,9 +133,10 @@ int pb_instr_measure(const char *self, const char *name, int64_t ops,
     long long k_ops, peak;
     char digest[32];
     double allocs, bytes;
+    int tail = 0;
     if (sscanf(pb_str_get(&out), "exec %199s ops %lld digest %31s allocs %lf"
-               " bytes %lf peak_heap_bytes %lld", got, &k_ops, digest, &allocs,
-               &bytes, &peak) != 6 || strcmp(got, name) != 0 || k_ops < 1 || cg_ok) {
+               " bytes %lf peak_heap_bytes %lld%n", got, &k_ops, digest, &allocs,
+               &bytes, &peak, &tail) != 6 || strcmp(got, name) != 0 || k_ops < 1 || cg_ok) {
         fprintf(stderr, "pairbench: instr: %s: no exec line or no callgrind"
                 " total\n", name);
         goto done;
@@ -152,6 +156,18 @@ int pb_instr_measure(const char *self, const char *name, int64_t ops,
     cJSON_AddNumberToObject(c, "bytes_per_op", bytes / (double)k_ops);
     cJSON_AddNumberToObject(c, "peak_heap_bytes", (double)peak);
     cJSON_AddStringToObject(c, "digest", digest);
+    /* SQLite's counts, when the case runs on a watched connection */
+    const char *sql = pb_str_get(&out) + tail;
+    for (int f = 0; f < PB_SQL_FIELDS; f++) {
+        char key[64], pat[64];
+        double v;
+        snprintf(pat, sizeof pat, " %s ", pb_sql_field_names[f]);
+        const char *hit = strstr(sql, pat);
+        if (hit && sscanf(hit + strlen(pat), "%lf", &v) == 1 && v >= 0) {
+            snprintf(key, sizeof key, "%s_per_op", pb_sql_field_names[f]);
+            cJSON_AddNumberToObject(c, key, v / (double)k_ops);
+        }
+    }
     fprintf(stderr, "pairbench: instr: %-44s %12.1f instr/op %8.3f allocs/op\n",
             name, (double)instructions / (double)k_ops, allocs / (double)k_ops);
     rc = 0;

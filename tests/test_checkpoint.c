@@ -8,7 +8,9 @@
  * intact, no temp file; a stale temp file removed by open(); a crash test
  * (a child writing checkpoints in a loop, killed with SIGKILL at random
  * moments, 25 times): a valid checkpoint always remains, and the stale
- * temp is gone after the next open; bad arguments and files. Then, once,
+ * temp is gone after the next open (each child has one checkpoint in
+ * before the kill, which lands within its next two writes); bad
+ * arguments and files. Then, once,
  * ckpt_load() on hostile files (not JSON, wrong types, counts that
  * disagree, ids out of order, a NUL byte, a directory).
  */
@@ -249,34 +251,52 @@ static void test_kill9(void **state)
         fail_msg("%s", err);
     checkpoint *k = NULL;
     assert_int_equal(ops->open(db, ck, NULL, &k), CK_OK);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     assert_int_equal(ops->write(k, 0), CK_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     ops->close(k);
+    /* one checkpoint's time here (sanitizers make it 10x): the kills land
+     * anywhere within the next two writes of the child */
+    long write_ns = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec);
     ckpt_info first;
     assert_int_equal(ckpt_load(ck, &first), CK_OK);
     pbt_rng r = { 0x6b696c6c39ULL };
     int temps = 0;
     int64_t newest = 0;
     for (int round = 0; round < 25; round++) {
+        int done[2];
+        assert_int_equal(pipe(done), 0);
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
+            close(done[0]);
             checkpoint *c = NULL;
             if (ops->open(db, ck, NULL, &c) != CK_OK)
                 _exit(3);
-            for (int64_t s = 1 + (int64_t)round * 1000000; ; s++)
+            for (int64_t s = 1 + (int64_t)round * 1000000; ; s++) {
                 if (ops->write(c, s) != CK_OK)
                     _exit(4);
+                if (write(done[1], "w", 1) != 1)   /* a checkpoint is in */
+                    _exit(5);
+            }
         }
-        struct timespec ts = { 0, (long)(1 + pbt_below(&r, 40)) * 1000000L };
+        close(done[1]);
+        char b;
+        assert_int_equal(read(done[0], &b, 1), 1);             /* the first one */
+        long ns = (long)pbt_below(&r, (uint64_t)write_ns * 2 + 1);
+        struct timespec ts = { ns / 1000000000L, ns % 1000000000L };
         nanosleep(&ts, NULL);
         assert_int_equal(kill(pid, SIGKILL), 0);
         int status;
         assert_int_equal(waitpid(pid, &status, 0), pid);
+        close(done[0]);
         assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
         ckpt_info i;
         assert_int_equal(ckpt_load(ck, &i), CK_OK);           /* whole, old or new */
         assert_int_equal(i.total, first.total);
         assert_int_equal(i.in_progress_digest, first.in_progress_digest);
+        assert_true(i.taken_at > (int64_t)round * 1000000);    /* this child's */
         if (i.taken_at > newest)
             newest = i.taken_at;
         temps += access(tmp, F_OK) == 0;

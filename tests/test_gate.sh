@@ -105,6 +105,34 @@ expect_gate "a case missing from the new result" 1 "$tmp/base" "$tmp/fewer.json"
 expect_gate "a new case" 0 "$tmp/base" "$tmp/more.json" \
     && { grep -q 'brand_new.*new' "$tmp/gate.out" && ok || bad "new case not listed"; }
 
+# --- SQLite's counts ------------------------------------------------------------
+# Cases on a watched connection carry SQLite's own counts in the instr file;
+# the gate fails on one more statement per op, on VM or full-scan steps past
+# the threshold (a plan that lost its index), and on counts gone missing.
+if "$PB" instr --filter '^(n_plus_one/optimized/refresh|ready_tasks_index/optimized/dependents)/' \
+        --json "$tmp/sql.json" 2>"$tmp/instr.err"; then
+    ok
+else
+    bad "instr on the SQL cases failed"; cat "$tmp/instr.err"
+fi
+$PY - "$tmp/sql.json" "$tmp" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert all(c["sql_statements_per_op"] >= 1 and c["sql_vm_steps_per_op"] > 0 for c in d["cases"]), d
+def write(name, f):
+    json.dump(dict(d, cases=[f(dict(c)) for c in d["cases"]]), open(f"{sys.argv[2]}/{name}", "w"))
+write("sql_stmt.json", lambda c: dict(c, sql_statements_per_op=c["sql_statements_per_op"] + 1))
+write("sql_scan.json", lambda c: dict(c, sql_fullscan_steps_per_op=c["sql_fullscan_steps_per_op"] * 10 + 100))
+write("sql_gone.json", lambda c: {k: v for k, v in c.items() if not k.startswith("sql_")})
+EOF
+expect_gate "the same SQL counts" 0 "$tmp/sql.json" "$tmp/sql.json"
+expect_gate "one more statement per op" 1 "$tmp/sql.json" "$tmp/sql_stmt.json" \
+    && { grep -q 'sql stmt/op.*FAIL (any growth)' "$tmp/gate.out" && ok || bad "statements not named"; }
+expect_gate "a full scan" 1 "$tmp/sql.json" "$tmp/sql_scan.json" \
+    && { grep -q 'sql scan/op.*FAIL' "$tmp/gate.out" && ok || bad "full-scan steps not named"; }
+expect_gate "SQL counts gone" 1 "$tmp/sql.json" "$tmp/sql_gone.json" \
+    && { grep -q 'FAIL (not counted)' "$tmp/gate.out" && ok || bad "missing SQL counts not named"; }
+
 # --- corrupt, missing, bad usage: one line, exit 2 ----------------------------
 mkdir -p "$tmp/corrupt"
 head -c 200 "$tmp/base/instr.json" >"$tmp/corrupt/instr.json"

@@ -70,6 +70,20 @@ static int instr_cases(pb_instr_file *f, const cJSON *cases, const char *what,
                 return -1;
             }
         }
+        static const char *const sql[] = { "sql_statements_per_op", "sql_vm_steps_per_op",
+                                           "sql_fullscan_steps_per_op" };
+        double *sdst[3] = { &ic->sql_statements_per_op, &ic->sql_vm_steps_per_op,
+                            &ic->sql_fullscan_steps_per_op };
+        for (int k = 0; k < 3; k++) {
+            char why[160];
+            *sdst[k] = -1;
+            if (!cJSON_GetObjectItemCaseSensitive(c, sql[k]))
+                continue;
+            if (pb_json_number(c, sql[k], 1e300, 0, sdst[k], why, sizeof why) != 0) {
+                snprintf(err, cap, "%s: case %.200s: %s", what, ic->name, why);
+                return -1;
+            }
+        }
         i++;
     }
     f->n = (size_t)n;

@@ -207,6 +207,9 @@ typedef struct pb_instr_case {
     const char *name;                 /* borrowed from the tree */
     double      instructions_per_op;  /* finite, >= 0 */
     double      allocs_per_op;        /* finite, >= 0 */
+    /* SQLite's counts of a case on a watched connection (the SQL probe),
+     * each finite and >= 0, or -1 when the case has none */
+    double      sql_statements_per_op, sql_vm_steps_per_op, sql_fullscan_steps_per_op;
 } pb_instr_case;
 
 typedef struct pb_instr_file {
@@ -216,7 +219,8 @@ typedef struct pb_instr_file {
 } pb_instr_file;
 
 /* Reads JSON text as an instr file. 1: *out is the file, every case with a
- * non-empty string name (unique) and both counts finite numbers >= 0;
+ * non-empty string name (unique) and both counts finite numbers >= 0
+ * (the SQL counts, optional, too when present);
  * free with pb_instr_free. 0: not an instr file (not one complete JSON
  * value, or no context kind "pairbench-instr"); *out NULL, err untouched.
  * -1: an instr file that cannot be compared (no case, or a case with a
