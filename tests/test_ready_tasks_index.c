@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include <sqlite3.h>
 
@@ -325,6 +328,42 @@ static void test_generator(void **state)
     sqlite3_close(dc);
 }
 
+/* roadmap_copy on a full disk (RLIMIT_FSIZE: writes past the limit fail
+ * with EFBIG, as a full disk fails with ENOSPC) and on a missing source
+ * or an existing target: -1 with errno, and no partial copy left. */
+static void test_copy_failures(void **state)
+{
+    (void)state;
+    char src[64], dst[64], err[256];
+    snprintf(src, sizeof src, "%s/copy-src.db", dir);
+    snprintf(dst, sizeof dst, "%s/copy-dst.db", dir);
+    unlink(src);
+    unlink(dst);
+    assert_int_equal(roadmap_build(src, 2000, 7, err, sizeof err), 0);
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = 64 * 1024;                  /* the file is far larger */
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    errno = 0;
+    int rc = roadmap_copy(src, dst);
+    int e = errno;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, prev);
+    assert_int_equal(rc, -1);
+    assert_int_equal(e, EFBIG);
+    assert_int_equal(access(dst, F_OK), -1);  /* no partial copy */
+    assert_int_equal(roadmap_copy(src, dst), 0);
+    assert_int_equal(roadmap_copy(src, dst), -1);           /* exists */
+    assert_int_equal(errno, EEXIST);
+    unlink(dst);
+    snprintf(src, sizeof src, "%s/no-such.db", dir);
+    assert_int_equal(roadmap_copy(src, dst), -1);
+    assert_int_equal(errno, ENOENT);
+    assert_int_equal(access(dst, F_OK), -1);
+}
+
 static void remove_dir(void)
 {
     char cmd[128];
@@ -348,6 +387,7 @@ int main(void)
     const struct CMUnitTest once[] = {
         cmocka_unit_test(test_query_plans),
         cmocka_unit_test(test_generator),
+        cmocka_unit_test(test_copy_failures),
     };
     int failed = PBT_RUN_BOTH("ready_tasks_index", each, &ready_tasks_index_naive,
                               &ready_tasks_index_optimized);
