@@ -74,6 +74,8 @@ static const struct { const char *name, *tracepoint; } kinds[PB_SYS_KINDS] = {
     { "sys_close",      "close" },
     { "sys_newfstatat", "newfstatat" },
     { "sys_statx",      "statx" },
+    { "sys_faccessat",  "faccessat" },
+    { "sys_faccessat2", "faccessat2" },
     { "sys_getdents64", "getdents64" },
     { "sys_rename",     "rename" },
     { "sys_ftruncate",  "ftruncate" },

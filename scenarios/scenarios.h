@@ -21,7 +21,8 @@
     X(ready_tasks_index)     \
     X(n_plus_one)            \
     X(health_cache)          \
-    X(checkpoint)
+    X(checkpoint)            \
+    X(chart_discovery)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)

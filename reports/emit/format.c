@@ -201,9 +201,9 @@ void pb_fmt_probes(char *buf, size_t cap, const pb_result *naive,
     static const char *const shown[] = {
         "syscalls", "sys_read", "sys_pread64", "sys_write", "sys_pwrite64",
         "sys_writev", "sys_fsync", "sys_fdatasync", "sys_openat", "sys_close",
-        "sys_newfstatat", "sys_statx", "sys_getdents64", "sys_rename",
-        "sys_ftruncate", "sys_sendto", "sys_recvfrom", "sys_sendmsg",
-        "sys_recvmsg", "sys_connect", "io_write_bytes", "sql_statements",
+        "sys_newfstatat", "sys_statx", "sys_faccessat", "sys_faccessat2",
+        "sys_getdents64", "sys_rename", "sys_ftruncate", "sys_sendto", "sys_recvfrom",
+        "sys_sendmsg", "sys_recvmsg", "sys_connect", "io_write_bytes", "sql_statements",
         "sql_vm_steps", "sql_fullscan_steps", "sql_sorts", "sql_autoindexes" };
     size_t used = 0;
     if (cap)
