@@ -232,9 +232,15 @@ static int instr_all(const pb_command *cmd, const instr_opts *o,
 
     /* Same order as `pairbench list`: component, scenario, implementation. */
     size_t failed = 0;
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < count; i++) {
+        if (selected[i].scenario->timing_dependent) {
+            fprintf(stderr, "pairbench: instr: %-44s skipped: timing-dependent, its"
+                    " instructions are not reproducible\n", selected[i].name);
+            continue;
+        }
         if (pb_instr_measure(self, selected[i].name, o->ops, json.tmp, cases) != 0)
             failed++;
+    }
     char *text = cJSON_Print(root);
     if (!text) {
         fprintf(stderr, "pairbench: instr: out of memory writing %s\n", o->json);

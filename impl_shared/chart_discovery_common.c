@@ -45,5 +45,6 @@ static int by_path(const void *a, const void *b)
 
 void cd_sort_type(const char **paths, size_t n)
 {
-    qsort(paths, n, sizeof *paths, by_path);
+    if (n > 1)                   /* paths may be NULL when n is 0 */
+        qsort(paths, n, sizeof *paths, by_path);
 }

@@ -22,7 +22,8 @@
     X(n_plus_one)            \
     X(health_cache)          \
     X(checkpoint)            \
-    X(chart_discovery)
+    X(chart_discovery)       \
+    X(request_batching)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)

@@ -110,6 +110,11 @@ typedef struct pb_scenario {
      * measured region). NULL: the fixture has no state that operations
      * change (a fixed table, a fixture rebuilt within every batch). */
     const char *(*steady)(void *fixture);
+    /* 1 when what run() executes depends on timing (threads that race, a
+     * service's latency deciding what is batched): its instruction count
+     * is not reproducible, so `instr` (and with it the gate and
+     * --instr-fits) skips it and says so. */
+    int timing_dependent;
 } pb_scenario;
 
 /* A measurable claim of a seed document, checked against the results. */
