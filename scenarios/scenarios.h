@@ -23,7 +23,8 @@
     X(health_cache)          \
     X(checkpoint)            \
     X(chart_discovery)       \
-    X(request_batching)
+    X(request_batching)      \
+    X(parallel_processor)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
