@@ -21,9 +21,9 @@
  *
  * The facts of a case (pb_sql_note_case): during the counting pass (which
  * is not probed) the trace callback keeps the distinct SQL texts the
- * case's batches ran (at
- * most CAPTURE_MAX, in static buffers: no allocation while the tracker
- * counts); afterwards each is run through EXPLAIN QUERY PLAN on its
+ * case's batches ran (at most CAPTURE_MAX, in static buffers: no
+ * allocation while the tracker counts); afterwards each is run through
+ * EXPLAIN QUERY PLAN on its
  * connection, and the connection's SQLite version, journal mode,
  * synchronous level and page cache are read with PRAGMAs, into one text
  * per case that `run` puts in the results' context.
