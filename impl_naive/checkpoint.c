@@ -18,9 +18,11 @@
 
 #define RECENT_EVENTS 5
 
+/* The queries, in c.own[] */
+enum { TASKS, DEPS, EVENTS };
+
 struct checkpoint {
-    ck_conn       c;
-    sqlite3_stmt *tasks, *deps, *events;
+    ck_conn c;
 };
 
 static const char *const sql[3] = {
@@ -36,9 +38,6 @@ static void close_naive(checkpoint *k)
 {
     if (!k)
         return;
-    sqlite3_finalize(k->tasks);
-    sqlite3_finalize(k->deps);
-    sqlite3_finalize(k->events);
     ck_c_close(&k->c);
     free(k);
 }
@@ -54,21 +53,10 @@ static int open_naive(const char *db_path, const char *ckpt_path, const ckpt_io 
     checkpoint *k = calloc(1, sizeof *k);
     if (!k)
         return CK_ENOMEM;
-    int rc = ck_c_open(&k->c, db_path, ckpt_path, io);
+    int rc = ck_c_open(&k->c, db_path, ckpt_path, io, sql, 3);
     if (rc != CK_OK) {
         free(k);
         return rc;
-    }
-    sqlite3_stmt **st[3] = { &k->tasks, &k->deps, &k->events };
-    for (int i = 0; i < 3; i++) {
-        int src = sqlite3_prepare_v3(k->c.db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, st[i],
-                                     NULL);
-        if (src != SQLITE_OK) {
-            rc = ck_c_sql_failed(&k->c, src);
-            ck_set_open_error(db_path, k->c.error);
-            close_naive(k);
-            return rc;
-        }
     }
     *out = k;
     return CK_OK;
@@ -120,11 +108,11 @@ static int add_id(cJSON *ids, sqlite3_stmt *st)
     return 1;
 }
 
-/* The task of the current row of k->tasks, with its dependencies and
+/* The task of the current row of k->c.own[TASKS], with its dependencies and
  * recent events (advancing those cursors past its rows). 0 or -1 (OOM). */
 static int add_task(checkpoint *k, cJSON *tasks, cursor *deps, cursor *events)
 {
-    sqlite3_stmt *t = k->tasks;
+    sqlite3_stmt *t = k->c.own[TASKS];
     const char *id = (const char *)sqlite3_column_text(t, 0);
     if (!id)
         id = "";                              /* a NULL id sorts first */
@@ -184,7 +172,7 @@ static int write_naive(checkpoint *k, int64_t taken_at)
     cJSON *tasks = cJSON_CreateArray();
     cJSON *in_progress = cJSON_CreateArray();
     ck_counts counts = { 0 };
-    cursor deps = { k->deps, 0 }, events = { k->events, 0 };
+    cursor deps = { k->c.own[DEPS], 0 }, events = { k->c.own[EVENTS], 0 };
     int rc = CK_OK, src;
     if (!tasks || !in_progress)
         rc = CK_ENOMEM;
@@ -192,11 +180,11 @@ static int write_naive(checkpoint *k, int64_t taken_at)
         cur_next(&deps);
         cur_next(&events);
     }
-    while (rc == CK_OK && (src = sqlite3_step(k->tasks)) == SQLITE_ROW) {
-        const char *status = (const char *)sqlite3_column_text(k->tasks, 4);
+    while (rc == CK_OK && (src = sqlite3_step(k->c.own[TASKS])) == SQLITE_ROW) {
+        const char *status = (const char *)sqlite3_column_text(k->c.own[TASKS], 4);
         ck_tally(&counts, status, 1);
         if (status && strcmp(status, "in_progress") == 0 &&
-            !add_id(in_progress, k->tasks))
+            !add_id(in_progress, k->c.own[TASKS]))
             rc = CK_ENOMEM;
         else if (add_task(k, tasks, &deps, &events) != 0)
             rc = CK_ENOMEM;
@@ -207,9 +195,9 @@ static int write_naive(checkpoint *k, int64_t taken_at)
     for (int i = 0; i < 2 && rc == CK_OK; i++)
         if (scan[i] != SQLITE_DONE && scan[i] != SQLITE_ROW)
             rc = ck_c_sql_failed(&k->c, scan[i]);
-    sqlite3_reset(k->tasks);
-    sqlite3_reset(k->deps);
-    sqlite3_reset(k->events);
+    sqlite3_reset(k->c.own[TASKS]);
+    sqlite3_reset(k->c.own[DEPS]);
+    sqlite3_reset(k->c.own[EVENTS]);
     cJSON *ids = NULL;
     cJSON *root = rc == CK_OK ? ck_document("full", taken_at, &counts, &ids) : NULL;
     if (rc == CK_OK && !root)

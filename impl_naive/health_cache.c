@@ -17,7 +17,6 @@
 
 struct health_cache {
     hc_conn       c;
-    sqlite3_stmt *all_tasks;
 };
 
 /* One row of getTasks(). */
@@ -30,7 +29,6 @@ static void close_naive(health_cache *r)
 {
     if (!r)
         return;
-    sqlite3_finalize(r->all_tasks);
     hc_c_close(&r->c);
     free(r);
 }
@@ -45,17 +43,10 @@ static int open_naive(const char *path, health_cache **out)
     health_cache *r = calloc(1, sizeof *r);
     if (!r)
         return HC_ENOMEM;
-    int rc = hc_c_open(&r->c, path);
+    int rc = hc_c_open(&r->c, path, NULL, "SELECT id, title, epic_id, parent_id, status,"
+                       " priority, created_at FROM tasks");
     if (rc != HC_OK) {
         free(r);
-        return rc;
-    }
-    int src = sqlite3_prepare_v3(r->c.db, "SELECT id, title, epic_id, parent_id, status,"
-                                 " priority, created_at FROM tasks", -1,
-                                 SQLITE_PREPARE_PERSISTENT, &r->all_tasks, NULL);
-    if (src != SQLITE_OK) {
-        rc = hc_c_failed(&r->c, src);
-        close_naive(r);
         return rc;
     }
     *out = r;
@@ -98,7 +89,7 @@ static void free_rows(task_row *rows, size_t n)
 /* getTasks(): every task, as objects. HC_OK with *rows, *n. */
 static int get_tasks(health_cache *r, task_row **rows, size_t *n)
 {
-    sqlite3_stmt *st = r->all_tasks;
+    sqlite3_stmt *st = r->c.own;
     size_t cap = 0, got = 0;
     task_row *a = NULL;
     int rc, oom = 0;

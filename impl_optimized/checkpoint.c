@@ -15,17 +15,21 @@
 
 #include "../impl_shared/checkpoint_common.h"
 
+/* The queries, in c.own[] */
+enum { COUNTS, IN_PROGRESS };
+static const char *const sql[2] = {
+    "SELECT status, count(*) FROM tasks GROUP BY status",
+    "SELECT id FROM tasks WHERE status = 'in_progress' ORDER BY id",
+};
+
 struct checkpoint {
-    ck_conn       c;
-    sqlite3_stmt *counts, *in_progress;
+    ck_conn c;
 };
 
 static void close_optimized(checkpoint *k)
 {
     if (!k)
         return;
-    sqlite3_finalize(k->counts);
-    sqlite3_finalize(k->in_progress);
     ck_c_close(&k->c);
     free(k);
 }
@@ -41,21 +45,9 @@ static int open_optimized(const char *db_path, const char *ckpt_path, const ckpt
     checkpoint *k = calloc(1, sizeof *k);
     if (!k)
         return CK_ENOMEM;
-    int rc = ck_c_open(&k->c, db_path, ckpt_path, io);
+    int rc = ck_c_open(&k->c, db_path, ckpt_path, io, sql, 2);
     if (rc != CK_OK) {
         free(k);
-        return rc;
-    }
-    int src = sqlite3_prepare_v3(k->c.db, "SELECT status, count(*) FROM tasks GROUP BY"
-                                 " status", -1, SQLITE_PREPARE_PERSISTENT, &k->counts, NULL);
-    if (src == SQLITE_OK)
-        src = sqlite3_prepare_v3(k->c.db, "SELECT id FROM tasks WHERE status ="
-                                 " 'in_progress' ORDER BY id", -1,
-                                 SQLITE_PREPARE_PERSISTENT, &k->in_progress, NULL);
-    if (src != SQLITE_OK) {
-        rc = ck_c_sql_failed(&k->c, src);
-        ck_set_open_error(db_path, k->c.error);
-        close_optimized(k);
         return rc;
     }
     *out = k;
@@ -77,10 +69,10 @@ static int snapshot(checkpoint *k, int64_t taken_at, cJSON **root)
 {
     ck_counts counts = { 0 };
     int src;
-    while ((src = sqlite3_step(k->counts)) == SQLITE_ROW)
-        ck_tally(&counts, (const char *)sqlite3_column_text(k->counts, 0),
-                 sqlite3_column_int64(k->counts, 1));
-    sqlite3_reset(k->counts);
+    while ((src = sqlite3_step(k->c.own[COUNTS])) == SQLITE_ROW)
+        ck_tally(&counts, (const char *)sqlite3_column_text(k->c.own[COUNTS], 0),
+                 sqlite3_column_int64(k->c.own[COUNTS], 1));
+    sqlite3_reset(k->c.own[COUNTS]);
     if (src != SQLITE_DONE)
         return ck_c_sql_failed(&k->c, src);
     cJSON *ids = NULL;
@@ -88,15 +80,15 @@ static int snapshot(checkpoint *k, int64_t taken_at, cJSON **root)
     if (!*root)
         return CK_ENOMEM;
     int rc = CK_OK;
-    while (rc == CK_OK && (src = sqlite3_step(k->in_progress)) == SQLITE_ROW) {
-        const unsigned char *t = sqlite3_column_text(k->in_progress, 0);
+    while (rc == CK_OK && (src = sqlite3_step(k->c.own[IN_PROGRESS])) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(k->c.own[IN_PROGRESS], 0);
         cJSON *s = cJSON_CreateString(t ? (const char *)t : "");
         if (!s || !cJSON_AddItemToArray(ids, s)) {
             cJSON_Delete(s);
             rc = CK_ENOMEM;
         }
     }
-    sqlite3_reset(k->in_progress);
+    sqlite3_reset(k->c.own[IN_PROGRESS]);
     if (rc == CK_OK && src != SQLITE_DONE)
         rc = ck_c_sql_failed(&k->c, src);
     return rc;

@@ -23,7 +23,6 @@
 
 struct health_cache {
     hc_conn       c;
-    sqlite3_stmt *by_status;
     int           counts_valid;   /* the status counts and completion */
     int           quality_valid;  /* the quality counts and means */
     hc_health     cached;
@@ -33,7 +32,6 @@ static void close_optimized(health_cache *r)
 {
     if (!r)
         return;
-    sqlite3_finalize(r->by_status);
     hc_c_close(&r->c);
     free(r);
 }
@@ -48,20 +46,11 @@ static int open_optimized(const char *path, health_cache **out)
     health_cache *r = calloc(1, sizeof *r);
     if (!r)
         return HC_ENOMEM;
-    int rc = hc_c_open(&r->c, path);
+    int rc = hc_c_open(&r->c, path,
+                       "CREATE INDEX IF NOT EXISTS idx_tasks_status ON tasks(status)",
+                       "SELECT status, count(*) FROM tasks GROUP BY status");
     if (rc != HC_OK) {
         free(r);
-        return rc;
-    }
-    int src = sqlite3_exec(r->c.db, "CREATE INDEX IF NOT EXISTS idx_tasks_status ON"
-                           " tasks(status)", NULL, NULL, NULL);
-    if (src == SQLITE_OK)
-        src = sqlite3_prepare_v3(r->c.db, "SELECT status, count(*) FROM tasks GROUP BY"
-                                 " status", -1, SQLITE_PREPARE_PERSISTENT, &r->by_status,
-                                 NULL);
-    if (src != SQLITE_OK) {
-        rc = hc_c_failed(&r->c, src);
-        close_optimized(r);
         return rc;
     }
     *out = r;
@@ -84,7 +73,7 @@ static int recount(health_cache *r, hc_health *h)
 {
     hc_health c;
     memset(&c, 0, sizeof c);
-    sqlite3_stmt *st = r->by_status;
+    sqlite3_stmt *st = r->c.own;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         hc_tally(&c, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));

@@ -25,9 +25,10 @@ const char *ckpt_open_error(void)
     return open_error;
 }
 
-void ck_set_open_error(const char *path, const char *msg)
+/* Sets ckpt_open_error() to "PATH: MSG". */
+static void ck_set_open_error(const char *path, const char *msg)
 {
-    snprintf(open_error, sizeof open_error, "%s: %s", path, msg);
+    snprintf(open_error, sizeof open_error, "%.3800s: %.300s", path, msg);
 }
 
 int ck_c_sql_failed(ck_conn *c, int rc)
@@ -36,7 +37,8 @@ int ck_c_sql_failed(ck_conn *c, int rc)
     return (rc & 0xff) == SQLITE_NOMEM ? CK_ENOMEM : CK_EIO;
 }
 
-int ck_c_open(ck_conn *c, const char *db_path, const char *ckpt_path, const ckpt_io *io)
+int ck_c_open(ck_conn *c, const char *db_path, const char *ckpt_path, const ckpt_io *io,
+              const char *const *own_sql, int n_own)
 {
     open_error[0] = '\0';
     memset(c, 0, sizeof *c);
@@ -57,6 +59,16 @@ int ck_c_open(ck_conn *c, const char *db_path, const char *ckpt_path, const ckpt
     c->io = io;
     if (roadmap_open(db_path, 1, &c->db, open_error, sizeof open_error) != 0)
         return strstr(open_error, "out of memory") ? CK_ENOMEM : CK_EIO;
+    for (int i = 0; i < n_own && i < CK_OWN_MAX; i++) {
+        int src = sqlite3_prepare_v3(c->db, own_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                     &c->own[i], NULL);
+        if (src != SQLITE_OK) {
+            int rc = ck_c_sql_failed(c, src);
+            ck_set_open_error(db_path, c->error);
+            ck_c_close(c);
+            return rc;
+        }
+    }
     if (unlink(c->tmp) != 0 && errno != ENOENT) {
         snprintf(open_error, sizeof open_error, "cannot remove %s: %s", c->tmp,
                  strerror(errno));
@@ -68,6 +80,10 @@ int ck_c_open(ck_conn *c, const char *db_path, const char *ckpt_path, const ckpt
 
 void ck_c_close(ck_conn *c)
 {
+    for (int i = 0; i < CK_OWN_MAX; i++) {
+        sqlite3_finalize(c->own[i]);
+        c->own[i] = NULL;
+    }
     sqlite3_close(c->db);
     c->db = NULL;
 }

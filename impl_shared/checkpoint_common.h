@@ -15,9 +15,13 @@
 #include "pairbench/checkpoint.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
+
+#define CK_OWN_MAX 4
 
 typedef struct ck_conn {
     struct sqlite3 *db;
+    struct sqlite3_stmt *own[CK_OWN_MAX];  /* the implementation's queries */
     const ckpt_io  *io;
     char            path[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX];
     char            error[PATH_MAX + 128];
@@ -28,12 +32,12 @@ typedef struct ck_counts {
     int64_t total, pending, in_progress, blocked, done, other;
 } ck_counts;
 
-/* Opens db_path read-only, records the paths, removes a stale temp file.
- * CK_OK, or the code with ckpt_open_error() set (c closed). */
-int  ck_c_open(ck_conn *c, const char *db_path, const char *ckpt_path, const ckpt_io *io);
+/* Opens db_path read-only, prepares the implementation's n_own queries
+ * (at most CK_OWN_MAX) as c->own[], records the paths, removes a stale
+ * temp file. CK_OK, or the code with ckpt_open_error() set (c closed). */
+int  ck_c_open(ck_conn *c, const char *db_path, const char *ckpt_path, const ckpt_io *io,
+               const char *const *own_sql, int n_own);
 void ck_c_close(ck_conn *c);
-/* Sets ckpt_open_error() to "PATH: MSG". */
-void ck_set_open_error(const char *path, const char *msg);
 /* Atomically replaces the checkpoint by data[0..len): CK_OK, CK_EIO (temp
  * removed, old checkpoint intact), CK_EDIRSYNC. */
 int  ck_c_write_atomic(ck_conn *c, const char *data, size_t len);

@@ -42,17 +42,24 @@ void hc_c_close(hc_conn *c)
     sqlite3_finalize(c->transition);
     sqlite3_finalize(c->quality_add);
     sqlite3_finalize(c->quality_agg);
+    sqlite3_finalize(c->own);
     sqlite3_close(c->db);
     memset(c, 0, sizeof *c);
 }
 
-int hc_c_open(hc_conn *c, const char *path)
+int hc_c_open(hc_conn *c, const char *path, const char *ddl, const char *own_sql)
 {
     open_error[0] = '\0';
     memset(c, 0, sizeof *c);
     if (roadmap_open_indexed(path, &c->db, open_error, sizeof open_error) != 0)
         return errno == ENOMEM ? HC_ENOMEM : HC_EIO;
-    static const char *const sql[4] = {
+    if (ddl && sqlite3_exec(c->db, ddl, NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = sqlite3_errcode(c->db);
+        snprintf(open_error, sizeof open_error, "%s: %s", path, sqlite3_errmsg(c->db));
+        hc_c_close(c);
+        return (rc & 0xff) == SQLITE_NOMEM ? HC_ENOMEM : HC_EIO;
+    }
+    const char *const sql[5] = {
         "INSERT INTO tasks(id, title, epic_id, parent_id, status, priority, created_at)"
         " VALUES(?1, ?1, ?2, NULL, 'pending', ?3, ?4)",
         "UPDATE tasks SET status = ?2 WHERE id = ?1",
@@ -62,9 +69,11 @@ int hc_c_open(hc_conn *c, const char *path)
         "SELECT dimension, count(*), avg(score) FROM quality_metrics"
         " WHERE dimension IN ('correctness', 'maintainability', 'performance')"
         " GROUP BY dimension",
+        own_sql,
     };
-    sqlite3_stmt **st[4] = { &c->create, &c->transition, &c->quality_add, &c->quality_agg };
-    for (int i = 0; i < 4; i++) {
+    sqlite3_stmt **st[5] = { &c->create, &c->transition, &c->quality_add, &c->quality_agg,
+                             &c->own };
+    for (int i = 0; i < 5; i++) {
         int rc = sqlite3_prepare_v3(c->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, st[i],
                                     NULL);
         if (rc != SQLITE_OK) {

@@ -16,12 +16,14 @@ struct sqlite3_stmt;
 typedef struct hc_conn {
     struct sqlite3      *db;
     struct sqlite3_stmt *create, *transition, *quality_add, *quality_agg;
+    struct sqlite3_stmt *own;    /* the implementation's read of the tasks */
     char                 error[256];
 } hc_conn;
 
-/* Opens path and prepares the shared statements. HC_OK, or the code with
- * the message in hc_open_error() (c is then closed). */
-int  hc_c_open(hc_conn *c, const char *path);
+/* Opens path, runs ddl (NULL: none: the implementation's own indexes),
+ * prepares the shared statements and own_sql as c->own. HC_OK, or the
+ * code with the message in hc_open_error() (c is then closed). */
+int  hc_c_open(hc_conn *c, const char *path, const char *ddl, const char *own_sql);
 void hc_c_close(hc_conn *c);
 
 int  hc_c_create(hc_conn *c, const char *id, const char *epic, int64_t priority,

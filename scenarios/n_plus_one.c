@@ -128,13 +128,7 @@ static uint64_t run_refresh(void *fp, int64_t ops, pb_ctx *ctx)
 static const char *steady_file(void *fp)
 {
     fixture *f = fp;
-    long long now = pb_file_size(f->path);
-    if (now != f->file_size) {
-        snprintf(f->why, sizeof f->why, "%s is %lld bytes, %lld after open", f->path,
-                 now, f->file_size);
-        return f->why;
-    }
-    return NULL;
+    return pb_file_unchanged(f->path, f->file_size, f->why, sizeof f->why);
 }
 
 static int64_t batch_refresh(int64_t n) { return n >= 10000 ? 1 : n >= 1000 ? 2 : 16; }

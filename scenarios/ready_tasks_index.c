@@ -229,13 +229,7 @@ static uint64_t run_task_lookups(void *fp, int64_t ops, pb_ctx *ctx)
 static const char *steady_file(void *fp)
 {
     fixture *f = fp;
-    long long now = pb_file_size(f->path);
-    if (now != f->file_size) {
-        snprintf(f->why, sizeof f->why, "%s is %lld bytes, %lld after open", f->path,
-                 now, f->file_size);
-        return f->why;
-    }
-    return NULL;
+    return pb_file_unchanged(f->path, f->file_size, f->why, sizeof f->why);
 }
 
 /* Slow naive queries at large N: small batches. */

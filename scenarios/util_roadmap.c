@@ -26,6 +26,15 @@ long long pb_file_size(const char *path)
     return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
+const char *pb_file_unchanged(const char *path, long long size, char *why, size_t cap)
+{
+    long long now = pb_file_size(path);
+    if (now == size)
+        return NULL;
+    snprintf(why, cap, "%s is %lld bytes, %lld after open", path, now, size);
+    return why;
+}
+
 /* Runs sql on the database at path (a fresh connection). 0, or -1 with why. */
 static int exec_on(const char *path, const char *sql, char *why, size_t cap)
 {

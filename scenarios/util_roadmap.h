@@ -29,5 +29,8 @@ int pb_roadmap_fixture(pb_ctx *ctx, int64_t n, unsigned flags, char *path, size_
 
 /* The size of the file at path in bytes, -1 if it cannot be stat()ed. */
 long long pb_file_size(const char *path);
+/* The steady state of a fixture that only reads its database: NULL when
+ * the file at path still has `size` bytes, else one line in why. */
+const char *pb_file_unchanged(const char *path, long long size, char *why, size_t cap);
 
 #endif

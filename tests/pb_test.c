@@ -1,5 +1,13 @@
 /* pb_test: the helpers of tests/pb_test.h shared by the component tests. */
+#define _XOPEN_SOURCE 700
 #include "pb_test.h"
+
+#include <ftw.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
 
 #include <stdio.h>
 
@@ -99,4 +107,51 @@ int pbt_run_tables(const char *component, const struct CMUnitTest *tests, size_t
         failed += _cmocka_run_group_tests(group, tests, n_tests, setup_state, NULL);
     }
     return failed;
+}
+
+int pbt_make_dir(char *buf, size_t cap, const char *name, int on_tmpfs)
+{
+    struct stat st;
+    int shm = on_tmpfs && stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode);
+    int k = snprintf(buf, cap, "%s/pb-test-%s.XXXXXX", shm ? "/dev/shm" : "/tmp", name);
+    if (k < 0 || (size_t)k >= cap) {
+        fprintf(stderr, "pb-test-%s: directory name too long\n", name);
+        return -1;
+    }
+    if (!mkdtemp(buf)) {
+        perror(buf);
+        return -1;
+    }
+    return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st;
+    (void)f;
+    if ((flag == FTW_DP ? rmdir(path) : unlink(path)) != 0)
+        perror(path);
+    return 0;
+}
+
+void pbt_remove_dir(const char *path)
+{
+    if (nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        perror(path);
+}
+
+void pbt_sql(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        fail_msg("open %s: %s", path, sqlite3_errmsg(db));
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", err ? err : "?");
+        sqlite3_free(err);
+        sqlite3_close(db);
+        fail_msg("%s: %s", sql, msg);
+    }
+    sqlite3_close(db);
 }

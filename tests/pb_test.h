@@ -104,6 +104,20 @@ void pbt_mismatch(const pbt_where *w, const char *fmt, ...)
 void pbt_report(const pbt_where *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* ---- files ------------------------------------------------------------------- */
+
+/* A fresh private directory BASE/pb-test-NAME.XXXXXX into buf (mkdtemp):
+ * BASE is /dev/shm when on_tmpfs and it exists (tmpfs: an fsync costs
+ * nothing there, for tests that write a lot), else /tmp. 0, or -1 with
+ * the reason on stderr. */
+int  pbt_make_dir(char *buf, size_t cap, const char *name, int on_tmpfs);
+/* Removes path and everything under it (nftw, no shell, links not
+ * followed); a message on stderr for what could not be removed. */
+void pbt_remove_dir(const char *path);
+/* Runs sql on the SQLite database at path through a connection of its
+ * own; fails the running cmocka test on an error. */
+void pbt_sql(const char *path, const char *sql);
+
 /* ---- unit tests: one list, every implementation ---------------------------- */
 
 /* One run of the list: its group is named "COMPONENT NAME" and every test's

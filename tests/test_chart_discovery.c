@@ -24,7 +24,7 @@
 #include "pairbench/chart_discovery.h"
 #include "pb_test.h"
 
-static char dir[] = "/tmp/pb-test-cd.XXXXXX";
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 static const char *const types[] = { "application", "library" };
 
 static void mk(const char *rel)
@@ -205,10 +205,8 @@ static void test_large(void **state)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "cd", 0) != 0)
         return 1;
-    }
     const struct CMUnitTest each[] = {
         cmocka_unit_test(test_discover),
         cmocka_unit_test(test_missing),
@@ -217,9 +215,6 @@ int main(void)
     };
     int failed = PBT_RUN_BOTH("chart_discovery", each, &chart_discovery_naive,
                               &chart_discovery_optimized);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }

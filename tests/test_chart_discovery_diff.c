@@ -30,7 +30,7 @@
 #define SEQUENCES 1000
 #define ROUNDS    3
 
-static char dir[64];
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 
 typedef struct ctx {
     pbt_where where;
@@ -198,28 +198,17 @@ static void test_differential(void **state)
                 change(&sr, tdir);
             }
         }
-        char cmd[PATH_MAX + 32];
-        snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", root);
-        if (system(cmd) != 0)
-            fail_msg("cannot remove %s", root);
+        pbt_remove_dir(root);
     }
 }
 
 int main(void)
 {
-    struct stat st;
-    snprintf(dir, sizeof dir, "%s/pb-test-cd-diff.XXXXXX",
-             stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : "/tmp");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "cd-diff", 1) != 0)
         return 1;
-    }
     const struct CMUnitTest tests[] = { cmocka_unit_test(test_differential) };
     int failed = cmocka_run_group_tests_name("chart_discovery differential", tests, NULL,
                                              NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }

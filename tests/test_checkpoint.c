@@ -33,17 +33,7 @@
 #include "../impl_shared/shared_roadmap.h"
 #include "pb_test.h"
 
-static char dir[] = "/tmp/pb-test-ckpt.XXXXXX";
-
-static void sql(const char *path, const char *text)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    char *err = NULL;
-    if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", text, err);
-    sqlite3_close(db);
-}
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 
 static void paths(const checkpoint_ops *ops, char *db, char *ck, size_t cap)
 {
@@ -57,7 +47,7 @@ static void small_roadmap(const char *path)
     unlink(path);
     if (roadmap_build(path, 1, 1, err, sizeof err) != 0)
         fail_msg("%s", err);
-    sql(path, "DELETE FROM tasks; DELETE FROM events; DELETE FROM task_dependencies;"
+    pbt_sql(path, "DELETE FROM tasks; DELETE FROM events; DELETE FROM task_dependencies;"
               "INSERT INTO tasks VALUES"
               " ('B','b \"quoted\"\\n','E1',NULL,'in_progress',3,100),"
               " ('A','a','E1',NULL,'pending',3,100), ('C','c','E1','A','in_progress',5,50),"
@@ -121,7 +111,7 @@ static void test_document(void **state)
         assert_null(strstr(text, "\"tasks\""));
     }
     /* a second write replaces it */
-    sql(db, "UPDATE tasks SET status = 'done' WHERE id = 'B'");
+    pbt_sql(db, "UPDATE tasks SET status = 'done' WHERE id = 'B'");
     assert_int_equal(ops->write(k, 1235), CK_OK);
     assert_int_equal(ckpt_load(ck, &i), CK_OK);
     assert_int_equal(i.taken_at, 1235);
@@ -325,7 +315,7 @@ static void test_bad(void **state)
     assert_true(ckpt_open_error()[0] != '\0');
     snprintf(path, sizeof path, "%s/empty-schema.db", dir);
     unlink(path);
-    sql(path, "CREATE TABLE unrelated(x);");
+    pbt_sql(path, "CREATE TABLE unrelated(x);");
     assert_int_equal(ops->open(path, ck, NULL, &k), CK_EIO);
     assert_null(k);
     char longp[PATH_MAX];
@@ -415,10 +405,8 @@ static void test_loader(void **state)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "ckpt", 0) != 0)
         return 1;
-    }
     const struct CMUnitTest each[] = {
         cmocka_unit_test(test_document),
         cmocka_unit_test(test_failures),
@@ -429,9 +417,6 @@ int main(void)
     const struct CMUnitTest once[] = { cmocka_unit_test(test_loader) };
     int failed = PBT_RUN_BOTH("checkpoint", each, &checkpoint_naive, &checkpoint_optimized);
     failed += cmocka_run_group_tests_name("checkpoint loader", once, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }

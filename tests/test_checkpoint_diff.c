@@ -10,6 +10,7 @@
  * under /dev/shm when it exists (tmpfs: the fsyncs cost nothing there).
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@
 #define SEQUENCES 600
 #define STEPS     8
 
-static char dir[64];
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 
 typedef struct ctx {
     pbt_where where;
@@ -145,18 +146,10 @@ static void test_differential(void **state)
 
 int main(void)
 {
-    struct stat st;
-    snprintf(dir, sizeof dir, "%s/pb-test-ckpt-diff.XXXXXX",
-             stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : "/tmp");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "ckpt-diff", 1) != 0)
         return 1;
-    }
     const struct CMUnitTest tests[] = { cmocka_unit_test(test_differential) };
     int failed = cmocka_run_group_tests_name("checkpoint differential", tests, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }

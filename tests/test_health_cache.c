@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +22,7 @@
 #include "../impl_shared/shared_roadmap.h"
 #include "pb_test.h"
 
-static char dir[] = "/tmp/pb-test-hc.XXXXXX";
-
-static void sql(const char *path, const char *text)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    char *err = NULL;
-    if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", text, err);
-    sqlite3_close(db);
-}
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 
 static void small_path(const health_cache_ops *ops, char *path, size_t cap)
 {
@@ -47,7 +38,7 @@ static health_cache *open_small(const health_cache_ops *ops)
     unlink(path);
     if (roadmap_build(path, 1, 1, err, sizeof err) != 0)
         fail_msg("%s", err);
-    sql(path, "DELETE FROM tasks; DELETE FROM quality_metrics;"
+    pbt_sql(path, "DELETE FROM tasks; DELETE FROM quality_metrics;"
               "INSERT INTO tasks VALUES"
               " ('A','a','E1',NULL,'pending',3,100), ('B','b','E1',NULL,'pending',3,100),"
               " ('C','c','E1',NULL,'in_progress',5,50), ('D','d','E2',NULL,'blocked',1,10),"
@@ -189,7 +180,7 @@ static void test_bad_files(void **state)
     assert_null(r);
     snprintf(path, sizeof path, "%s/empty-schema.db", dir);
     unlink(path);
-    sql(path, "CREATE TABLE unrelated(x);");
+    pbt_sql(path, "CREATE TABLE unrelated(x);");
     assert_int_equal(ops->open(path, &r), HC_EIO);
     assert_null(r);
     assert_non_null(strstr(hc_open_error(), "no such table"));
@@ -205,7 +196,7 @@ static void test_foreign_write(void **state)
     char path[64];
     small_path(ops, path, sizeof path);
     expect(ops, r, 8, 2, 1, 1, 3, 1, 2, 0.75, 1, 0.25);
-    sql(path, "UPDATE tasks SET status = 'done' WHERE id = 'B'");
+    pbt_sql(path, "UPDATE tasks SET status = 'done' WHERE id = 'B'");
     if (strcmp(ops->name, "naive") == 0)
         expect(ops, r, 8, 1, 1, 1, 4, 1, 2, 0.75, 1, 0.25);
     else
@@ -217,10 +208,8 @@ static void test_foreign_write(void **state)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "hc", 0) != 0)
         return 1;
-    }
     const struct CMUnitTest each[] = {
         cmocka_unit_test(test_health_and_writes),
         cmocka_unit_test(test_copy),
@@ -230,9 +219,6 @@ int main(void)
     };
     int failed = PBT_RUN_BOTH("health_cache", each, &health_cache_naive,
                               &health_cache_optimized);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }

@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@
 #define SEQUENCES 1500
 #define STEPS     48
 
-static char dir[64];
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 
 typedef struct side {
     const health_cache_ops *ops;
@@ -256,18 +257,10 @@ static void test_differential(void **state)
 
 int main(void)
 {
-    struct stat st;
-    snprintf(dir, sizeof dir, "%s/pb-test-hc-diff.XXXXXX",
-             stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : "/tmp");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "hc-diff", 1) != 0)
         return 1;
-    }
     const struct CMUnitTest tests[] = { cmocka_unit_test(test_differential) };
     int failed = cmocka_run_group_tests_name("health_cache differential", tests, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }

@@ -8,6 +8,7 @@
  * arguments and bad files.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +20,7 @@
 #include "../impl_shared/shared_roadmap.h"
 #include "pb_test.h"
 
-static char dir[] = "/tmp/pb-test-np.XXXXXX";
-
-static void sql(const char *path, const char *text)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    char *err = NULL;
-    if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", text, err);
-    sqlite3_close(db);
-}
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 
 /* A:pending p3 t100, B:pending p3 t100 (id breaks the tie), C:blocked p5
  * on D (in_progress) and F (done), D:in_progress, E:pending p2 on F,
@@ -42,7 +33,7 @@ static void small_roadmap(const char *path)
     unlink(path);
     if (roadmap_build(path, 1, 1, err, sizeof err) != 0)
         fail_msg("%s", err);
-    sql(path, "DELETE FROM tasks; DELETE FROM task_dependencies; DELETE FROM events;"
+    pbt_sql(path, "DELETE FROM tasks; DELETE FROM task_dependencies; DELETE FROM events;"
               "INSERT INTO tasks VALUES"
               " ('A','a','E1',NULL,'pending',3,100), ('B','b','E1',NULL,'pending',3,100),"
               " ('C','c','E1',NULL,'blocked',5,50),  ('D','d','E2',NULL,'in_progress',1,10),"
@@ -187,7 +178,7 @@ static void test_bad_files(void **state)
     assert_null(r);
     snprintf(path, sizeof path, "%s/empty-schema.db", dir);
     unlink(path);
-    sql(path, "CREATE TABLE unrelated(x);");
+    pbt_sql(path, "CREATE TABLE unrelated(x);");
     assert_int_equal(ops->open(path, &r), NP_EIO);           /* no roadmap tables */
     assert_null(r);
     assert_non_null(strstr(np_open_error(), "no such table"));
@@ -197,10 +188,8 @@ static void test_bad_files(void **state)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "np", 0) != 0)
         return 1;
-    }
     const struct CMUnitTest each[] = {
         cmocka_unit_test(test_refresh),
         cmocka_unit_test(test_statements),
@@ -209,9 +198,6 @@ int main(void)
         cmocka_unit_test(test_bad_files),
     };
     int failed = PBT_RUN_BOTH("n_plus_one", each, &n_plus_one_naive, &n_plus_one_optimized);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }

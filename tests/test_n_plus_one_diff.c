@@ -13,6 +13,7 @@
  * is the oracle.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@
 #define STEPS     16
 #define ROWS      1024
 
-static char dir[] = "/tmp/pb-test-np-diff.XXXXXX";
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 
 typedef struct side {
     const n_plus_one_ops *ops;
@@ -191,15 +192,10 @@ static void test_differential(void **state)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "np-diff", 0) != 0)
         return 1;
-    }
     const struct CMUnitTest tests[] = { cmocka_unit_test(test_differential) };
     int failed = cmocka_run_group_tests_name("n_plus_one differential", tests, NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }

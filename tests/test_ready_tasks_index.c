@@ -7,6 +7,7 @@
  * roadmap generator (deterministic, a DAG, the documented shape).
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +23,7 @@
 #include "../impl_shared/ready_tasks_index_queries.h"
 #include "pb_test.h"
 
-static char dir[] = "/tmp/pb-test-rti.XXXXXX";
-
-static void sql(const char *path, const char *text)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    char *err = NULL;
-    if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", text, err);
-    sqlite3_close(db);
-}
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 
 /* A roadmap of one generated task (T0000000, epic E00000) plus these:
  *   A pending p3, B pending p3 (same created_at as A: id breaks the tie),
@@ -45,7 +36,7 @@ static void small_roadmap(const char *path)
     unlink(path);
     if (roadmap_build(path, 1, 1, err, sizeof err) != 0)
         fail_msg("%s", err);
-    sql(path, "DELETE FROM tasks; DELETE FROM task_dependencies; DELETE FROM events;"
+    pbt_sql(path, "DELETE FROM tasks; DELETE FROM task_dependencies; DELETE FROM events;"
               " DELETE FROM quality_metrics;"
               "INSERT INTO tasks VALUES"
               " ('A','a','E1',NULL,'pending',3,100), ('B','b','E1',NULL,'pending',3,100),"
@@ -196,7 +187,7 @@ static void test_bad_files(void **state)
     assert_null(r);
     snprintf(path, sizeof path, "%s/empty-schema.db", dir);
     unlink(path);
-    sql(path, "CREATE TABLE unrelated(x);");
+    pbt_sql(path, "CREATE TABLE unrelated(x);");
     assert_int_equal(ops->open(path, &r), RTI_EIO);    /* no roadmap tables */
     assert_null(r);
     assert_non_null(strstr(rti_open_error(), "no such table"));
@@ -364,20 +355,10 @@ static void test_copy_failures(void **state)
     assert_int_equal(access(dst, F_OK), -1);
 }
 
-static void remove_dir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-}
-
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "rti", 0) != 0)
         return 1;
-    }
     const struct CMUnitTest each[] = {
         cmocka_unit_test(test_ready),
         cmocka_unit_test(test_lookups),
@@ -393,6 +374,6 @@ int main(void)
                               &ready_tasks_index_optimized);
     failed += cmocka_run_group_tests_name("ready_tasks_index plans and roadmap", once,
                                           NULL, NULL);
-    remove_dir();
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }

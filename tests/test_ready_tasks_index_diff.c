@@ -13,6 +13,7 @@
  * (no index: SQLite answers from the tables), so it is the oracle.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@
 #define STEPS     40
 #define ROWS      2048
 
-static char dir[] = "/tmp/pb-test-rti-diff.XXXXXX";
+static char dir[40];     /* /dev/shm/pb-test-NAME.XXXXXX, by pbt_make_dir */
 
 typedef struct side {
     const ready_tasks_index_ops *ops;
@@ -241,16 +242,11 @@ static void test_differential(void **state)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    if (pbt_make_dir(dir, sizeof dir, "rti-diff", 0) != 0)
         return 1;
-    }
     const struct CMUnitTest tests[] = { cmocka_unit_test(test_differential) };
     int failed = cmocka_run_group_tests_name("ready_tasks_index differential", tests,
                                              NULL, NULL);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    pbt_remove_dir(dir);
     return failed ? 1 : 0;
 }
