@@ -1,5 +1,7 @@
 /*
- * parallel_processor unit tests, run against each implementation: results
+ * parallel_processor unit tests, run against each implementation: the
+ * pool runs exactly min(concurrency, items) at once (a rendezvous the
+ * naive one never reaches past 1); results
  * in input order, values and error codes, all-settled; every item run
  * exactly once (a counter per item); stop mode: the naive one runs exactly
  * the items up to the first failure, the optimized one a prefix holding
@@ -163,10 +165,56 @@ static void test_edges(void **state)
                      PP_EINVAL);
 }
 
+/* The pool really runs k items at once: each item waits until `target`
+ * items are in flight together (or 5 s pass) and records the most it saw. */
+static atomic_int inflight, most;
+
+static int fn_rendezvous(void *arg, size_t i, int64_t *v)
+{
+    int target = *(int *)arg;
+    int now = atomic_fetch_add(&inflight, 1) + 1;
+    struct timespec start, t;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        now = atomic_load(&inflight);
+        int m = atomic_load(&most);
+        while (now > m && !atomic_compare_exchange_weak(&most, &m, now))
+            ;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (now >= target || t.tv_sec - start.tv_sec >= 5)
+            break;
+        struct timespec nap = { 0, 100000 };
+        nanosleep(&nap, NULL);
+    }
+    atomic_fetch_sub(&inflight, 1);
+    *v = (int64_t)i;
+    return 0;
+}
+
+static void test_concurrency(void **state)
+{
+    const parallel_processor_ops *ops = *state;
+    int naive = strcmp(ops->name, "naive") == 0;
+    int target = naive ? 1 : 8;           /* the naive one never has two */
+    pp_result r[8];
+    atomic_store(&inflight, 0);
+    atomic_store(&most, 0);
+    pp_options opt = { .concurrency = 8, .stop_on_error = 0 };
+    assert_int_equal(ops->process(8, fn_rendezvous, &target, &opt, r, NULL), PP_OK);
+    assert_int_equal(atomic_load(&most), naive ? 1 : 8);
+    /* and never more than asked: 3 at most with concurrency 3 */
+    target = naive ? 1 : 3;
+    atomic_store(&most, 0);
+    opt.concurrency = 3;
+    assert_int_equal(ops->process(8, fn_rendezvous, &target, &opt, r, NULL), PP_OK);
+    assert_int_equal(atomic_load(&most), naive ? 1 : 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest each[] = {
         cmocka_unit_test(test_all_settled),
+        cmocka_unit_test(test_concurrency),
         cmocka_unit_test(test_stop),
         cmocka_unit_test(test_stop_slow),
         cmocka_unit_test(test_edges),

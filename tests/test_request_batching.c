@@ -6,7 +6,8 @@
  * callers at once (a specification check: the naive one is not the
  * oracle of a concurrent run, the service is), with the service's own
  * count of round trips (the naive one: one per label; the optimized one:
- * never more); bad labels; the service gone (RB_EIO for every caller, and
+ * never more), and one interleaving made on purpose, where the
+ * optimized one must coalesce 7 late labels into one round trip; bad labels; the service gone (RB_EIO for every caller, and
  * for every later call, no caller left waiting); a port nobody listens
  * on; and no thread or descriptor left behind by the client or the
  * service. Also run under ThreadSanitizer.
@@ -177,11 +178,58 @@ static void test_service_gone(void **state)
     assert_int_equal(ops->open(port, NULL, NULL), RB_EINVAL);
 }
 
+typedef struct late {
+    const request_batching_ops *ops;
+    rb_client *c;
+    int        id, rc;
+} late;
+
+static void *call_once(void *arg)
+{
+    late *l = arg;
+    char label[RB_LABEL_MAX], v[RB_VALUE_MAX];
+    snprintf(label, sizeof label, "release-%d", l->id);
+    l->rc = l->ops->get(l->c, label, v);
+    return NULL;
+}
+
+/* What the pair is about, in an interleaving made on purpose: one caller's
+ * round trip is in flight (a 300 ms service) when 7 more arrive. The naive
+ * client makes 8 round trips; the optimized one 2 (the first, then the 7
+ * together). The margins are 250 ms either way, wide enough for a
+ * sanitizer build. */
+static void test_coalesced(void **state)
+{
+    const request_batching_ops *ops = *state;
+    pb_label_server *s;
+    uint16_t port;
+    assert_int_equal(pb_label_server_start(&s, 300000, 1000, 60, &port), 0);
+    rb_client *c;
+    assert_int_equal(ops->open(port, &(rb_options){ .nodelay = 1 }, &c), RB_OK);
+    late l[8];
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++) {
+        l[i] = (late){ .ops = ops, .c = c, .id = i, .rc = -1 };
+        assert_int_equal(pthread_create(&t[i], NULL, call_once, &l[i]), 0);
+        if (i == 0)
+            usleep(50000);                  /* the first one is in flight */
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(l[i].rc, RB_OK);
+    }
+    assert_int_equal(pb_label_server_labels(s), 8);
+    assert_int_equal(pb_label_server_round_trips(s), strcmp(ops->name, "naive") ? 2 : 8);
+    ops->close(c);
+    pb_label_server_stop(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest each[] = {
         cmocka_unit_test(test_single),
         cmocka_unit_test(test_concurrent),
+        cmocka_unit_test(test_coalesced),
         cmocka_unit_test(test_service_gone),
     };
     return PBT_RUN_BOTH("request_batching", each, &request_batching_naive,
