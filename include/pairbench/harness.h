@@ -115,6 +115,12 @@ typedef struct pb_scenario {
      * is not reproducible, so `instr` (and with it the gate and
      * --instr-fits) skips it and says so. */
     int timing_dependent;
+    /* What the report charts against N besides time and allocations per
+     * op, for a scenario whose story is growth (the heap against start/stop
+     * cycles, snapshot builds against an event rate): "peak_heap_bytes",
+     * or names from .counters (charted per op). NULL-terminated, or NULL
+     * for none. */
+    const char *const *charts;
 } pb_scenario;
 
 /* A measurable claim of a seed document, checked against the results. */
@@ -134,15 +140,32 @@ typedef enum pb_claim_kind {
     PB_CLAIM_VALUE_ABOVE,
     /* per scenario, the optimized `metric` at the last size of `sizes`
      * divided by it at the first size <= threshold (scalability) */
-    PB_CLAIM_GROWTH_BELOW
+    PB_CLAIM_GROWTH_BELOW,
+    /* max over scenarios x sizes of the optimized `metric` <= threshold: a
+     * figure that must not exceed a bound, or be 0 (duplicate dispatches,
+     * bytes leaked) */
+    PB_CLAIM_VALUE_AT_MOST,
+    /* per scenario, the optimized `metric`'s growth per unit of N between
+     * the first and the last size of `sizes`, (m(last) - m(first)) /
+     * (last - first), <= threshold (heap bytes per start/stop cycle when N
+     * counts cycles) */
+    PB_CLAIM_SLOPE_AT_MOST
 } pb_claim_kind;
 
 typedef enum pb_metric {
     PB_METRIC_TIME,                      /* time per op */
     PB_METRIC_ALLOCS,                    /* allocations per op */
     PB_METRIC_HEAP,                      /* peak heap bytes */
-    PB_METRIC_COUNTER                    /* the counter named by
+    PB_METRIC_COUNTER,                   /* the counter named by
                                             pb_claim.counter, per op */
+    PB_METRIC_LEAKED                     /* bytes Valgrind's memcheck
+                                            reports "definitely lost" by the
+                                            case's own process (`exec CASE`:
+                                            set-up, one batch, teardown):
+                                            per case, not per op. `run
+                                            --memcheck` measures it for the
+                                            scenarios and sizes such claims
+                                            name, every implementation */
 } pb_metric;
 
 typedef struct pb_claim {

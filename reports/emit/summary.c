@@ -70,6 +70,7 @@ static const char *metric_name(pb_metric m, const char *counter)
     case PB_METRIC_ALLOCS: return "allocs/op";
     case PB_METRIC_HEAP: return "peak heap";
     case PB_METRIC_COUNTER: return counter ? counter : "?";
+    case PB_METRIC_LEAKED: return "definitely lost (memcheck)";
     }
     return "?";
 }
@@ -78,10 +79,18 @@ static void fmt_metric(char *buf, size_t cap, pb_metric m, double v, pb_backend 
 {
     if (m == PB_METRIC_TIME)
         pb_fmt_time(buf, cap, v, b);
-    else if (m == PB_METRIC_HEAP)
+    else if (m == PB_METRIC_HEAP || m == PB_METRIC_LEAKED)
         pb_fmt_bytes(buf, cap, v);
     else
         pb_fmt_count(buf, cap, v);
+}
+
+/* A growth: fmt_metric of |v| with its sign ("+384 B", "-12", "+0 B"). */
+static void fmt_signed(char *buf, size_t cap, pb_metric m, double v, pb_backend b)
+{
+    char x[40];
+    fmt_metric(x, sizeof x, m, fabs(v), b);
+    snprintf(buf, cap, "%s%s", v < 0 ? "-" : "+", x);
 }
 
 /* Appends to buf (cap bytes, *used of them written so far), truncating as
@@ -197,6 +206,41 @@ void pb_fmt_claim(char *measured, size_t mcap, char *threshold, size_t tcap,
         }
         break;
     }
+    case PB_CLAIM_VALUE_AT_MOST:
+        fmt_metric(x, sizeof x, cl->metric, cl->threshold, b);
+        if (cl->threshold == 0)
+            snprintf(threshold, tcap, "%s = 0", metric);
+        else
+            snprintf(threshold, tcap, "%s <= %s", metric, x);
+        if (r->verdict == PB_VERDICT_NOT_MEASURED)
+            break;
+        fmt_metric(x, sizeof x, cl->metric, r->value, b);
+        used = (size_t)snprintf(measured, mcap, "optimized max %s %s at %s over %d point%s",
+                                metric, x, where, r->points, plural);
+        if (r->naive_value >= 0) {
+            fmt_metric(y, sizeof y, cl->metric, r->naive_value, b);
+            append(measured, mcap, &used, " (naive %s there)", y);
+        }
+        break;
+    case PB_CLAIM_SLOPE_AT_MOST:
+        fmt_metric(x, sizeof x, cl->metric, cl->threshold, b);
+        snprintf(threshold, tcap, "%s growth <= %s per N", metric, x);
+        if (r->verdict == PB_VERDICT_NOT_MEASURED)
+            break;
+        for (size_t i = 0; i < r->n_parts; i++) {
+            const pb_claim_part *p = &r->parts[i];
+            fmt_signed(x, sizeof x, cl->metric, p->slope, b);
+            append(measured, mcap, &used, "%s%s: optimized %s per N", used ? "; " : "",
+                   p->scenario->name, x);
+            if (p->has_naive_slope) {
+                fmt_signed(y, sizeof y, cl->metric, p->naive_slope, b);
+                append(measured, mcap, &used, ", naive %s", y);
+            }
+        }
+        if (used < mcap)
+            append(measured, mcap, &used, " (%s, N = %lld %s %lld)", metric,
+                   (long long)r->growth_lo, arrow, (long long)r->growth_hi);
+        break;
     case PB_CLAIM_GROWTH_BELOW:
         snprintf(threshold, tcap, "growth <= %gx", cl->threshold);
         if (r->verdict == PB_VERDICT_NOT_MEASURED)

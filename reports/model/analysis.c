@@ -256,14 +256,16 @@ static pb_crossover find_crossover(const pb_resultset *rs, const pb_component *c
 
 /* --- claims ------------------------------------------------------------- */
 
-/* The value of a claim's metric in a row; -1 when the row lacks it. */
-static double metric_of(const pb_result *r, pb_metric m, const char *counter)
+/* The value of a claim's metric for a row's case; -1 when it lacks it. */
+static double metric_of(const pb_resultset *rs, const pb_result *r, pb_metric m,
+                        const char *counter)
 {
     switch (m) {
     case PB_METRIC_TIME: return r->ns_per_op;
     case PB_METRIC_ALLOCS: return r->allocs_per_op;
     case PB_METRIC_HEAP: return r->peak_heap_bytes;
     case PB_METRIC_COUNTER: return counter ? pb_result_counter(r, counter) : -1;
+    case PB_METRIC_LEAKED: return pb_resultset_leaked(rs, r->case_name);
     }
     return -1;
 }
@@ -379,8 +381,8 @@ static void visit_reduction(visit *v, const pb_scenario *s, int64_t n,
 {
     if (!nv || !op)
         return;
-    double a = metric_of(nv, v->claim->metric, v->claim->counter);
-    double b = metric_of(op, v->claim->metric, v->claim->counter);
+    double a = metric_of(v->rs, nv, v->claim->metric, v->claim->counter);
+    double b = metric_of(v->rs, op, v->claim->metric, v->claim->counter);
     if (a < 0 || b < 0)
         return;
     double red = a > 0 ? 1.0 - b / a : (b > 0 ? -INFINITY : 0.0);
@@ -463,13 +465,13 @@ static void visit_value(visit *v, const pb_scenario *s, int64_t n,
                         const pb_result *nv, const pb_result *op)
 {
     const pb_claim *cl = v->claim;
-    double x = op ? metric_of(op, cl->metric, cl->counter) : -1;
+    double x = op ? metric_of(v->rs, op, cl->metric, cl->counter) : -1;
     if (x < 0)
         return;
     if (cl->metric == PB_METRIC_TIME)
-        note_range(v, x, 0, s, n, nv ? metric_of(nv, cl->metric, cl->counter) : -1);
+        note_range(v, x, 0, s, n, nv ? metric_of(v->rs, nv, cl->metric, cl->counter) : -1);
     else
-        note(v, x, s, n, nv ? metric_of(nv, cl->metric, cl->counter) : -1, x);
+        note(v, x, s, n, nv ? metric_of(v->rs, nv, cl->metric, cl->counter) : -1, x);
 }
 
 static void visit_p99(visit *v, const pb_scenario *s, int64_t n,
@@ -555,8 +557,8 @@ static void eval_growth(const pb_resultset *rs, const pb_component *c,
         const pb_scenario *s = find_scenario(c, p, len);
         const pb_result *x = s ? pick(rs, c, "optimized", s, lo) : NULL;
         const pb_result *y = s ? pick(rs, c, "optimized", s, hi) : NULL;
-        double vx = x ? metric_of(x, cl->metric, cl->counter) : -1;
-        double vy = y ? metric_of(y, cl->metric, cl->counter) : -1;
+        double vx = x ? metric_of(rs, x, cl->metric, cl->counter) : -1;
+        double vy = y ? metric_of(rs, y, cl->metric, cl->counter) : -1;
         double tg = vx > 0 && vy >= 0 ? vy / vx : -1;
         /* a time claim is judged on instructions when both sizes have them */
         double ix = -1, iy = -1;
@@ -592,6 +594,60 @@ static void eval_growth(const pb_resultset *rs, const pb_component *c,
         return;
     r->value = worst;
     r->verdict = worst <= cl->threshold ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
+}
+
+/* Slope claims: per scenario, the optimized metric's growth per unit of N
+ * between the first and the last size the claim names (the naive one's
+ * beside it); the steepest decides. */
+static void eval_slope(const pb_resultset *rs, const pb_component *c,
+                       const pb_claim *cl, pb_claim_result *r)
+{
+    int64_t lo = cl->sizes ? cl->sizes[0] : 0, hi = lo;
+    for (const int64_t *n = cl->sizes; n && *n; n++)
+        hi = *n;
+    r->growth_lo = lo;
+    r->growth_hi = hi;
+    int any = 0;
+    double worst = 0;
+    const char *p = cl->scenarios;
+    while (p && *p && lo > 0 && hi > lo) {
+        size_t len = strcspn(p, " ");
+        const pb_scenario *s = find_scenario(c, p, len);
+        double slope[2] = { -1, -1 };
+        int has[2] = { 0, 0 };
+        for (int im = 0; s && im < 2; im++) {
+            const char *impl = im ? "optimized" : "naive";
+            const pb_result *x = pick(rs, c, impl, s, lo), *y = pick(rs, c, impl, s, hi);
+            double vx = x ? metric_of(rs, x, cl->metric, cl->counter) : -1;
+            double vy = y ? metric_of(rs, y, cl->metric, cl->counter) : -1;
+            if (vx >= 0 && vy >= 0) {
+                slope[im] = (vy - vx) / (double)(hi - lo);
+                has[im] = 1;
+            }
+        }
+        if (has[1]) {
+            if (!any || slope[1] > worst)
+                worst = slope[1];
+            any = 1;
+            if (r->n_parts < PB_CLAIM_MAX_PARTS) {
+                pb_claim_part *part = &r->parts[r->n_parts++];
+                memset(part, 0, sizeof *part);
+                part->scenario = s;
+                part->optimized_rms = -1;
+                part->growth = part->time_growth = -1;
+                part->slope = slope[1];
+                part->naive_slope = slope[0];
+                part->has_naive_slope = has[0];
+            }
+        }
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    if (!any)
+        return;
+    r->value = worst;
+    r->verdict = worst <= cl->threshold + 1e-9 ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
 }
 
 static void eval_claim(const pb_resultset *rs, const pb_component *c,
@@ -637,6 +693,18 @@ static void eval_claim(const pb_resultset *rs, const pb_component *c,
     }
     case PB_CLAIM_GROWTH_BELOW:
         eval_growth(rs, c, cl, r);
+        break;
+    case PB_CLAIM_VALUE_AT_MOST:
+        v.want_max = 1;                /* the worst point decides */
+        for_each_point(rs, c, &v, visit_value);
+        if (r->points && cl->metric == PB_METRIC_TIME)
+            r->verdict = range_verdict(&v, 1);
+        else if (r->points)            /* exact counts: slack for the division only */
+            r->verdict = r->value <= cl->threshold + 1e-9 ? PB_VERDICT_HOLDS
+                                                          : PB_VERDICT_FAILS;
+        break;
+    case PB_CLAIM_SLOPE_AT_MOST:
+        eval_slope(rs, c, cl, r);
         break;
     }
     if (r->verdict == PB_VERDICT_NOT_MEASURED)

@@ -201,6 +201,20 @@ int    pb_resultset_add_instr(pb_resultset *rs, const char *case_name, double v)
 /* A case's instructions per op, or -1 when the file has none. */
 double pb_resultset_instr(const pb_resultset *rs, const char *case_name);
 
+/* --- bytes leaked (results.c) ---------------------------------------------
+ * `run --memcheck` runs, under Valgrind's memcheck, `exec CASE` (set-up,
+ * one batch, teardown, exit) for every case of the scenarios and sizes
+ * that claims on PB_METRIC_LEAKED name, every implementation, and keeps
+ * the bytes memcheck reports "definitely lost" in the file:
+ *
+ *   "pairbench_memcheck": { "listener_leak/optimized/emit/100": 0, ... } */
+
+/* Adds (replaces) a case's bytes definitely lost. 0, or -1 when out of
+ * memory or bytes is not a whole number >= 0. */
+int    pb_resultset_add_leaked(pb_resultset *rs, const char *case_name, double bytes);
+/* A case's bytes definitely lost, or -1 when the file has none. */
+double pb_resultset_leaked(const pb_resultset *rs, const char *case_name);
+
 /* --- the instr file of `pairbench instr` (instr.c) ------------------------ */
 
 typedef struct pb_instr_case {
@@ -334,6 +348,10 @@ typedef struct pb_claim_part {
     int                on_instructions;
     const char        *time_big_o;
     double             time_growth;     /* growth on wall time, -1 absent */
+    /* slope claims: the metric's growth per unit of N, optimized and
+     * (when has_naive_slope) naive */
+    double             slope, naive_slope;
+    int                has_naive_slope;
 } pb_claim_part;
 
 typedef struct pb_claim_result {
@@ -351,10 +369,10 @@ typedef struct pb_claim_result {
     const pb_scenario *at_scenario;
     int64_t            at_n;
     double             naive_value, optimized_value;
-    /* complexity and growth claims: the scenarios measured */
+    /* complexity, growth and slope claims: the scenarios measured */
     pb_claim_part      parts[PB_CLAIM_MAX_PARTS];
     size_t             n_parts;
-    int64_t            growth_lo, growth_hi;   /* growth: the two N */
+    int64_t            growth_lo, growth_hi;   /* growth, slope: the two N */
 } pb_claim_result;
 
 typedef struct pb_component_result {

@@ -25,6 +25,14 @@
 
 #define NONE SIZE_MAX
 
+/* Per-case figures a profiler pass adds beside gbench's rows (instructions
+ * per op, bytes leaked): a case name and a number >= 0, each kept in the
+ * set and as one object of the JSON tree. */
+typedef struct figtab {
+    struct fig_entry { char name[160]; double v; } *e;
+    size_t n, cap;
+} figtab;
+
 struct pb_resultset {
     pb_result *rows;
     size_t    *next;           /* next row of the same case name, or NONE */
@@ -36,8 +44,8 @@ struct pb_resultset {
     cJSON     *context;        /* borrowed from root */
     pb_paired *paired;         /* the paired pass's points */
     size_t     n_paired, cap_paired;
-    struct instr_entry { char name[160]; double v; } *instr;  /* instruction counts */
-    size_t     n_instr, cap_instr;
+    figtab     instr;          /* instructions per op (--instr-fits) */
+    figtab     leaked;         /* memcheck's definitely lost bytes (--memcheck) */
 };
 
 void pb_result_init(pb_result *r)
@@ -175,7 +183,8 @@ void pb_resultset_free(pb_resultset *rs)
     free(rs->slots);
     free(rs->last);
     free(rs->paired);
-    free(rs->instr);
+    free(rs->instr.e);
+    free(rs->leaked.e);
     cJSON_Delete(rs->root);
     free(rs);
 }
@@ -629,78 +638,106 @@ const pb_paired *pb_resultset_paired(const pb_resultset *rs, const char *point)
     return NULL;
 }
 
-/* --- instruction counts ------------------------------------------------------ */
+/* --- per-case figures: instruction counts, bytes leaked --------------------- */
 
 #define INSTR_KEY "pairbench_instructions"
+#define LEAKED_KEY "pairbench_memcheck"
 
-static int instr_index(pb_resultset *rs, const char *name, double v)
+static int fig_index(figtab *t, const char *name, double v)
 {
-    if (!isfinite(v) || v < 0 || strlen(name) >= sizeof rs->instr[0].name)
+    if (!isfinite(v) || v < 0 || strlen(name) >= sizeof t->e[0].name)
         return -1;
-    for (size_t i = 0; i < rs->n_instr; i++)
-        if (strcmp(rs->instr[i].name, name) == 0) {
-            rs->instr[i].v = v;
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->e[i].name, name) == 0) {
+            t->e[i].v = v;
             return 0;
         }
-    if (rs->n_instr == rs->cap_instr) {
-        size_t cap = rs->cap_instr ? rs->cap_instr * 2 : 64;
-        struct instr_entry *p = realloc(rs->instr, cap * sizeof *p);
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        struct fig_entry *p = realloc(t->e, cap * sizeof *p);
         if (!p)
             return -1;
-        rs->instr = p;
-        rs->cap_instr = cap;
+        t->e = p;
+        t->cap = cap;
     }
-    snprintf(rs->instr[rs->n_instr].name, sizeof rs->instr[0].name, "%s", name);
-    rs->instr[rs->n_instr++].v = v;
+    snprintf(t->e[t->n].name, sizeof t->e[0].name, "%s", name);
+    t->e[t->n++].v = v;
     return 0;
 }
 
-int pb_resultset_add_instr(pb_resultset *rs, const char *case_name, double v)
+/* Adds (replaces) a case's figure in t and in the tree's object `key`. */
+static int fig_add(pb_resultset *rs, figtab *t, const char *key, const char *case_name,
+                   double v)
 {
     v = as_printed(v);
-    if (!isfinite(v) || v < 0 || strlen(case_name) >= sizeof rs->instr[0].name)
+    if (!isfinite(v) || v < 0 || strlen(case_name) >= sizeof t->e[0].name)
         return -1;
-    cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, INSTR_KEY);
+    cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, key);
     if (!cJSON_IsObject(all)) {
-        cJSON_DeleteItemFromObjectCaseSensitive(rs->root, INSTR_KEY);
-        all = cJSON_AddObjectToObject(rs->root, INSTR_KEY);
+        cJSON_DeleteItemFromObjectCaseSensitive(rs->root, key);
+        all = cJSON_AddObjectToObject(rs->root, key);
     }
     if (!all)
         return -1;
     cJSON_DeleteItemFromObjectCaseSensitive(all, case_name);
     if (!cJSON_AddNumberToObject(all, case_name, v))
         return -1;
-    return instr_index(rs, case_name, v);
+    return fig_index(t, case_name, v);
 }
 
-double pb_resultset_instr(const pb_resultset *rs, const char *case_name)
+static double fig_get(const figtab *t, const char *case_name)
 {
-    for (size_t i = 0; i < rs->n_instr; i++)
-        if (strcmp(rs->instr[i].name, case_name) == 0)
-            return rs->instr[i].v;
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->e[i].name, case_name) == 0)
+            return t->e[i].v;
     return -1;
 }
 
-/* The file's instruction counts, when it has them: an object of case names
- * and numbers >= 0. 0, or -1 with why. */
-static int load_instr(pb_resultset *rs, char *why, size_t cap)
+/* The file's figures under `key`, when it has them: an object of case
+ * names and numbers >= 0 (whole numbers when `whole`). 0, or -1 with why. */
+static int fig_load(pb_resultset *rs, figtab *t, const char *key, const char *wants,
+                    int whole, char *why, size_t cap)
 {
-    const cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, INSTR_KEY);
+    const cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, key);
     if (!all)
         return 0;
     if (!cJSON_IsObject(all)) {
-        snprintf(why, cap, INSTR_KEY " is not an object");
+        snprintf(why, cap, "%s is not an object", key);
         return -1;
     }
     const cJSON *one;
     cJSON_ArrayForEach(one, all)
         if (!one->string || !cJSON_IsNumber(one) ||
-            instr_index(rs, one->string, one->valuedouble) != 0) {
-            snprintf(why, cap, INSTR_KEY " case %.100s: wants a number of instructions"
-                     " per op >= 0", one->string ? one->string : "?");
+            (whole && !(one->valuedouble <= PB_INT64_BELOW &&
+                        one->valuedouble == floor(one->valuedouble))) ||
+            fig_index(t, one->string, one->valuedouble) != 0) {
+            snprintf(why, cap, "%s case %.100s: wants %s", key,
+                     one->string ? one->string : "?", wants);
             return -1;
         }
     return 0;
+}
+
+int pb_resultset_add_instr(pb_resultset *rs, const char *case_name, double v)
+{
+    return fig_add(rs, &rs->instr, INSTR_KEY, case_name, v);
+}
+
+double pb_resultset_instr(const pb_resultset *rs, const char *case_name)
+{
+    return fig_get(&rs->instr, case_name);
+}
+
+int pb_resultset_add_leaked(pb_resultset *rs, const char *case_name, double bytes)
+{
+    if (!(bytes <= PB_INT64_BELOW) || bytes != floor(bytes))
+        return -1;
+    return fig_add(rs, &rs->leaked, LEAKED_KEY, case_name, bytes);
+}
+
+double pb_resultset_leaked(const pb_resultset *rs, const char *case_name)
+{
+    return fig_get(&rs->leaked, case_name);
 }
 
 /* One array of a paired point: up to PB_PAIRED_MAX_ROUNDS finite numbers
@@ -803,7 +840,11 @@ pb_resultset *pb_resultset_parse(const char *raw, const char *what, char *err,
         return NULL;
     }
     char why[256];
-    if (load_paired(rs, why, sizeof why) != 0 || load_instr(rs, why, sizeof why) != 0) {
+    if (load_paired(rs, why, sizeof why) != 0 ||
+        fig_load(rs, &rs->instr, INSTR_KEY, "a number of instructions per op >= 0", 0,
+                 why, sizeof why) != 0 ||
+        fig_load(rs, &rs->leaked, LEAKED_KEY, "a whole number of bytes >= 0", 1,
+                 why, sizeof why) != 0) {
         snprintf(err, err_cap, "%s: %s", what, why);
         pb_resultset_free(rs);
         return NULL;
