@@ -39,6 +39,10 @@ FILTER      ?= .
 # bench counts instructions per op across N for the complexity and growth
 # claims (callgrind, about a minute); INSTR_FITS= turns it off.
 INSTR_FITS  ?= --instr-fits
+# bench runs the cases that claims on bytes leaked name under valgrind's
+# memcheck (listener_leak at 100 cycles, a few seconds); MEMCHECK= turns it
+# off.
+MEMCHECK    ?= --memcheck
 PAIRBENCH   := $(BUILD)/pairbench
 COMPARE_PY  := /usr/share/benchmark/compare.py
 
@@ -77,9 +81,9 @@ bench: build
 	@set -e; for a in $(BENCH_ALLOCATORS); do \
 	    out=$(RESULTS)/RESULTS.json; \
 	    [ "$(ALLOCATOR)" = both ] && out=$(RESULTS)/RESULTS-$$a.json; \
-	    echo "$(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $$a --filter '$(FILTER)' $(INSTR_FITS) --json $$out"; \
+	    echo "$(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $$a --filter '$(FILTER)' $(INSTR_FITS) $(MEMCHECK) --json $$out"; \
 	    $(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $$a \
-	        --filter '$(FILTER)' $(INSTR_FITS) --json $$out; \
+	        --filter '$(FILTER)' $(INSTR_FITS) $(MEMCHECK) --json $$out; \
 	done
 	@$(PAIRBENCH) report $(BENCH_JSONS) --out $(RESULTS)/report
 	@echo "report: $(RESULTS)/report/index.html (overview for CI: $(RESULTS)/report/summary.md)"

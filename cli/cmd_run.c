@@ -54,6 +54,7 @@ typedef struct run_opts {
     const char *json;
     const char *allocator;
     int         instr_fits;
+    int         memcheck;
 } run_opts;
 
 static const pb_opt run_opts_table[] = {
@@ -80,6 +81,12 @@ static const pb_opt run_opts_table[] = {
               "claims name, fit them across N and judge those\n"
               "claims on them (needs valgrind)",
       .offset = offsetof(run_opts, instr_fits) },
+    { .name = "--memcheck", .type = PB_OPT_FLAG,
+      .help = "also run, under valgrind's memcheck, every case of\n"
+              "the scenarios and sizes that claims on bytes leaked\n"
+              "name (set-up, one batch, teardown) and judge those\n"
+              "claims on the bytes definitely lost (needs valgrind)",
+      .offset = offsetof(run_opts, memcheck) },
     { .name = "--allocator", .type = PB_OPT_CHOICE, .metavar = "NAME",
       .choices = "glibc,jemalloc", .want = "glibc or jemalloc",
       .help = "glibc (default) or jemalloc: the malloc every case\n"
@@ -343,24 +350,44 @@ static size_t paired_pass(pb_resultset *rs, const pb_selection *sel,
 
 /* --- instruction counts across N ------------------------------------------ */
 
+/* 1 when claim cl names scenario s (and size n, when n > 0: a claim
+ * without sizes names every size). */
+static int claim_names(const pb_claim *cl, const pb_scenario *s, int64_t n)
+{
+    int sized = n <= 0 || !cl->sizes;
+    for (const int64_t *z = cl->sizes; !sized && *z; z++)
+        sized = *z == n;
+    size_t len = strlen(s->name);
+    for (const char *p = cl->scenarios; sized && p && *p; ) {
+        size_t w = strcspn(p, " ");
+        if (w == len && strncmp(p, s->name, len) == 0)
+            return 1;
+        p += w;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
 /* 1 when scenario s of c is named by one of its complexity or growth
  * claims. */
 static int fit_claimed(const pb_component *c, const pb_scenario *s)
 {
     for (size_t k = 0; k < c->n_claims; k++) {
         const pb_claim *cl = &c->claims[k];
-        if (cl->kind != PB_CLAIM_COMPLEXITY && cl->kind != PB_CLAIM_GROWTH_BELOW)
-            continue;
-        size_t len = strlen(s->name);
-        for (const char *p = cl->scenarios; p && *p; ) {
-            size_t w = strcspn(p, " ");
-            if (w == len && strncmp(p, s->name, len) == 0)
-                return 1;
-            p += w;
-            while (*p == ' ')
-                p++;
-        }
+        if ((cl->kind == PB_CLAIM_COMPLEXITY || cl->kind == PB_CLAIM_GROWTH_BELOW) &&
+            claim_names(cl, s, 0))
+            return 1;
     }
+    return 0;
+}
+
+/* 1 when a claim of c on bytes leaked names scenario s at size n. */
+static int leak_claimed(const pb_component *c, const pb_scenario *s, int64_t n)
+{
+    for (size_t k = 0; k < c->n_claims; k++)
+        if (c->claims[k].metric == PB_METRIC_LEAKED && claim_names(&c->claims[k], s, n))
+            return 1;
     return 0;
 }
 
@@ -416,6 +443,65 @@ static size_t instr_fits(pb_resultset *rs, const pb_component *const *comps)
     pb_resultset_set_context(rs, "instruction_fits", desc);
     free(desc);
     cJSON_Delete(cases);
+    free(version);
+    free(self);
+    return failed;
+}
+
+/* --- bytes leaked, under memcheck ------------------------------------------ */
+
+/* Runs under memcheck (pb_memcheck_measure: set-up, one batch, teardown)
+ * every case that ran of the scenarios and sizes that claims on bytes
+ * leaked name, every implementation, and adds the bytes definitely lost to
+ * rs. Returns the number of cases that failed; none measured (and a line
+ * said why) when valgrind does not run here. */
+static size_t memcheck_pass(pb_resultset *rs, const pb_component *const *comps)
+{
+    size_t wanted = 0;
+    for (size_t c = 0; comps[c]; c++)
+        for (size_t s = 0; s < comps[c]->n_scenarios; s++)
+            for (const int64_t *n = comps[c]->scenarios[s].sizes; *n; n++)
+                wanted += leak_claimed(comps[c], &comps[c]->scenarios[s], *n);
+    if (!wanted)
+        return 0;
+    char *version = pb_valgrind_version("run");
+    char *self = pb_self_exe();
+    if (!version || !self || !pb_alloc_tracking_available()) {
+        fprintf(stderr, "pairbench: memcheck pass skipped: %s\n",
+                !pb_alloc_tracking_available() ? "this build has sanitizers"
+                : !version ? "valgrind does not run (scripts/install-deps.sh)"
+                           : "cannot find this executable");
+        free(version);
+        free(self);
+        return 0;
+    }
+    size_t failed = 0, measured = 0;
+    for (size_t c = 0; comps[c]; c++) {
+        const pb_component *co = comps[c];
+        for (size_t s = 0; s < co->n_scenarios; s++)
+            for (const int64_t *n = co->scenarios[s].sizes; *n; n++) {
+                if (!leak_claimed(co, &co->scenarios[s], *n))
+                    continue;
+                for (size_t i = 0; i < co->n_impls; i++) {
+                    char name[160];
+                    double bytes;
+                    pb_case_name(name, sizeof name, co, &co->impls[i], &co->scenarios[s], *n);
+                    if (case_iterations(rs, name) == 0)
+                        continue;       /* not run, or refused */
+                    if (pb_memcheck_measure(self, name, &bytes) != 0 ||
+                        pb_resultset_add_leaked(rs, name, bytes) != 0)
+                        failed++;
+                    else
+                        measured++;
+                }
+            }
+    }
+    char *desc = pb_strf("%zu cases of the scenarios and sizes claims on bytes leaked name:"
+                         " bytes definitely lost by `pairbench exec CASE` (set-up, one batch,"
+                         " teardown) under %s --tool=memcheck --leak-check=full", measured,
+                         version);
+    pb_resultset_set_context(rs, "memcheck", desc);
+    free(desc);
     free(version);
     free(self);
     return failed;
@@ -606,6 +692,8 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
         errors += paired_pass(rs, sel, comps, rounds);
         if (o->instr_fits)
             errors += instr_fits(rs, comps);
+        if (o->memcheck)
+            errors += memcheck_pass(rs, comps);
     }
     pb_analysis *an = rs ? pb_analysis_new(rs, comps) : NULL;
     if (!an) {

@@ -23,6 +23,14 @@ char *pb_valgrind_version(const char *what);
 int   pb_instr_measure(const char *self, const char *name, int64_t ops,
                        const char *keep_tmp, cJSON *cases);
 
+/* Runs one case (its name) under Valgrind's memcheck, `self exec NAME`
+ * (set-up, one batch, teardown, exit) with --leak-check=full, and puts the
+ * bytes memcheck reports "definitely lost" in *bytes (0 when every block
+ * was freed). A memory error (an invalid read or write, a bad free) fails
+ * the case, as does a missing exec line or leak summary. 0, or -1 after
+ * printing why. Interrupted, the log file is removed (child.h). */
+int   pb_memcheck_measure(const char *self, const char *name, double *bytes);
+
 /* Adds "n" to a JSON context: the number when one size is selected, else
  * the list of them. */
 void  pb_context_add_sizes(cJSON *ctx, const pb_ints *sizes);

@@ -30,6 +30,8 @@
 
 static const int64_t sizes[] = { 10, 100, 1000, 0 };
 static const int64_t at_1000[] = { 1000, 0 };
+static const int64_t at_10[] = { 10, 0 };
+static const int64_t at_10_1000[] = { 10, 1000, 0 };
 
 #define SCENARIO(n) { .name = n, .description = n, .sizes = sizes }
 static const pb_scenario scenarios[] = {
@@ -76,6 +78,24 @@ static const pb_claim claims[] = {
     { .id = "T-12", .seed = "s", .words = "scales loosely", .metric_text = "m",
       .kind = PB_CLAIM_GROWTH_BELOW, .metric = PB_METRIC_TIME,
       .scenarios = "from", .sizes = sizes, .threshold = 3 },     /* 2.5x: holds */
+    { .id = "T-13", .seed = "s", .words = "at most 0.8 hits", .metric_text = "m",
+      .kind = PB_CLAIM_VALUE_AT_MOST, .metric = PB_METRIC_COUNTER, .counter = "hits",
+      .scenarios = "from", .sizes = at_1000, .threshold = 0.8 },  /* 0.8: holds */
+    { .id = "T-14", .seed = "s", .words = "at most 0.5 hits", .metric_text = "m",
+      .kind = PB_CLAIM_VALUE_AT_MOST, .metric = PB_METRIC_COUNTER, .counter = "hits",
+      .scenarios = "from", .sizes = at_1000, .threshold = 0.5 },  /* 0.8: fails */
+    { .id = "T-15", .seed = "s", .words = "heap grows 15 B per N", .metric_text = "m",
+      .kind = PB_CLAIM_SLOPE_AT_MOST, .metric = PB_METRIC_HEAP,
+      .scenarios = "from", .sizes = at_10_1000, .threshold = 15 }, /* 150 -> 15000: 15 */
+    { .id = "T-16", .seed = "s", .words = "heap grows 14 B per N", .metric_text = "m",
+      .kind = PB_CLAIM_SLOPE_AT_MOST, .metric = PB_METRIC_HEAP,
+      .scenarios = "from", .sizes = at_10_1000, .threshold = 14 }, /* fails */
+    { .id = "T-17", .seed = "s", .words = "no leak", .metric_text = "m",
+      .kind = PB_CLAIM_VALUE_AT_MOST, .metric = PB_METRIC_LEAKED,
+      .scenarios = "from", .sizes = at_1000, .threshold = 0 },     /* 0: holds */
+    { .id = "T-18", .seed = "s", .words = "no leak at 10", .metric_text = "m",
+      .kind = PB_CLAIM_VALUE_AT_MOST, .metric = PB_METRIC_LEAKED,
+      .scenarios = "from", .sizes = at_10, .threshold = 0 },       /* not measured */
 };
 
 static const pb_component fake = {
@@ -160,6 +180,11 @@ static void build_rows(void)
     row("naive", "repeated", 10, "median", 100, 0, 0, -1);
     row("optimized", "repeated", 10, "", 50, 0, 0, -1);
     row("optimized", "repeated", 10, "median", 5, 0, 0, -1);
+    /* memcheck's bytes definitely lost at from/1000 (run --memcheck) */
+    assert_int_equal(pb_resultset_add_leaked(rows, "fake/naive/from/1000", 4096), 0);
+    assert_int_equal(pb_resultset_add_leaked(rows, "fake/optimized/from/1000", 0), 0);
+    assert_int_equal(pb_resultset_add_leaked(rows, "fake/optimized/from/10", 0.5), -1);
+    assert_int_equal(pb_resultset_add_leaked(rows, "fake/optimized/from/10", -16), -1);
     fit("naive", "from", "N");
     fit("optimized", "from", "lgN");
     fit("naive", "never", "N");
@@ -251,6 +276,12 @@ static void test_claims(void **state)
         { "T-10", "DOES NOT HOLD", 0.8 },
         { "T-11", "DOES NOT HOLD", 2.5 },
         { "T-12", "holds", 2.5 },
+        { "T-13", "holds", 0.8 },
+        { "T-14", "DOES NOT HOLD", 0.8 },
+        { "T-15", "holds", 15 },
+        { "T-16", "DOES NOT HOLD", 15 },
+        { "T-17", "holds", 0 },
+        { "T-18", "not measured", -1 },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const cJSON *c = by_key(claims, "id", want[i].id);
@@ -266,6 +297,16 @@ static void test_claims(void **state)
             fail_msg("%s: value %g, want %g", want[i].id,
                      cJSON_IsNumber(v) ? v->valuedouble : -1, want[i].value);
     }
+    /* the slope's text gives both sides, the leak's the naive figure */
+    assert_non_null(strstr(s_of(by_key(claims, "id", "T-15"), "measured"),
+                           "from: optimized +15.0 B per N, naive +10.0 B"));
+    assert_non_null(strstr(s_of(by_key(claims, "id", "T-15"), "threshold"),
+                           "peak heap growth <= 15 B per N"));
+    assert_non_null(strstr(s_of(by_key(claims, "id", "T-17"), "measured"),
+                           "definitely lost (memcheck) 0 B at from/1000 over 1 point"
+                           " (naive 4.0 KiB there)"));
+    assert_string_equal(s_of(by_key(claims, "id", "T-17"), "threshold"),
+                        "definitely lost (memcheck) = 0");
     cJSON_Delete(root);
 }
 
@@ -460,6 +501,11 @@ static void test_paired_malformed(void **state)
         "\"pairbench_instructions\": []",
         "\"pairbench_instructions\": {\"x/naive/y/1\": \"12\"}",
         "\"pairbench_instructions\": {\"x/naive/y/1\": -1}",
+        "\"pairbench_memcheck\": [0]",
+        "\"pairbench_memcheck\": {\"x/naive/y/1\": -16}",
+        "\"pairbench_memcheck\": {\"x/naive/y/1\": 16.5}",
+        "\"pairbench_memcheck\": {\"x/naive/y/1\": \"16\"}",
+        "\"pairbench_memcheck\": {\"x/naive/y/1\": 1e300}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char text[600], err[300] = "";
@@ -469,8 +515,10 @@ static void test_paired_malformed(void **state)
         pb_resultset *rs = pb_resultset_parse(text, "bad.json", err, sizeof err);
         if (rs)
             fail_msg("accepted %s", bad[i]);
-        if (!strstr(err, strstr(bad[i], "instructions") ? "pairbench_instructions"
-                                                         : "pairbench_paired"))
+        const char *member = strstr(bad[i], "instructions") ? "pairbench_instructions"
+                           : strstr(bad[i], "memcheck")     ? "pairbench_memcheck"
+                                                            : "pairbench_paired";
+        if (!strstr(err, member))
             fail_msg("%s: error does not name the member: %s", bad[i], err);
     }
 }

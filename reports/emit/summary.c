@@ -85,12 +85,17 @@ static void fmt_metric(char *buf, size_t cap, pb_metric m, double v, pb_backend 
         pb_fmt_count(buf, cap, v);
 }
 
-/* A growth: fmt_metric of |v| with its sign ("+384 B", "-12", "+0 B"). */
+/* A growth: fmt_metric of |v| with its sign ("+384 B", "-12", "+0 B");
+ * bytes below 1 KiB with one decimal ("-0.2 B"), a fraction of a byte per
+ * unit of N being what a slope can be. */
 static void fmt_signed(char *buf, size_t cap, pb_metric m, double v, pb_backend b)
 {
     char x[40];
-    fmt_metric(x, sizeof x, m, fabs(v), b);
-    snprintf(buf, cap, "%s%s", v < 0 ? "-" : "+", x);
+    if ((m == PB_METRIC_HEAP || m == PB_METRIC_LEAKED) && fabs(v) < 1024)
+        snprintf(x, sizeof x, "%.1f B", fabs(v));
+    else
+        fmt_metric(x, sizeof x, m, fabs(v), b);
+    snprintf(buf, cap, "%s%s", v < 0 && strcmp(x, "0.0 B") ? "-" : "+", x);
 }
 
 /* Appends to buf (cap bytes, *used of them written so far), truncating as

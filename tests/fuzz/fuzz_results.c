@@ -2,7 +2,7 @@
  * libFuzzer target: the results model's reader (pb_resultset_parse) over
  * arbitrary bytes as JSON text (cut at a NUL byte, as a C string is), then
  * every lookup a report makes on what it accepted (the rows, the paired
- * pass's rounds and the instruction counts). Built by `make fuzz`.
+ * pass's rounds, the instruction counts and the bytes leaked). Built by `make fuzz`.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)pb_resultset_find(rs, r->case_name, "median");
         (void)pb_resultset_paired(rs, r->case_name);
         (void)pb_resultset_instr(rs, r->case_name);
+        (void)pb_resultset_leaked(rs, r->case_name);
     }
     (void)pb_resultset_repetitions(rs);
     pb_resultset_free(rs);
