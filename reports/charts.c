@@ -1,6 +1,7 @@
 /*
- * The report's charts: per scenario a log-log time chart and an
- * allocations chart, per massif profile a heap-over-time chart, written as
+ * The report's charts: per scenario a log-log time chart, an allocations
+ * chart and one chart per metric it asks for (pb_scenario.charts: its peak
+ * heap, its counters), per massif profile a heap-over-time chart, written as
  * one gnuplot script, drawn by one gnuplot process as SVG, and inlined into
  * the page with their ids made unique. Every text of the script is a
  * single-quoted string written by pb_sb_gp, in which gnuplot substitutes
@@ -196,6 +197,66 @@ static void chart_allocs(charts *C, const report *R, const pb_component *c,
                       " (allocation tracking was off)");
 }
 
+/* A metric a scenario asks to see against N (pb_scenario.charts): its
+ * peak heap in KiB, or one of its counters per op; acc is the metric's
+ * name, whether it is the heap, and the {smallest, largest} value so far. */
+typedef struct metric_acc {
+    const char *name;
+    int         heap;
+    double      range[2];
+} metric_acc;
+
+static int metric_point(sbuf *g, const cell *x, int64_t n, void *acc)
+{
+    metric_acc *m = acc;
+    if (!x->r)
+        return 0;
+    double v = m->heap ? x->r->peak_heap_bytes : pb_result_counter(x->r, m->name);
+    if (v < 0)
+        return 0;
+    if (m->heap)
+        v /= 1024;
+    pb_sb_printf(g, "%lld %.6g\n", (long long)n, v);
+    if (m->range[0] < 0 || v < m->range[0])
+        m->range[0] = v;
+    if (v > m->range[1])
+        m->range[1] = v;
+    return 1;
+}
+
+/* The chart of one metric of a scenario against N (log N; log y when every
+ * value is positive and they span 20x), naive and optimized per series. */
+static void chart_metric(charts *C, const report *R, const pb_component *c,
+                         const pb_scenario *sc, const int64_t *ns, size_t k,
+                         const char *metric)
+{
+    metric_acc m = { metric, strcmp(metric, "peak_heap_bytes") == 0, { -1, -1 } };
+    char kind[80], what[96];
+    snprintf(kind, sizeof kind, "metric_%s", metric);
+    if (m.heap)
+        snprintf(what, sizeof what, "peak heap");
+    else
+        snprintf(what, sizeof what, "%s per operation", metric);
+    chart *ch = chart_new(C, kind, c->name, sc->name, what);
+    if (!ch)
+        return;
+    sbuf *g = &C->script, plot = { 0 };
+    gp_begin(g, ch, ns, k);
+    n_lines(g, &plot, R, c, sc, ns, k, 'm', C->n - 1, 0, metric_point, &m);
+    double lo = m.range[0], hi = m.range[1];
+    if (plot.len) {
+        if (lo > 0 && hi / lo >= 20)
+            pb_sb_puts(g, "set logscale y 10\nset format y '%g'\n");
+        else
+            pb_sb_printf(g, "set yrange [0:%g]\n", hi > 0 ? hi * 1.15 : 1.0);
+        pb_sb_puts(g, "set ylabel ");
+        pb_sb_gp(g, m.heap ? "peak heap (KiB)" : what);
+        pb_sb_puts(g, "\n");
+    }
+    gp_plot(g, &plot, m.heap ? "no heap figures in these results (allocation tracking"
+                               " was off)" : "no such counter in these results");
+}
+
 /* The heap-over-time chart of one scenario from its massif profiles: heap
  * (massif's mem_heap_B, KiB) against millions of instructions executed,
  * naive and optimized overlaid, each peak marked. */
@@ -363,6 +424,8 @@ int pb_rep_draw_charts(charts *C, const report *R)
                 continue;
             chart_time(C, R, comp, &comp->scenarios[s], ns, k);
             chart_allocs(C, R, comp, &comp->scenarios[s], ns, k);
+            for (const char *const *m = comp->scenarios[s].charts; m && *m; m++)
+                chart_metric(C, R, comp, &comp->scenarios[s], ns, k, *m);
         }
         for (size_t s = 0; s < comp->n_scenarios; s++)
             if (pb_rep_massif_has(R, comp->name, comp->scenarios[s].name))

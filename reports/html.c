@@ -522,6 +522,56 @@ static void html_sql_facts(sbuf *h, const report *R, const pb_component *comp,
     pb_sb_puts(h, "</details>\n");
 }
 
+/* The specification check `run` made of each implementation before timing
+ * a PB_VERIFY_SPEC scenario (context "verify:CASE", first results file),
+ * per N: what a naive implementation wrong by design violates is a
+ * measured figure of the pair, not an error. Nothing when none recorded. */
+static void html_spec_checks(sbuf *h, const report *R, const pb_component *comp,
+                             const pb_scenario *sc, const int64_t *ns, size_t k)
+{
+    if (!R->n || sc->verify != PB_VERIFY_SPEC)
+        return;
+    int any = 0;
+    for (size_t i = 0; i < k; i++)
+        for (int im = 0; im < 2; im++) {
+            char key[512];
+            snprintf(key, sizeof key, "verify:%s/%s/%s/%lld", comp->name,
+                     pb_rep_impl_names[im], sc->name, (long long)ns[i]);
+            any |= jstr(R->s[0].context, key) != NULL;
+        }
+    if (!any)
+        return;
+    pb_sb_puts(h, "<p class=\"muted\">Specification check before timing (each"
+               " implementation judged alone by the scenario's check, not against the"
+               " other).");
+    for (size_t i = 0; i < comp->n_impls; i++)
+        if (comp->impls[i].wrong_by_design) {
+            pb_sb_puts(h, " The ");
+            pb_sb_html(h, comp->impls[i].name);
+            pb_sb_puts(h, " implementation is wrong by design: ");
+            pb_sb_html(h, comp->impls[i].wrong_by_design);
+            pb_sb_puts(h, "; what it violates is measured, not an error.");
+        }
+    pb_sb_puts(h, "</p>\n<div class=\"tw\"><table><thead><tr><th>N</th><th>naive</th>"
+               "<th>optimized</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < k; i++) {
+        pb_sb_printf(h, "<tr><td class=\"n\">%lld</td>", (long long)ns[i]);
+        for (int im = 0; im < 2; im++) {
+            char key[512];
+            snprintf(key, sizeof key, "verify:%s/%s/%s/%lld", comp->name,
+                     pb_rep_impl_names[im], sc->name, (long long)ns[i]);
+            const char *t = jstr(R->s[0].context, key);
+            int meets = t && strncmp(t, "meets", 5) == 0;
+            pb_sb_printf(h, "<td class=\"l\"><span class=\"%s\">", !t ? "none"
+                         : meets ? "good" : "bad");
+            pb_sb_html(h, t ? t : "-");
+            pb_sb_puts(h, "</span></td>");
+        }
+        pb_sb_puts(h, "</tr>\n");
+    }
+    pb_sb_puts(h, "</tbody></table></div>\n");
+}
+
 static void html_scenario(sbuf *h, const report *R, const charts *C,
                           const pb_component *comp, const pb_scenario *sc,
                           const int64_t *ns, size_t k)
@@ -571,10 +621,16 @@ static void html_scenario(sbuf *h, const report *R, const charts *C,
                    " statements and VM steps by SQLite, over the measured region"
                    " only; never by the code under test.</p>\n");
     html_sql_facts(h, R, comp, sc, ns, k, ref);
+    html_spec_checks(h, R, comp, sc, ns, k);
     pb_sb_puts(h, "<div class=\"charts\">");
     static const char *const kinds[] = { "time", "allocs" };
     for (int i = 0; i < 2; i++)
         pb_rep_chart_figure(h, C, kinds[i], comp->name, sc->name);
+    for (const char *const *m = sc->charts; m && *m; m++) {
+        char kind[80];
+        snprintf(kind, sizeof kind, "metric_%s", *m);
+        pb_rep_chart_figure(h, C, kind, comp->name, sc->name);
+    }
     pb_sb_puts(h, "</div>\n");
     if (any_reps)
         pb_sb_puts(h, "<p class=\"muted\">Error bars: min " NDASH " max time of the"

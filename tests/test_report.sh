@@ -45,8 +45,10 @@ one_line() { [ "$(wc -l < "$1")" -eq 1 ] && [ "$(head -c 11 "$1")" = "pairbench:
 # digest DIR: the names and contents of everything in DIR, hidden files too.
 digest() { (cd "$1" && ls -A && cat -- * .[!.]* 2>/dev/null) | md5sum; }
 
-FILTER='task_store/.*/(get_hit|update)/(16|256|1000)$'
-CHARTS="time-task_store-get_hit allocs-task_store-get_hit time-task_store-update allocs-task_store-update"
+FILTER='task_store/.*/(get_hit|update)/(16|256|1000)$|listener_leak/.*/emit/(1|10)$'
+CHARTS="time-task_store-get_hit allocs-task_store-get_hit time-task_store-update allocs-task_store-update
+        time-listener_leak-emit metric_handler_calls-listener_leak-emit
+        metric_peak_heap_bytes-listener_leak-emit"
 
 # --- 1. results ----------------------------------------------------------------
 "$PB" run --quick --repetitions 3 --filter "$FILTER" --json "$T/a.json" \
@@ -101,6 +103,10 @@ done
 check "overview, claims, environment and component sections" has_all "$H" \
     'id="overview"' 'id="claims"' 'id="environment"' 'id="task_store"' \
     'id="task_store-get_hit"' 'id="task_store-update"'
+check "a spec-checked scenario's check per N, the naive one's violation measured" \
+    has_all "$H" 'Specification check before timing' 'wrong by design: every start' \
+    'violates the specification, by design: event 1 of the burst' \
+    '<span class="good">meets the specification</span>'
 check "implementation sources, reference N, spread, quick warning" has_all "$H" \
     impl_naive/task_store.c impl_optimized/task_store.c '>reference<' 'class="cv' \
     'short pass'

@@ -246,8 +246,8 @@ static void test_spec_reports_wrong_by_design(void **state)
     unlink(json);
     assert_int_equal(run_child("spec", json, err, sizeof err), 0);
     assert_non_null(strstr(err, "fake/naive/spec/10 violates the specification,"
-                                " by design (writes a record twice when it"
-                                " retries): record 3 written twice"));
+                                " by design: record 3 written twice (writes a record"
+                                " twice when it retries)"));
     assert_null(strstr(err, "optimized/spec/10 violates"));
     /* the finding is in the results' context */
     FILE *f = fopen(json, "r");
@@ -258,6 +258,11 @@ static void test_spec_reports_wrong_by_design(void **state)
     fclose(f);
     assert_non_null(strstr(buf, "\"verify_findings\":\t\"fake/naive/spec/10"
                                 " violates the specification"));
+    /* and per case, for the report */
+    assert_non_null(strstr(buf, "\"verify:fake/naive/spec/10\":\t\"violates the"
+                                " specification, by design: record 3 written twice\""));
+    assert_non_null(strstr(buf, "\"verify:fake/optimized/spec/10\":\t\"meets the"
+                                " specification\""));
     unlink(json);
 }
 
