@@ -2,8 +2,8 @@
  * snapshot_throttle differential test: thousands of seeded random
  * sequences of events, ticks and reads (windows from 1 ms to the default
  * 2000; bursts, gaps of exactly the window and one off it, long quiet
- * periods, times that repeat, go back, start at INT64_MIN or run into
- * INT64_MAX; collects failing while the source is "locked" or at random,
+ * periods, times that repeat, go back, start at INT64_MIN, jump across
+ * half the int64 range or run into INT64_MAX; collects failing while the source is "locked" or at random,
  * after scribbling on their output; create failing for lack of memory)
  * through both implementations against one source.
  *
@@ -216,7 +216,9 @@ static void apply_event(seq *q, pbt_rng *r)
 static int64_t next_time(seq *q, pbt_rng *r, int burst)
 {
     wide t = q->clock, w = q->window;
-    switch (burst ? pbt_below(r, 3) : pbt_below(r, 10)) {
+    if (!burst && pbt_below(r, 200) == 0)
+        t += (wide)INT64_MAX - (wide)pbt_below(r, 4 * (uint64_t)w);   /* half the range */
+    else switch (burst ? pbt_below(r, 3) : pbt_below(r, 10)) {
     case 0:  break;                                          /* the same ms */
     case 1:  t += (wide)pbt_below(r, (uint64_t)(w / 10 + 2)); break;
     case 2:  t += (wide)pbt_below(r, (uint64_t)(w / 3 + 2)); break;
