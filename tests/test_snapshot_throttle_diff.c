@@ -216,8 +216,8 @@ static void apply_event(seq *q, pbt_rng *r)
 static int64_t next_time(seq *q, pbt_rng *r, int burst)
 {
     wide t = q->clock, w = q->window;
-    if (!burst && pbt_below(r, 200) == 0)
-        t += (wide)INT64_MAX - (wide)pbt_below(r, 4 * (uint64_t)w);   /* half the range */
+    if (!burst && t < 0 && pbt_below(r, 100) == 0)    /* across half the range */
+        t += (wide)INT64_MAX + 1 + (wide)pbt_below(r, 4 * (uint64_t)w);
     else switch (burst ? pbt_below(r, 3) : pbt_below(r, 10)) {
     case 0:  break;                                          /* the same ms */
     case 1:  t += (wide)pbt_below(r, (uint64_t)(w / 10 + 2)); break;
