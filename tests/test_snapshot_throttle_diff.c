@@ -261,7 +261,8 @@ static void run_seq(seq *q, pbt_rng *r, int *enomem_checked)
         p->window = q->window;
         p->throttled = i == OPTIMIZED;
         o.collect_arg = p;
-        if (PBT_FAIL_INJECTION && pbt_below(r, 8) == 0) {
+        int no_memory = pbt_below(r, 8) == 0;   /* drawn always: one stream per seed */
+        if (PBT_FAIL_INJECTION && no_memory) {
             /* create without memory: ENOMEM, nothing made, then again */
             q->s[i] = (snapshot_throttle *)p;
             pbt_fail_at(0);
