@@ -219,27 +219,20 @@ static uint64_t one_event(fixture *f, int64_t t, uint64_t d, uint64_t *lag)
     return d;
 }
 
-static uint64_t run_steady(void *fp, int64_t ops, pb_ctx *ctx)
+/* steady: the next exponential gap; bursty: the burst's next event, and
+ * after its last, the quiet (ticks up to the next burst). */
+static uint64_t run(void *fp, int64_t ops, pb_ctx *ctx)
 {
     fixture *f = fp;
     f->ctx = ctx;
     uint64_t d = 0, lag = 0;
     for (int64_t i = 0; i < ops; i++) {
-        int64_t t = f->now_ms + f->gap_ms[f->gap_at++ % GAPS];
-        d = one_event(f, t, d, &lag);
-    }
-    pb_count(ctx, C_LAG, (double)lag);
-    return d;
-}
-
-static uint64_t run_bursty(void *fp, int64_t ops, pb_ctx *ctx)
-{
-    fixture *f = fp;
-    f->ctx = ctx;
-    uint64_t d = 0, lag = 0;
-    for (int64_t i = 0; i < ops; i++) {
+        if (!f->bursty) {
+            d = one_event(f, f->now_ms + f->gap_ms[f->gap_at++ % GAPS], d, &lag);
+            continue;
+        }
         d = one_event(f, f->burst_ms + f->in_burst * BURST_MS / f->n, d, &lag);
-        if (++f->in_burst == f->n) {        /* the quiet, in the burst's last op */
+        if (++f->in_burst == f->n) {
             f->in_burst = 0;
             f->burst_ms += BURST_MS + QUIET_MS;
             advance(f, f->burst_ms - 1);
@@ -348,23 +341,19 @@ static int64_t batch_events(int64_t n)
     return BATCH_EVENTS;
 }
 
+#define EVENTS(nm, desc, sz, set)                                                  \
+    { .name = nm, .description = desc, .sizes = sz, .counters = counters,           \
+      .charts = charts, .batch = batch_events, .setup = set, .run = run,             \
+      .teardown = fixture_free, .verify = PB_VERIFY_SPEC, .check = check,            \
+      .steady = steady_source }
+
 static const pb_scenario scenarios[] = {
-    { .name = "steady",
-      .description = "N events a minute (exponential gaps) on 1000 tasks, each reported and"
-                     " the strategy read, the loop ticking every second; every read within"
-                     " 2 s of the source (builds and lag_events per event)",
-      .sizes = sizes_steady, .counters = counters, .charts = charts,
-      .batch = batch_events, .setup = setup_steady, .run = run_steady,
-      .teardown = fixture_free, .verify = PB_VERIFY_SPEC, .check = check,
-      .steady = steady_source },
-    { .name = "bursty",
-      .description = "bursts of N events spread over 1 s, then 60 s of quiet ticking every"
-                     " second: the burst's last event reflected within 2 s (builds and"
-                     " lag_events per event)",
-      .sizes = sizes_bursty, .counters = counters, .charts = charts,
-      .batch = batch_events, .setup = setup_bursty, .run = run_bursty,
-      .teardown = fixture_free, .verify = PB_VERIFY_SPEC, .check = check,
-      .steady = steady_source },
+    EVENTS("steady", "N events a minute (exponential gaps) on 1000 tasks, each reported and"
+           " the strategy read, the loop ticking every second; every read within 2 s of"
+           " the source (builds and lag_events per event)", sizes_steady, setup_steady),
+    EVENTS("bursty", "bursts of N events spread over 1 s, then 60 s of quiet ticking every"
+           " second: the burst's last event reflected within 2 s (builds and lag_events"
+           " per event)", sizes_bursty, setup_bursty),
 };
 
 static const pb_impl impls[] = {
