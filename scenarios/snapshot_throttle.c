@@ -31,8 +31,9 @@
  * tick (PB_VERIFY_SPEC; both implementations must meet it): the snapshot
  * reflects every event at or before now - 2000 ms (the scenario keeps the
  * time of each of the last 16,384 versions; the snapshot's stamped version
- * must be at least the newest version that old), and for the optimized
- * one, two builds are at least 2000 ms apart. lag_events is the
+ * must be at least the newest version that old, and be the last build's),
+ * the naive one's is the current version, and for the optimized one, two
+ * builds are at least 2000 ms apart. lag_events is the
  * snapshot's lag behind the source in events at each read (0 naive).
  * The digest folds every return code and every snapshot read.
  */
@@ -204,11 +205,19 @@ static uint64_t one_event(fixture *f, int64_t t, uint64_t d, uint64_t *lag)
         return pb_digest(pb_digest(d, (uint64_t)rc_event), (uint64_t)rc_read);
     }
     settle(f);
-    if (snap.version < f->settled || snap.version > f->version)
+    if (snap.version != f->collected)
+        violate(f, "read at %lld ms: version %llu, but the last build collected %llu",
+                (long long)t, (unsigned long long)snap.version,
+                (unsigned long long)f->collected);
+    else if (snap.version < f->settled)
         violate(f, "read at %lld ms: version %llu, but version %llu happened at %lld ms,"
                 " %d ms or more before (source at %llu)", (long long)t,
                 (unsigned long long)snap.version, (unsigned long long)f->settled,
                 (long long)f->event_ms[f->settled % RING], WINDOW_MS,
+                (unsigned long long)f->version);
+    else if (!f->throttled && snap.version != f->version)
+        violate(f, "read at %lld ms: the naive snapshot holds version %llu, the source"
+                " is at %llu", (long long)t, (unsigned long long)snap.version,
                 (unsigned long long)f->version);
     *lag += f->version - snap.version;
     uint64_t words[sizeof snap / sizeof(uint64_t)];
