@@ -33,8 +33,10 @@
  * time of each of the last 16,384 versions; the snapshot's stamped version
  * must be at least the newest version that old, and be the last build's),
  * the naive one's is the current version, and for the optimized one, two
- * builds are at least 2000 ms apart. lag_events is the
- * snapshot's lag behind the source in events at each read (0 naive).
+ * builds are at least 2000 ms apart. Counters per event: builds;
+ * lag_events, the snapshot's lag behind the source in events at each read
+ * (0 naive); violations, of the specification, in every run (the check
+ * sees only the verification batch; 0 for both).
  * The digest folds every return code and every snapshot read.
  */
 #include <math.h>
@@ -63,8 +65,8 @@ enum { PHASE_PENDING, PHASE_RUNNING, PHASE_FINISHED };
 static const int64_t sizes_steady[] = { 100, 1000, 10000, 100000, 0 };
 static const int64_t sizes_bursty[] = { 10, 100, 1000, 0 };
 
-enum { C_BUILDS, C_LAG };
-static const char *const counters[] = { "builds", "lag_events", NULL };
+enum { C_BUILDS, C_LAG, C_VIOLATIONS };
+static const char *const counters[] = { "builds", "lag_events", "violations", NULL };
 static const char *const charts[] = { "builds", NULL };
 
 typedef struct fixture {
@@ -92,14 +94,15 @@ typedef struct fixture {
     uint64_t  collected;            /* version of the last build */
     int64_t   collected_ms;         /* its time */
     int       any_collected;
+    uint64_t  violations;           /* of the specification, every one */
     char      violation[240];       /* the first, or "" */
-    char      why[160];             /* steady's answer */
+    char      why[300];             /* steady's or check's answer */
 } fixture;
 
 static void violate(fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void violate(fixture *f, const char *fmt, ...)
 {
-    if (f->violation[0])
+    if (f->violations++)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -234,7 +237,7 @@ static uint64_t run(void *fp, int64_t ops, pb_ctx *ctx)
 {
     fixture *f = fp;
     f->ctx = ctx;
-    uint64_t d = 0, lag = 0;
+    uint64_t d = 0, lag = 0, violations = f->violations;
     for (int64_t i = 0; i < ops; i++) {
         if (!f->bursty) {
             d = one_event(f, f->now_ms + f->gap_ms[f->gap_at++ % GAPS], d, &lag);
@@ -248,6 +251,7 @@ static uint64_t run(void *fp, int64_t ops, pb_ctx *ctx)
         }
     }
     pb_count(ctx, C_LAG, (double)lag);
+    pb_count(ctx, C_VIOLATIONS, (double)(f->violations - violations));
     return d;
 }
 
@@ -341,7 +345,11 @@ static const char *steady_source(void *fp)
 static const char *check(void *fp)
 {
     fixture *f = fp;
-    return f->violation[0] ? f->violation : NULL;
+    if (!f->violations)
+        return NULL;
+    snprintf(f->why, sizeof f->why, "%llu violations, the first: %s",
+             (unsigned long long)f->violations, f->violation);
+    return f->why;
 }
 
 static int64_t batch_events(int64_t n)
