@@ -25,7 +25,8 @@
     X(chart_discovery)       \
     X(request_batching)      \
     X(parallel_processor)    \
-    X(listener_leak)
+    X(listener_leak)         \
+    X(snapshot_throttle)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
