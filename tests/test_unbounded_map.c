@@ -711,25 +711,34 @@ static void test_hash(void **state)
     }
 }
 
+/* A failed assertion leaves the test with a failure armed: disarm it
+ * before anything else allocates. */
+static int disarm(void **state)
+{
+    (void)state;
+    pbt_fail_never();
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest each[] = {
-        cmocka_unit_test(test_create),
-        cmocka_unit_test(test_einval),
-        cmocka_unit_test(test_retries_to_give_up),
-        cmocka_unit_test(test_complete),
-        cmocka_unit_test(test_one_attempt),
-        cmocka_unit_test(test_ids),
-        cmocka_unit_test(test_burst),
-        cmocka_unit_test(test_assign_enomem),
-        cmocka_unit_test(test_remove_enomem),
+        cmocka_unit_test_teardown(test_create, disarm),
+        cmocka_unit_test_teardown(test_einval, disarm),
+        cmocka_unit_test_teardown(test_retries_to_give_up, disarm),
+        cmocka_unit_test_teardown(test_complete, disarm),
+        cmocka_unit_test_teardown(test_one_attempt, disarm),
+        cmocka_unit_test_teardown(test_ids, disarm),
+        cmocka_unit_test_teardown(test_burst, disarm),
+        cmocka_unit_test_teardown(test_assign_enomem, disarm),
+        cmocka_unit_test_teardown(test_remove_enomem, disarm),
     };
     const struct CMUnitTest table[] = {
-        cmocka_unit_test(test_table_grow),
-        cmocka_unit_test(test_table_shrink),
-        cmocka_unit_test(test_table_churn),
-        cmocka_unit_test(test_table_enomem),
-        cmocka_unit_test(test_hash),
+        cmocka_unit_test_teardown(test_table_grow, disarm),
+        cmocka_unit_test_teardown(test_table_shrink, disarm),
+        cmocka_unit_test_teardown(test_table_churn, disarm),
+        cmocka_unit_test_teardown(test_table_enomem, disarm),
+        cmocka_unit_test_teardown(test_hash, disarm),
     };
     int failed = PBT_RUN_BOTH("unbounded_map", each, &unbounded_map_naive,
                               &unbounded_map_optimized);
