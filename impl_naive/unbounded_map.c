@@ -21,9 +21,7 @@
 static int complete_naive(um_tracker *t, const char *task)
 {
     um_key k;
-    if (!t || um_key_of(task, &k) != UM_OK)
-        return UM_EINVAL;
-    return um_table_find(&t->attempts, k.s, k.len, k.hash) ? UM_OK : UM_ENOENT;
+    return um_tracker_complete_verdict(t, task, &k);
 }
 
 /* A failed attempt: retry while the budget lasts, else give up; either
@@ -31,12 +29,7 @@ static int complete_naive(um_tracker *t, const char *task)
 static int fail_naive(um_tracker *t, const char *task)
 {
     um_key k;
-    if (!t || um_key_of(task, &k) != UM_OK)
-        return UM_EINVAL;
-    const uint32_t *n = um_table_find(&t->attempts, k.s, k.len, k.hash);
-    if (!n)
-        return UM_ENOENT;
-    return *n < t->max_attempts ? UM_RETRY : UM_GAVE_UP;
+    return um_tracker_fail_verdict(t, task, &k);
 }
 
 const unbounded_map_ops unbounded_map_naive = {

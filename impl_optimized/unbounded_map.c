@@ -32,26 +32,19 @@ static void forget(um_tracker *t, const um_key *k)
 static int complete_optimized(um_tracker *t, const char *task)
 {
     um_key k;
-    if (!t || um_key_of(task, &k) != UM_OK)
-        return UM_EINVAL;
-    if (!um_table_find(&t->attempts, k.s, k.len, k.hash))
-        return UM_ENOENT;
-    forget(t, &k);
-    return UM_OK;
+    int rc = um_tracker_complete_verdict(t, task, &k);
+    if (rc == UM_OK)
+        forget(t, &k);
+    return rc;
 }
 
 static int fail_optimized(um_tracker *t, const char *task)
 {
     um_key k;
-    if (!t || um_key_of(task, &k) != UM_OK)
-        return UM_EINVAL;
-    const uint32_t *n = um_table_find(&t->attempts, k.s, k.len, k.hash);
-    if (!n)
-        return UM_ENOENT;
-    if (*n < t->max_attempts)
-        return UM_RETRY;
-    forget(t, &k);
-    return UM_GAVE_UP;
+    int rc = um_tracker_fail_verdict(t, task, &k);
+    if (rc == UM_GAVE_UP)
+        forget(t, &k);
+    return rc;
 }
 
 const unbounded_map_ops unbounded_map_optimized = {

@@ -82,6 +82,23 @@ int um_tracker_assign(um_tracker *t, const char *task, uint32_t agent)
     return attempt;
 }
 
+int um_tracker_complete_verdict(const um_tracker *t, const char *task, um_key *k)
+{
+    if (!t || um_key_of(task, k) != UM_OK)
+        return UM_EINVAL;
+    return um_table_find(&t->attempts, k->s, k->len, k->hash) ? UM_OK : UM_ENOENT;
+}
+
+int um_tracker_fail_verdict(const um_tracker *t, const char *task, um_key *k)
+{
+    if (!t || um_key_of(task, k) != UM_OK)
+        return UM_EINVAL;
+    const uint32_t *n = um_table_find(&t->attempts, k->s, k->len, k->hash);
+    if (!n)
+        return UM_ENOENT;
+    return *n < t->max_attempts ? UM_RETRY : UM_GAVE_UP;
+}
+
 int um_tracker_attempts(const um_tracker *t, const char *task)
 {
     um_key k;
