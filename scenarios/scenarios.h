@@ -26,7 +26,8 @@
     X(request_batching)      \
     X(parallel_processor)    \
     X(listener_leak)         \
-    X(snapshot_throttle)
+    X(snapshot_throttle)     \
+    X(unbounded_map)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
