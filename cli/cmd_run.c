@@ -395,6 +395,24 @@ static int leak_claimed(const pb_component *c, const pb_scenario *s, int64_t n)
     return 0;
 }
 
+/* 1 when a pass under valgrind can run here: *version is valgrind's and
+ * *self this executable (both malloc'd). Else 0, after a line saying why
+ * `pass` is skipped (a sanitizer build, no valgrind, no executable). */
+static int valgrind_ready(const char *pass, char **version, char **self)
+{
+    *version = pb_valgrind_version("run");
+    *self = pb_self_exe();
+    if (*version && *self && pb_alloc_tracking_available())
+        return 1;
+    fprintf(stderr, "pairbench: %s skipped: %s\n", pass,
+            !pb_alloc_tracking_available() ? "this build has sanitizers"
+            : !*version ? "valgrind does not run (scripts/install-deps.sh)"
+                        : "cannot find this executable");
+    free(*version);
+    free(*self);
+    return 0;
+}
+
 /* Counts instructions per op under callgrind (pb_instr_measure: one batch,
  * the measured region only) for every case that ran of the scenarios the
  * claims fit, both implementations, every N, and adds them to rs. Returns
@@ -402,17 +420,9 @@ static int leak_claimed(const pb_component *c, const pb_scenario *s, int64_t n)
  * valgrind does not run here. */
 static size_t instr_fits(pb_resultset *rs, const pb_component *const *comps)
 {
-    char *version = pb_valgrind_version("run");
-    char *self = pb_self_exe();
-    if (!version || !self || !pb_alloc_tracking_available()) {
-        fprintf(stderr, "pairbench: instruction fits skipped: %s\n",
-                !pb_alloc_tracking_available() ? "this build has sanitizers"
-                : !version ? "valgrind does not run (scripts/install-deps.sh)"
-                           : "cannot find this executable");
-        free(version);
-        free(self);
+    char *version, *self;
+    if (!valgrind_ready("instruction fits", &version, &self))
         return 0;
-    }
     cJSON *cases = cJSON_CreateArray();
     size_t failed = 0, counted = 0;
     for (size_t c = 0; comps[c] && cases; c++) {
@@ -468,17 +478,9 @@ static size_t memcheck_pass(pb_resultset *rs, const pb_component *const *comps)
                 wanted += leak_claimed(comps[c], &comps[c]->scenarios[s], *n);
     if (!wanted)
         return 0;
-    char *version = pb_valgrind_version("run");
-    char *self = pb_self_exe();
-    if (!version || !self || !pb_alloc_tracking_available()) {
-        fprintf(stderr, "pairbench: memcheck pass skipped: %s\n",
-                !pb_alloc_tracking_available() ? "this build has sanitizers"
-                : !version ? "valgrind does not run (scripts/install-deps.sh)"
-                           : "cannot find this executable");
-        free(version);
-        free(self);
+    char *version, *self;
+    if (!valgrind_ready("memcheck pass", &version, &self))
         return 0;
-    }
     size_t failed = 0, measured = 0;
     for (size_t c = 0; comps[c]; c++) {
         const pb_component *co = comps[c];

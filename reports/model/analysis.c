@@ -541,15 +541,23 @@ static void eval_complexity(const pb_resultset *rs, const pb_component *c,
     r->verdict = all ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
 }
 
-/* Growth claims: the optimized metric at the last size over the first. */
-static void eval_growth(const pb_resultset *rs, const pb_component *c,
-                        const pb_claim *cl, pb_claim_result *r)
+/* The first and the last size a growth or slope claim names (0 and 0
+ * when it names none), into r->growth_lo and r->growth_hi. */
+static void claim_span(const pb_claim *cl, pb_claim_result *r)
 {
     int64_t lo = cl->sizes ? cl->sizes[0] : 0, hi = lo;
     for (const int64_t *n = cl->sizes; n && *n; n++)
         hi = *n;
     r->growth_lo = lo;
     r->growth_hi = hi;
+}
+
+/* Growth claims: the optimized metric at the last size over the first. */
+static void eval_growth(const pb_resultset *rs, const pb_component *c,
+                        const pb_claim *cl, pb_claim_result *r)
+{
+    claim_span(cl, r);
+    int64_t lo = r->growth_lo, hi = r->growth_hi;
     double worst = -1;
     const char *p = cl->scenarios;
     while (p && *p && lo > 0) {
@@ -602,11 +610,8 @@ static void eval_growth(const pb_resultset *rs, const pb_component *c,
 static void eval_slope(const pb_resultset *rs, const pb_component *c,
                        const pb_claim *cl, pb_claim_result *r)
 {
-    int64_t lo = cl->sizes ? cl->sizes[0] : 0, hi = lo;
-    for (const int64_t *n = cl->sizes; n && *n; n++)
-        hi = *n;
-    r->growth_lo = lo;
-    r->growth_hi = hi;
+    claim_span(cl, r);
+    int64_t lo = r->growth_lo, hi = r->growth_hi;
     int any = 0;
     double worst = 0;
     const char *p = cl->scenarios;
