@@ -18,37 +18,16 @@
 #include "pairbench/listener_leak.h"
 #include "../impl_shared/listener_leak_common.h"
 #include "pb_test.h"
+#include "pb_test_listener_leak.h"
 #include "pb_test_alloc.h"
 
-/* ---- what the sink saw ------------------------------------------------------ */
 
-#define LOG_MAX 4096
-
-typedef struct call {
-    ll_component_id c;
-    ll_event        ev;
-    uint64_t        payload, state;
-} call;
-
-typedef struct seen {
-    int  n;
-    call log[LOG_MAX];
-} seen;
-
-static void sink(void *arg, ll_component_id c, ll_event ev, uint64_t payload,
-                 uint64_t state)
-{
-    seen *s = arg;
-    if (s->n < LOG_MAX)
-        s->log[s->n] = (call){ c, ev, payload, state };
-    s->n++;
-}
 
 /* Calls each component got in the log since index from. */
-static void per_component(const seen *s, int from, int out[LL_COMPONENTS])
+static void per_component(const pbt_ll_seen *s, int from, int out[LL_COMPONENTS])
 {
     memset(out, 0, LL_COMPONENTS * sizeof out[0]);
-    for (int i = from; i < s->n && i < LOG_MAX; i++)
+    for (int i = from; i < s->n && i < PBT_LL_LOG_MAX; i++)
         out[s->log[i].c]++;
 }
 
@@ -59,8 +38,8 @@ static int is_naive(const listener_leak_ops *ops)
 
 /* Emits ev once and requires `times` calls of each component handling it
  * and none of the others. */
-static void expect_calls(const listener_leak_ops *ops, ll_runtime *rt, seen *s, ll_event ev,
-                         int times)
+static void expect_calls(const listener_leak_ops *ops, ll_runtime *rt, pbt_ll_seen *s,
+                         ll_event ev, int times)
 {
     int from = s->n, got[LL_COMPONENTS];
     assert_int_equal(ops->emit(rt, ev, 1000 + (uint64_t)ev), LL_OK);
@@ -73,7 +52,8 @@ static void expect_calls(const listener_leak_ops *ops, ll_runtime *rt, seen *s, 
     }
 }
 
-static void expect_all(const listener_leak_ops *ops, ll_runtime *rt, seen *s, int times)
+static void expect_all(const listener_leak_ops *ops, ll_runtime *rt, pbt_ll_seen *s,
+                       int times)
 {
     for (int ev = 0; ev < LL_EVENTS; ev++)
         expect_calls(ops, rt, s, (ll_event)ev, times);
@@ -84,9 +64,9 @@ static void expect_all(const listener_leak_ops *ops, ll_runtime *rt, seen *s, in
 static void test_first_start(void **state)
 {
     const listener_leak_ops *ops = *state;
-    static seen s;
+    static pbt_ll_seen s;
     memset(&s, 0, sizeof s);
-    ll_runtime *rt = ops->create(sink, &s);
+    ll_runtime *rt = ops->create(pbt_ll_sink, &s);
     assert_non_null(rt);
     expect_all(ops, rt, &s, 0);                  /* not started: nothing */
     assert_int_equal(ops->start(rt), LL_OK);
@@ -106,10 +86,10 @@ static void test_first_start(void **state)
 static void test_return_codes(void **state)
 {
     const listener_leak_ops *ops = *state;
-    static seen s;
+    static pbt_ll_seen s;
     memset(&s, 0, sizeof s);
     assert_null(ops->create(NULL, &s));
-    ll_runtime *rt = ops->create(sink, &s);
+    ll_runtime *rt = ops->create(pbt_ll_sink, &s);
     assert_non_null(rt);
     assert_int_equal(ops->stop(rt), LL_ENOTRUNNING);
     assert_int_equal(ops->start(rt), LL_OK);
@@ -130,10 +110,10 @@ static void test_return_codes(void **state)
 static void test_cycles(void **state)
 {
     const listener_leak_ops *ops = *state;
-    static seen s;
+    static pbt_ll_seen s;
     for (int k = 1; k <= 40; k += 13) {
         memset(&s, 0, sizeof s);
-        ll_runtime *rt = ops->create(sink, &s);
+        ll_runtime *rt = ops->create(pbt_ll_sink, &s);
         assert_non_null(rt);
         for (int i = 0; i < k; i++) {
             assert_int_equal(ops->start(rt), LL_OK);
@@ -153,10 +133,10 @@ static void test_cycles(void **state)
 static void test_states(void **state)
 {
     const listener_leak_ops *ops = *state;
-    static seen a, b;
+    static pbt_ll_seen a, b;
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
-    ll_runtime *ra = ops->create(sink, &a), *rb = ops->create(sink, &b);
+    ll_runtime *ra = ops->create(pbt_ll_sink, &a), *rb = ops->create(pbt_ll_sink, &b);
     assert_non_null(ra);
     assert_non_null(rb);
     assert_int_equal(ops->start(ra), LL_OK);
@@ -178,9 +158,9 @@ static void test_states(void **state)
 static void test_destroy_running(void **state)
 {
     const listener_leak_ops *ops = *state;
-    static seen s;
+    static pbt_ll_seen s;
     memset(&s, 0, sizeof s);
-    ll_runtime *rt = ops->create(sink, &s);
+    ll_runtime *rt = ops->create(pbt_ll_sink, &s);
     assert_non_null(rt);
     assert_int_equal(ops->start(rt), LL_OK);
     ops->destroy(rt);                            /* ASan / memcheck: nothing wrong */
@@ -189,11 +169,11 @@ static void test_destroy_running(void **state)
 static void test_create_enomem(void **state)
 {
     const listener_leak_ops *ops = *state;
-    static seen s;
+    static pbt_ll_seen s;
     if (!PBT_FAIL_INJECTION)
         skip();
     pbt_fail_at(0);
-    ll_runtime *rt = ops->create(sink, &s);
+    ll_runtime *rt = ops->create(pbt_ll_sink, &s);
     pbt_fail_never();
     assert_null(rt);
 }
@@ -206,14 +186,14 @@ static void test_create_enomem(void **state)
 static void test_start_enomem(void **state)
 {
     const listener_leak_ops *ops = *state;
-    static seen s;
+    static pbt_ll_seen s;
     if (!PBT_FAIL_INJECTION)
         skip();
     for (int cycles = 0; cycles < 2; cycles++) {
         int failures = 0;
         for (long k = 0;; k++) {
             memset(&s, 0, sizeof s);
-            ll_runtime *rt = ops->create(sink, &s);
+            ll_runtime *rt = ops->create(pbt_ll_sink, &s);
             assert_non_null(rt);
             for (int i = 0; i < cycles; i++) {
                 assert_int_equal(ops->start(rt), LL_OK);

@@ -27,33 +27,12 @@
 
 #include "pairbench/listener_leak.h"
 #include "pb_test.h"
+#include "pb_test_listener_leak.h"
 #include "pb_test_alloc.h"
 
 #define SEQUENCES 3000
 #define MAX_STEPS 1000
-#define LOG_MAX   1024
 
-typedef struct call {
-    ll_component_id c;
-    ll_event        ev;
-    uint64_t        payload, state;
-} call;
-
-typedef struct seen {
-    int  n;                            /* calls, the first LOG_MAX logged */
-    int  per[LL_COMPONENTS];           /* calls per component */
-    call log[LOG_MAX];
-} seen;
-
-static void sink(void *arg, ll_component_id c, ll_event ev, uint64_t payload,
-                 uint64_t state)
-{
-    seen *s = arg;
-    if (s->n < LOG_MAX)
-        s->log[s->n] = (call){ c, ev, payload, state };
-    s->n++;
-    s->per[c]++;
-}
 
 typedef struct ctx {
     pbt_where w;
@@ -64,13 +43,13 @@ typedef struct ctx {
 } ctx;
 
 /* The two logs must be the same calls. */
-static void same_calls(const pbt_where *w, const char *what, const seen *a, const seen *b)
+static void same_calls(const pbt_where *w, const char *what, const pbt_ll_seen *a, const pbt_ll_seen *b)
 {
     if (a->n != b->n) {
         pbt_mismatch(w, "%s: %d calls vs %d", what, a->n, b->n);
         return;
     }
-    for (int i = 0; i < a->n && i < LOG_MAX; i++)
+    for (int i = 0; i < a->n && i < PBT_LL_LOG_MAX; i++)
         if (memcmp(&a->log[i], &b->log[i], sizeof a->log[i]) != 0)
             pbt_mismatch(w, "%s: call %d: component %d event %d payload %llu state %llx vs"
                          " component %d event %d payload %llu state %llx", what, i,
@@ -81,7 +60,7 @@ static void same_calls(const pbt_where *w, const char *what, const seen *a, cons
 }
 
 /* The naive runtime's specification: `times` calls per handler of ev. */
-static void naive_calls(const pbt_where *w, const seen *s, ll_event ev, int times)
+static void naive_calls(const pbt_where *w, const pbt_ll_seen *s, ll_event ev, int times)
 {
     for (int c = 0; c < LL_COMPONENTS; c++) {
         int want = ll_handles((ll_component_id)c, ev) ? times : 0;
@@ -93,15 +72,15 @@ static void naive_calls(const pbt_where *w, const seen *s, ll_event ev, int time
 
 static void one_sequence(ctx *cx, pbt_rng *r)
 {
-    static seen sn, so, sref;
+    static pbt_ll_seen sn, so, sref;
     const listener_leak_ops *nv = &listener_leak_naive, *op = &listener_leak_optimized;
-    ll_runtime *rn = nv->create(sink, &sn), *ro = op->create(sink, &so);
-    ll_runtime *ref = nv->create(sink, &sref);   /* started once, never stopped */
+    ll_runtime *rn = nv->create(pbt_ll_sink, &sn), *ro = op->create(pbt_ll_sink, &so);
+    ll_runtime *ref = nv->create(pbt_ll_sink, &sref);   /* started once, never stopped */
     if (!rn || !ro || !ref)
         fail_msg("create failed");
     assert_int_equal(nv->start(ref), LL_OK);
     /* naive_alive: the naive runtime is still judged (no failed start);
-     * lockstep: both have seen the same successful calls and no stop, so
+     * lockstep: both have pbt_ll_seen the same successful calls and no stop, so
      * they must report the same; running: the optimized one runs; starts:
      * the naive one's successful starts */
     int naive_alive = 1, lockstep = 1, running = 0, starts = 0;
