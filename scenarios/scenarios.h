@@ -24,7 +24,8 @@
     X(checkpoint)            \
     X(chart_discovery)       \
     X(request_batching)      \
-    X(parallel_processor)
+    X(parallel_processor)    \
+    X(dispatch_race)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
