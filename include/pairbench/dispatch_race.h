@@ -56,8 +56,10 @@
  *                 took it from there); the naive one never took it off the
  *                 list, and in a sequential run a refused task is the
  *                 first of the list, so its place is the head too. (In a
- *                 concurrent naive run it stays where it is, or stays
- *                 DISPATCHED when another pass sent it meanwhile.)
+ *                 concurrent naive run the task stays as the other passes
+ *                 left it: where it is on the list, DISPATCHED while
+ *                 another agent it was sent to holds it, or IDLE when that
+ *                 agent already completed it.)
  * Naive: the pass sends the tasks of its copy in order, each to the next
  * idle agent, whatever became of the task since the copy (the bug); a
  * copy it cannot allocate ends the pass at once with DR_ENOMEM, nothing
