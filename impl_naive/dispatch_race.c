@@ -64,28 +64,5 @@ static int pass_naive(dr_coordinator *c)
     return rc;
 }
 
-static int ready_naive(dr_coordinator *c, const uint32_t *tasks, size_t n)
-{
-    return dr_core_ready(c, tasks, n, pass_naive);
-}
-
-static int completed_naive(dr_coordinator *c, uint32_t task, uint32_t agent)
-{
-    return dr_core_completed(c, task, agent, pass_naive);
-}
-
-static int dispatch_naive(dr_coordinator *c)
-{
-    return c ? pass_naive(c) : DR_EINVAL;
-}
-
-const dispatch_race_ops dispatch_race_naive = {
-    .name = "naive",
-    .create = dr_core_create,
-    .destroy = dr_core_destroy,
-    .ready = ready_naive,
-    .completed = completed_naive,
-    .dispatch = dispatch_naive,
-    .task_state = dr_core_task_state,
-    .counts = dr_core_counts,
-};
+/* ready, completed and dispatch end with this pass; the rest is shared. */
+DR_DEFINE_OPS(dispatch_race_naive, "naive", pass_naive);

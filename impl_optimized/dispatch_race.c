@@ -37,28 +37,5 @@ static int pass_optimized(dr_coordinator *c)
     }
 }
 
-static int ready_optimized(dr_coordinator *c, const uint32_t *tasks, size_t n)
-{
-    return dr_core_ready(c, tasks, n, pass_optimized);
-}
-
-static int completed_optimized(dr_coordinator *c, uint32_t task, uint32_t agent)
-{
-    return dr_core_completed(c, task, agent, pass_optimized);
-}
-
-static int dispatch_optimized(dr_coordinator *c)
-{
-    return c ? pass_optimized(c) : DR_EINVAL;
-}
-
-const dispatch_race_ops dispatch_race_optimized = {
-    .name = "optimized",
-    .create = dr_core_create,
-    .destroy = dr_core_destroy,
-    .ready = ready_optimized,
-    .completed = completed_optimized,
-    .dispatch = dispatch_optimized,
-    .task_state = dr_core_task_state,
-    .counts = dr_core_counts,
-};
+/* ready, completed and dispatch end with this pass; the rest is shared. */
+DR_DEFINE_OPS(dispatch_race_optimized, "optimized", pass_optimized);

@@ -55,16 +55,20 @@ void dr_core_destroy(dr_coordinator *c)
     free(c);
 }
 
-static void append_locked(dr_coordinator *c, uint32_t t)
+/* Links t into the ready list between prev and next (DR_NIL: an end). */
+static void link_locked(dr_coordinator *c, uint32_t t, uint32_t prev, uint32_t next)
 {
     dr_task *k = &c->task[t];
-    k->prev = c->tail;
-    k->next = DR_NIL;
-    if (c->tail == DR_NIL)
+    k->prev = prev;
+    k->next = next;
+    if (prev == DR_NIL)
         c->head = t;
     else
-        c->task[c->tail].next = t;
-    c->tail = t;
+        c->task[prev].next = t;
+    if (next == DR_NIL)
+        c->tail = t;
+    else
+        c->task[next].prev = t;
     k->listed = 1;
     c->listed++;
 }
@@ -95,16 +99,7 @@ uint32_t dr_core_pop_head_locked(dr_coordinator *c)
 
 void dr_core_push_head_locked(dr_coordinator *c, uint32_t t)
 {
-    dr_task *k = &c->task[t];
-    k->prev = DR_NIL;
-    k->next = c->head;
-    if (c->head == DR_NIL)
-        c->tail = t;
-    else
-        c->task[c->head].prev = t;
-    c->head = t;
-    k->listed = 1;
-    c->listed++;
+    link_locked(c, t, DR_NIL, c->head);
 }
 
 int dr_core_ready_locked(dr_coordinator *c, const uint32_t *tasks, size_t n)
@@ -121,7 +116,7 @@ int dr_core_ready_locked(dr_coordinator *c, const uint32_t *tasks, size_t n)
                 dr_core_unlink_locked(c, c->tail);
             return DR_ESTATE;
         }
-        append_locked(c, tasks[i]);
+        link_locked(c, tasks[i], c->tail, DR_NIL);     /* append */
     }
     return DR_OK;
 }

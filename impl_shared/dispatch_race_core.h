@@ -56,6 +56,33 @@ typedef int (*dr_pass_fn)(dr_coordinator *c);
 int  dr_core_ready(dr_coordinator *c, const uint32_t *tasks, size_t n, dr_pass_fn pass);
 int  dr_core_completed(dr_coordinator *c, uint32_t task, uint32_t agent, dr_pass_fn pass);
 
+/* The ops table of an implementation whose dispatch pass is `pass`
+ * (static int pass(dr_coordinator *)): everything else is this file's.
+ * Defines the static wrappers and the one exported table `var`. */
+#define DR_DEFINE_OPS(var, impl_name, pass)                                      \
+    static int pass##_ready(dr_coordinator *c, const uint32_t *tasks, size_t n) \
+    {                                                                            \
+        return dr_core_ready(c, tasks, n, pass);                                 \
+    }                                                                            \
+    static int pass##_completed(dr_coordinator *c, uint32_t task, uint32_t agent) \
+    {                                                                            \
+        return dr_core_completed(c, task, agent, pass);                          \
+    }                                                                            \
+    static int pass##_dispatch(dr_coordinator *c)                                \
+    {                                                                            \
+        return c ? pass(c) : DR_EINVAL;                                          \
+    }                                                                            \
+    const dispatch_race_ops var = {                                              \
+        .name = impl_name,                                                       \
+        .create = dr_core_create,                                                \
+        .destroy = dr_core_destroy,                                              \
+        .ready = pass##_ready,                                                   \
+        .completed = pass##_completed,                                           \
+        .dispatch = pass##_dispatch,                                             \
+        .task_state = dr_core_task_state,                                        \
+        .counts = dr_core_counts,                                                \
+    }
+
 /* The next idle agent (FIFO head), taken, or DR_NIL when none is idle. */
 uint32_t dr_core_take_agent_locked(dr_coordinator *c);
 /* Agent a is busy with task t from now on. */
