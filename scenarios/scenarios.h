@@ -27,7 +27,8 @@
     X(parallel_processor)    \
     X(listener_leak)         \
     X(snapshot_throttle)     \
-    X(unbounded_map)
+    X(unbounded_map)         \
+    X(dispatch_race)
 
 #define PB_DECLARE_COMPONENT(name) extern const pb_component pb_component_##name;
 PB_COMPONENT_LIST(PB_DECLARE_COMPONENT)
