@@ -205,7 +205,10 @@ static void *serve(void *arg)
                 next = c->due[c->first_due].due_ns;
             pf[n++] = (struct pollfd){ .fd = c->fd, .events = ev };
         }
-        int64_t wait_ns = next - now;
+        /* a reply already due (the loop ran late: a slow or loaded machine,
+         * a sanitizer) waits for nothing; a negative timeout would make
+         * ppoll fail with EINVAL and stop the service mid-run */
+        int64_t wait_ns = next > now ? next - now : 0;
         struct timespec ts = { wait_ns / 1000000000, wait_ns % 1000000000 };
         if (ppoll(pf, (nfds_t)n, &ts, NULL) < 0 && errno != EINTR)
             break;
