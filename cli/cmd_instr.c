@@ -231,11 +231,12 @@ static int instr_all(const pb_command *cmd, const instr_opts *o,
     cJSON_AddStringToObject(ctx, "date", date);
 
     /* Same order as `pairbench list`: component, scenario, implementation. */
-    size_t failed = 0;
+    size_t failed = 0, skipped = 0;
     for (size_t i = 0; i < count; i++) {
         if (selected[i].scenario->timing_dependent) {
             fprintf(stderr, "pairbench: instr: %-44s skipped: timing-dependent, its"
                     " instructions are not reproducible\n", selected[i].name);
+            skipped++;
             continue;
         }
         if (pb_instr_measure(self, selected[i].name, o->ops, json.tmp, cases) != 0)
@@ -253,8 +254,9 @@ static int instr_all(const pb_command *cmd, const instr_opts *o,
                 strerror(errno));
         goto done;
     }
-    fprintf(stderr, "pairbench: instr: %zu case(s) measured, %zu failed;"
-            " written to %s\n", count - failed, failed, o->json);
+    fprintf(stderr, "pairbench: instr: %zu case(s) measured, %zu skipped (timing-dependent),"
+            " %zu failed; written to %s\n", count - skipped - failed, skipped, failed,
+            o->json);
     rc = failed ? 1 : 0;
 done:
     if (json.tmp)
