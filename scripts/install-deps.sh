@@ -7,7 +7,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config git
 libbenchmark-dev libbenchmark-tools python3 python3-scipy
 libjemalloc-dev libjemalloc2 valgrind gnuplot-nox
-libsqlite3-dev libcjson-dev libcmocka-dev uthash-dev
+libsqlite3-dev libcjson-dev libcmocka-dev uthash-dev libglib2.0-dev
 chromium clang-14 libclang-rt-14-dev"
 
 missing=""

@@ -186,8 +186,13 @@ typedef struct pb_claim {
                                             pb_scenario.counters */
 } pb_claim;
 
+/* A component's implementations: "naive" (the seed's before code),
+ * "optimized" (its fix, or better), and any number of peers: the same
+ * interface on a well-known library ("uthash", "ghashtable", "stdio"),
+ * named after it. Cases are named component/IMPL/scenario/N either way;
+ * the summary and report set each peer beside the optimized one. */
 typedef struct pb_impl {
-    const char *name;                    /* "naive" | "optimized" | ... */
+    const char *name;                    /* "naive" | "optimized" | peer */
     const void *ops;                     /* the component's ops table */
     const char *source;                  /* "impl_naive/task_store.c" */
     int64_t     max_n;                   /* largest N run, 0 = no cap */
@@ -196,6 +201,9 @@ typedef struct pb_impl {
      * violates by design ("a crash loses the records in flight"), or NULL.
      * Its violations are reported, not fatal; any other's fail `run`. */
     const char *wrong_by_design;
+    /* Peers: the library and how it is used, for the report ("GLib 2.74
+     * GHashTable, string keys, g_free destructors"); NULL otherwise. */
+    const char *library;
 } pb_impl;
 
 typedef struct pb_component {
