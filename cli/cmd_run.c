@@ -18,10 +18,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <gnu/libc-version.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "../harness/engine.h"
@@ -526,6 +528,35 @@ static const char *compiler_string(void)
 #endif
 }
 
+/* The machine's identity beside gbench's host_name and num_cpus, for the
+ * results history (a ratio is compared only with runs of the same
+ * identity): the CPU model (/proc/cpuinfo's first "model name", or
+ * "unknown"), the kernel release and the C library. */
+static void machine_context(void)
+{
+    char model[256] = "unknown";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f) {
+        char line[512];
+        while (fgets(line, sizeof line, f))
+            if (!strncmp(line, "model name", 10)) {
+                const char *v = strchr(line, ':');
+                if (v) {
+                    v += strspn(v + 1, " \t") + 1;
+                    snprintf(model, sizeof model, "%.*s", (int)strcspn(v, "\n"), v);
+                }
+                break;
+            }
+        fclose(f);
+    }
+    pb_gb_add_context("cpu_model", model);
+    struct utsname u;
+    pb_gb_add_context("kernel", uname(&u) == 0 ? u.release : "unknown");
+    char libc[64];
+    snprintf(libc, sizeof libc, "glibc %s", gnu_get_libc_version());
+    pb_gb_add_context("libc", libc);
+}
+
 /* Registers the selected families; the capped notes go to caps. Returns
  * how many cases were registered. */
 static size_t register_cases(const pb_selection *sel,
@@ -651,6 +682,7 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
                         " as one repetition); timed runs untracked"
                       : "none (no tracker in this build)");
     pb_gb_add_context("compiler", compiler_string());
+    machine_context();
     pb_gb_add_context("build_type", PB_BUILD_TYPE);
     pb_gb_add_context("git_revision", PB_GIT_REV);
     pb_gb_add_context("quick", o->quick ? "true" : "false");
