@@ -20,7 +20,7 @@ static const pb_command cmd_help = {
 static const pb_command *const commands[] = {
     &pb_cmd_list, &pb_cmd_run, &pb_cmd_summary, &pb_cmd_claims,
     &pb_cmd_report, &pb_cmd_exec, &pb_cmd_massif, &pb_cmd_instr,
-    &pb_cmd_gate, &cmd_help, NULL,
+    &pb_cmd_gate, &pb_cmd_history, &cmd_help, NULL,
 };
 
 static const pb_command *find_command(const char *name)

@@ -27,5 +27,6 @@ extern const pb_command pb_cmd_exec;      /* cmd_exec.c */
 extern const pb_command pb_cmd_massif;    /* cmd_massif.c */
 extern const pb_command pb_cmd_instr;     /* cmd_instr.c */
 extern const pb_command pb_cmd_gate;      /* cmd_gate.c */
+extern const pb_command pb_cmd_history;   /* cmd_history.c */
 
 #endif
