@@ -1,5 +1,5 @@
 /*
- * `pairbench report FILE... [--massif MASSIF.json] [--out DIR]`: the
+ * `pairbench report FILE... [--massif MASSIF.json] [--history DB] [--out DIR]`: the
  * arguments, and the writing of what reports/report.c's pb_report_build
  * makes in memory: DIR/index.html and DIR/summary.md.
  *
@@ -19,12 +19,14 @@
 
 #include "atomic.h"
 #include "cli.h"
+#include "history_db.h"
 #include "str.h"
 #include "../reports/report.h"
 
 typedef struct report_opts {
     const char *massif;
     const char *out;
+    const char *history;
 } report_opts;
 
 static const pb_opt report_opts_table[] = {
@@ -36,9 +38,14 @@ static const pb_opt report_opts_table[] = {
       .want = "a directory",
       .help = "where to write (default " PB_REPORT_DEFAULT_OUT ")",
       .offset = offsetof(report_opts, out) },
+    { .name = "--history", .type = PB_OPT_STRING, .metavar = "DB",
+      .want = "a history database (pairbench history)",
+      .help = "per scenario, its speed-up over the runs of each\n"
+              "file's machine in this history",
+      .offset = offsetof(report_opts, history) },
 };
 
-static const report_opts report_defaults = { NULL, PB_REPORT_DEFAULT_OUT };
+static const report_opts report_defaults = { NULL, PB_REPORT_DEFAULT_OUT, NULL };
 
 /* The shortest prefix of path that does not exist yet (every deeper
  * directory is missing too), or NULL when path exists: what a failed
@@ -95,6 +102,9 @@ static int report_main(const pb_invocation *in)
     pb_atomic html = { 0 }, md = { 0 };
     int have_html = 0, have_md = 0;
     pb_report_out rep = { 0 };
+    pb_history **hist = NULL;
+    size_t n_hist = 0;
+    pb_report_history history;
     int rc = 2;
 
     /* The directory and the temporaries: an unwritable DIR fails now. */
@@ -104,8 +114,21 @@ static int report_main(const pb_invocation *in)
                 strerror(errno));
         goto done;
     }
+    /* --history: the database read into plain values for the report */
+    if (o->history) {
+        size_t cap = strlen(o->history) + 1024;
+        char *err = pb_xmalloc(cap);
+        if (pb_hdb_load_all(o->history, PB_REPORT_HISTORY_RUNS, &hist, &n_hist, err,
+                            cap) != 0) {
+            fprintf(stderr, "pairbench: report: %s\n", err);
+            free(err);
+            goto done;
+        }
+        free(err);
+    }
+    history = (pb_report_history){ (const struct pb_history *const *)hist, n_hist };
     rc = pb_report_build((const char *const *)in->args->args, in->args->n_args,
-                         o->massif, in->components, &rep);
+                         o->massif, o->history ? &history : NULL, in->components, &rep);
     if (rc != 0)
         goto done;
 
@@ -135,6 +158,7 @@ done:
     if (rc != 0)
         remove_created(dir, created);
     pb_report_out_free(&rep);
+    pb_hdb_free_all(hist, n_hist);
     free(created);
     free(html_path);
     free(md_path);

@@ -1,7 +1,8 @@
 /*
  * The report's charts: per scenario a log-log time chart, an allocations
  * chart and one chart per metric it asks for (pb_scenario.charts: its peak
- * heap, its counters), per massif profile a heap-over-time chart, written as
+ * heap, its counters), with --history per file the speed-up over the runs
+ * of its machine, per massif profile a heap-over-time chart, written as
  * one gnuplot script, drawn by one gnuplot process as SVG, and inlined into
  * the page with their ids made unique. Every text of the script is a
  * single-quoted string written by pb_sb_gp, in which gnuplot substitutes
@@ -304,6 +305,110 @@ static void chart_heap(charts *C, const report *R, const pb_component *c,
     gp_plot(g, &plot, "no massif profile for this scenario");
 }
 
+/* --- the speed-up over the runs of the history (report --history) ---------- */
+
+static const char *const hist_colors[] = { "#1f6fb4", "#c0392b", "#1a7f37", "#8e44ad",
+                                           "#d35400", "#16a085", "#5f6b76", "#b7950b" };
+
+static int hist_series_of(const pb_hist_series *s, const pb_component *c,
+                          const pb_scenario *sc)
+{
+    return s->kind == PB_HIST_SPEEDUP && !strcmp(s->component, c->name) &&
+           !strcmp(s->scenario, sc->name);
+}
+
+/* The chart chart-history_<si>-<comp>-<scen>: the speed-up of one
+ * scenario over the runs of file si's machine identity (its history), a
+ * line per N (and per comparison other than naive/optimized), x the runs
+ * oldest first labelled by git revision, the 95% interval as error bars,
+ * each change point a dashed vertical line in its line's colour between
+ * the two runs around it. Drawn when 2 runs or more have a speed-up of
+ * the scenario. Revisions go through pb_sb_gp like every text. */
+static void chart_history(charts *C, const report *R, size_t si, const pb_component *c,
+                          const pb_scenario *sc)
+{
+    const pb_history *h = R->s[si].hist;
+    size_t runs_with = 0;
+    for (size_t r = 0; h && r < h->n_runs; r++)
+        for (size_t i = 0; i < h->n_series; i++)
+            if (hist_series_of(&h->series[i], c, sc) && h->series[i].value[r] >= 0) {
+                runs_with++;
+                break;
+            }
+    if (runs_with < 2)
+        return;
+    char kind[32], what[160];
+    snprintf(kind, sizeof kind, "history_%zu", si);
+    snprintf(what, sizeof what, "speed-up over runs%s%s", R->n > 1 ? ", " : "",
+             R->n > 1 ? R->s[si].label : "");
+    chart *ch = chart_new(C, kind, c->name, sc->name, what);
+    if (!ch)
+        return;
+    sbuf *g = &C->script, plot = { 0 };
+    size_t idx = C->n - 1, step = (h->n_runs + 15) / 16;
+    pb_sb_puts(g, "reset\nset encoding utf8\nset title ");
+    pb_sb_gp(g, ch->title);
+    pb_sb_printf(g, "\nset xlabel 'run, oldest first (git revision)'\n"
+                 "set ylabel 'speed-up (naive / optimized)'\nset xrange [0.5:%zu.5]\n"
+                 "set xtics rotate by -35 font ',8' (", h->n_runs);
+    for (size_t r = 0, first = 1; r < h->n_runs; r++)
+        if ((h->n_runs - 1 - r) % step == 0) {     /* the newest always labelled */
+            pb_sb_puts(g, first ? "" : ", ");
+            pb_sb_gp(g, h->runs[r].revision);
+            pb_sb_printf(g, " %zu", r + 1);
+            first = 0;
+        }
+    pb_sb_puts(g, ")\nset border 3\nset tics nomirror\nset grid lc rgb '#e2e2e2'\n"
+               "set key below horizontal\nset bars small\n");
+    double lo = -1, hi = -1;
+    size_t lines = 0, marks = 0;
+    pb_hist_change *cp = malloc(h->n_runs * sizeof *cp);
+    if (!cp)
+        g->oom = 1;
+    for (size_t i = 0; cp && i < h->n_series; i++) {
+        const pb_hist_series *s = &h->series[i];
+        if (!hist_series_of(s, c, sc))
+            continue;
+        const char *color = hist_colors[lines % (sizeof hist_colors / sizeof *hist_colors)];
+        pb_sb_printf(g, "$y%zu_%zu << EOD\n", idx, lines);
+        for (size_t r = 0; r < h->n_runs; r++) {
+            double v = s->value[r];
+            if (v < 0)
+                continue;
+            double a = s->lo[r] > 0 ? s->lo[r] : v, b = s->hi[r] > 0 ? s->hi[r] : v;
+            pb_sb_printf(g, "%zu %.6g %.6g %.6g\n", r + 1, v, a, b);
+            lo = lo < 0 || a < lo ? a : lo;
+            hi = b > hi ? b : hi;
+        }
+        pb_sb_puts(g, "EOD\n");
+        int k = pb_hist_changes(h, s, NULL, cp, h->n_runs);
+        for (int j = 0; j < k && (size_t)j < h->n_runs; j++, marks++)
+            pb_sb_printf(g, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 1.5"
+                         " lc rgb '%s'\n", (cp[j].prev_run + cp[j].run) / 2.0 + 1,
+                         (cp[j].prev_run + cp[j].run) / 2.0 + 1, color);
+        char title[PB_HIST_TEXT + 64], n[32];
+        pb_fmt_n(n, sizeof n, s->n);
+        snprintf(title, sizeof title, "N = %s%s%s%s", n,
+                 strcmp(s->versus, "naive/optimized") ? " (" : "",
+                 strcmp(s->versus, "naive/optimized") ? s->versus : "",
+                 strcmp(s->versus, "naive/optimized") ? ")" : "");
+        pb_sb_printf(&plot, "%s$y%zu_%zu using 1:2:3:4 with yerrorlines lw 2 lc rgb '%s'"
+                     " pt %d ps 0.7 title ", plot.len ? ", " : "", idx, lines, color,
+                     point_types[lines % 5]);
+        pb_sb_gp(&plot, title);
+        lines++;
+    }
+    free(cp);
+    if (marks)
+        pb_sb_puts(&plot, ", keyentry with lines dt 2 lw 1.5 lc rgb '#5f6b76'"
+                   " title 'change point'");
+    if (lo > 0 && hi / lo >= 20)
+        pb_sb_puts(g, "set logscale y 10\nset format y '%g'\n");
+    else
+        pb_sb_printf(g, "set yrange [0:%g]\n", hi > 0 ? hi * 1.15 : 1.0);
+    gp_plot(g, &plot, "no speed-up in the history");
+}
+
 /* Last non-empty line of a stream, into buf. */
 static void last_line(FILE *f, char *buf, size_t cap)
 {
@@ -426,6 +531,8 @@ int pb_rep_draw_charts(charts *C, const report *R)
             chart_allocs(C, R, comp, &comp->scenarios[s], ns, k);
             for (const char *const *m = comp->scenarios[s].charts; m && *m; m++)
                 chart_metric(C, R, comp, &comp->scenarios[s], ns, k, *m);
+            for (size_t si = 0; si < R->n; si++)
+                chart_history(C, R, si, comp, &comp->scenarios[s]);
         }
         for (size_t s = 0; s < comp->n_scenarios; s++)
             if (pb_rep_massif_has(R, comp->name, comp->scenarios[s].name))

@@ -632,6 +632,11 @@ static void html_scenario(sbuf *h, const report *R, const charts *C,
         snprintf(kind, sizeof kind, "metric_%s", *m);
         pb_rep_chart_figure(h, C, kind, comp->name, sc->name);
     }
+    for (size_t si = 0; si < R->n; si++) {      /* report --history */
+        char kind[32];
+        snprintf(kind, sizeof kind, "history_%zu", si);
+        pb_rep_chart_figure(h, C, kind, comp->name, sc->name);
+    }
     pb_sb_puts(h, "</div>\n");
     if (any_reps)
         pb_sb_puts(h, "<p class=\"muted\">Error bars: min " NDASH " max time of the"

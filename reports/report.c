@@ -14,6 +14,10 @@
  *   summary.md      the overview as GitHub-flavoured Markdown (a CI job
  *                   summary).
  *
+ * With --history DB (the results history, read by the command line), each
+ * scenario gets a chart of its speed-up over the runs of each file's
+ * machine identity once there are 2 runs or more (charts.c).
+ *
  * With --massif FILE (the MASSIF.json of `pairbench massif`), each component
  * that has heap profiles also gets a "Heap over time (massif)" part: a table
  * of the massif peaks per scenario and, per scenario, a chart of heap
@@ -63,6 +67,7 @@ static int take(sbuf *b, char **text, size_t *len)
 }
 
 int pb_report_build(const char *const *files, size_t n_files, const char *massif_path,
+                    const pb_report_history *history,
                     const pb_component *const *components, pb_report_out *out)
 {
     memset(out, 0, sizeof *out);
@@ -82,6 +87,7 @@ int pb_report_build(const char *const *files, size_t n_files, const char *massif
         goto done;
     }
     R->comps = components;
+    R->history = history;
 
     /* 1. Every input, before gnuplot runs. */
     char err[600];
@@ -90,6 +96,8 @@ int pb_report_build(const char *const *files, size_t n_files, const char *massif
         fprintf(stderr, "pairbench: %s\n", err);
         goto done;
     }
+
+    pb_rep_match_history(R);
 
     /* 2. Charts, page and summary, in memory. */
     rc = 1;

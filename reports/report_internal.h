@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "model/model.h"
+#include "model/history.h"
 #include "emit/emit.h"
 #include "report.h"
 
@@ -72,6 +73,7 @@ typedef struct series {
     int           had_block;        /* the file carried a "pairbench" block */
     int           repetitions;      /* most iteration rows of one case */
     double        cv_limit;         /* the analysis's trust limit */
+    const pb_history *hist;         /* the history of its machine, or NULL */
 } series;
 
 typedef struct report {
@@ -80,6 +82,7 @@ typedef struct report {
     const pb_component *const *comps;
     const char                *massif_path;   /* --massif, or NULL */
     cJSON                     *massif;        /* its parsed MASSIF.json */
+    const pb_report_history   *history;       /* --history, or NULL */
 } report;
 
 /* One case in one series: the row standing for it (median when repeated,
@@ -112,6 +115,9 @@ extern const char *const pb_rep_impl_names[2];    /* "naive", "optimized" */
  * either way. */
 int  pb_rep_load(report *R, const char *const *files, size_t n, char *err, size_t cap);
 void pb_rep_unload(report *R);
+/* Sets each series' hist: the history of its machine identity in
+ * R->history, when the file has an identity and the history has one. */
+void pb_rep_match_history(report *R);
 
 /* JSON lookups that accept NULL: the member, a string member (or NULL), a
  * number member (or dflt). */

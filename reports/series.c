@@ -108,6 +108,16 @@ int pb_rep_load(report *R, const char *const *files, size_t n, char *err, size_t
     return 0;
 }
 
+void pb_rep_match_history(report *R)
+{
+    for (size_t i = 0; i < R->n; i++) {
+        pb_machine_id id;
+        char err[512];
+        R->s[i].hist = R->history && pb_machine_id_of(R->s[i].rs, &id, err, sizeof err) == 0
+                     ? pb_history_find(R->history->h, R->history->n, &id) : NULL;
+    }
+}
+
 void pb_rep_unload(report *R)
 {
     for (size_t i = 0; i < R->n; i++)
