@@ -1,13 +1,19 @@
 # pairbench front door. CMake is the build; these targets are what people run.
 #
 #   make bench   install missing packages, build, verify and time every case,
-#                write results/RESULTS.json and print the pair summary
+#                write results/RESULTS.json and print the pair summary; add
+#                the run to the history results/history.sqlite, and write
+#                the report with its history charts
+#   make history print the speed-ups over the last runs of this machine
+#                from results/history.sqlite (HISTORY_ARGS="--changes" for
+#                the change points, "--machines" for the machines)
 #   make test    install missing packages, build, run the tests; then again
 #                under AddressSanitizer + UndefinedBehaviorSanitizer, and the
 #                concurrent ones (ctest label "concurrent") under
 #                ThreadSanitizer
 #   make report  write results/report/index.html and summary.md from the
-#                last results (make bench does it at its end)
+#                last results, with the history's charts when there is one
+#                (make bench does it at its end)
 #   make compare pair naive with optimized in results/RESULTS.json using
 #                Google Benchmark's compare.py
 #   make massif  profile the heap of every case at N = MASSIF_N (1000) under
@@ -26,7 +32,7 @@
 #                (tests/fuzz/corpus/NAME) for FUZZ_TIME seconds (300)
 #
 # Variables: ALLOCATOR=glibc|jemalloc|both, REPETITIONS=K, FILTER=REGEX,
-# JOBS=N.
+# JOBS=N, HISTORY=FILE (the history database).
 
 BUILD       ?= build
 SAN_BUILD   ?= build-san
@@ -47,7 +53,7 @@ PAIRBENCH   := $(BUILD)/pairbench
 COMPARE_PY  := /usr/share/benchmark/compare.py
 
 .PHONY: all deps build build-san build-tsan bench quick report massif test compare clean \
-        instr gate baseline fuzz fuzz-build
+        instr gate baseline fuzz fuzz-build history
 
 all: build
 
@@ -85,8 +91,17 @@ bench: build
 	    $(PAIRBENCH) run --repetitions $(REPETITIONS) --allocator $$a \
 	        --filter '$(FILTER)' $(INSTR_FITS) $(MEMCHECK) --json $$out; \
 	done
-	@$(PAIRBENCH) report $(BENCH_JSONS) --out $(RESULTS)/report
+	@$(PAIRBENCH) history --db $(HISTORY) --import $(BENCH_JSONS)
+	@$(PAIRBENCH) report $(BENCH_JSONS) --history $(HISTORY) --out $(RESULTS)/report
 	@echo "report: $(RESULTS)/report/index.html (overview for CI: $(RESULTS)/report/summary.md)"
+
+# The results history: one SQLite file every `make bench` adds its run(s)
+# to (pairbench history --import); `make history` prints it.
+HISTORY      ?= $(RESULTS)/history.sqlite
+HISTORY_ARGS ?=
+HISTORY_OPT   = $$(test -f $(HISTORY) && echo --history $(HISTORY))
+history: build
+	@$(PAIRBENCH) history --db $(HISTORY) $(HISTORY_ARGS)
 
 # The HTML report (charts inlined) and its Markdown overview, from the
 # results of the last `make bench` (the same ALLOCATOR); REPORT_IN="A.json
@@ -94,7 +109,7 @@ bench: build
 REPORT_IN ?= $(BENCH_JSONS)
 report: build
 	@for f in $(REPORT_IN); do test -f $$f || { echo "no $$f: run 'make bench' first" >&2; exit 2; }; done
-	@$(PAIRBENCH) report $(REPORT_IN) --out $(RESULTS)/report
+	@$(PAIRBENCH) report $(REPORT_IN) $(HISTORY_OPT) --out $(RESULTS)/report
 	@echo "report: $(RESULTS)/report/index.html"
 
 # Heap profiles: each case at MASSIF_N in its own process under massif
@@ -109,7 +124,7 @@ massif: build
 	    --out $(RESULTS)/massif
 	@if ls $(REPORT_IN) > /dev/null 2>&1; then \
 	    $(PAIRBENCH) report $(REPORT_IN) --massif $(RESULTS)/massif/MASSIF.json \
-	        --out $(RESULTS)/report && echo "report: $(RESULTS)/report/index.html"; \
+	        $(HISTORY_OPT) --out $(RESULTS)/report && echo "report: $(RESULTS)/report/index.html"; \
 	else echo "no $(REPORT_IN): run 'make bench' for the report"; fi
 
 quick: build
