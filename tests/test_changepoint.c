@@ -46,14 +46,20 @@ static void near_at(double a, double b, double tol, const char *file, int line)
 
 static uint64_t rng_state;
 
-static void rng_seed(uint64_t seed) { rng_state = seed * 0x9e3779b97f4a7c15u + 1; }
-
 static uint64_t rng_next(void)
 {
     uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
     return z ^ (z >> 31);
+}
+
+/* The stream starts at a mixed seed: seeds s and s + 1 must not be the
+ * same stream shifted by one value. */
+static void rng_seed(uint64_t seed)
+{
+    rng_state = seed;
+    rng_state = rng_next();
 }
 
 static double uniform01(void) { return ((double)(rng_next() >> 11) + 0.5) * 0x1p-53; }
@@ -84,12 +90,13 @@ static void fill(double *x, size_t from, size_t to, double level, double sd,
 
 /* --- what every result must satisfy ---------------------------------------- */
 
+/* (divided first: values near DBL_MAX do not overflow the sum) */
 static double mean_of(const double *x, size_t a, size_t b)
 {
     double s = 0;
     for (size_t i = a; i < b; i++)
-        s += x[i];
-    return s / (double)(b - a);
+        s += x[i] / (double)(b - a);
+    return s;
 }
 
 /* Runs pb_change_points into out (at most MAX_OUT) and checks the header's
@@ -108,11 +115,12 @@ static int changes(const double *x, size_t n, const pb_change_opts *opts,
         size_t next = j + 1 < k ? out[j + 1].index : n;
         const pb_change *c = &out[j];
         assert_true(c->index >= prev + min_size && c->index + min_size <= next);
-        assert_near(c->before, mean_of(x, prev, c->index), 1e-12);
-        assert_near(c->after, mean_of(x, c->index, next), 1e-12);
+        double before = mean_of(x, prev, c->index), after = mean_of(x, c->index, next);
+        assert_near(c->before, before, 1e-12 * fmax(1, fabs(before)));
+        assert_near(c->after, after, 1e-12 * fmax(1, fabs(after)));
         double shift = c->before != 0 ? (c->after - c->before) / c->before
                                       : c->after - c->before;
-        assert_near(c->shift, shift, 1e-12);
+        assert_near(c->shift, shift, 1e-12 * fmax(1, fabs(shift)));
         assert_true(c->p_value >= 0 && c->p_value < max_p);
     }
     return k;
@@ -151,6 +159,7 @@ static void test_single_step(void **state)
         assert_true(c->p_value < 1e-6);
         extra += k - 1;
     }
+    print_message("    one step: %d extra change points in 10 series\n", extra);
     assert_true(extra <= 2);
 }
 
@@ -175,10 +184,11 @@ static void test_two_steps(void **state)
         assert_near(down->shift, 1.0 / 1.3 - 1, 0.05);
         extra += k - 2;
     }
+    print_message("    two steps: %d extra change points in 10 series\n", extra);
     assert_true(extra <= 2);
 }
 
-/* A random walk of levels (a jump of about 10% every 15 runs on average)
+/* A random walk of levels (a jump of about 5% every 10 runs on average)
  * under 2% noise, 200 series: what the splits find is kept only where the
  * final neighbours differ at max_p (the merge), which changes() checks on
  * every change. */
@@ -193,12 +203,13 @@ static void test_many_steps(void **state)
         size_t n = 60 + rng_next() % 100;
         double level = 1;
         for (size_t i = 0; i < n; i++) {
-            if (rng_next() % 15 == 0)
-                level *= 1 + 0.1 * normal();
+            if (rng_next() % 10 == 0)
+                level *= 1 + 0.05 * normal();
             x[i] = level * (1 + 0.02 * normal());
         }
         found += changes(x, n, NULL, out);
     }
+    print_message("    random walks: %d change points in 200 series\n", found);
     assert_true(found > 200);
 }
 
@@ -270,16 +281,44 @@ static void test_last_runs(void **state)
 {
     (void)state;
     assert_int_equal(tail_found(2, 1.00, NULL), 0);   /* 2 runs: never */
-    assert_int_equal(tail_found(3, 0.10, NULL), 0);   /* 3 runs, 9 s: 2e-3 */
-    assert_int_equal(tail_found(3, 0.30, NULL), 1);   /* 3 runs, 23 s: 3e-4 */
-    assert_int_equal(tail_found(4, 0.03, NULL), 0);   /* 4 runs, 3 s: 5e-3 */
-    assert_int_equal(tail_found(4, 0.10, NULL), 1);   /* 4 runs, 9 s: 9e-5 */
-    assert_int_equal(tail_found(5, 0.01, NULL), 0);   /* 5 runs, 1 s: 0.05 */
-    assert_int_equal(tail_found(5, 0.05, NULL), 1);   /* 5 runs, 5 s: 1e-4 */
+    assert_int_equal(tail_found(3, 0.10, NULL), 0);   /* 3 runs, 9 s: 3e-3 */
+    assert_int_equal(tail_found(3, 0.30, NULL), 1);   /* 3 runs, 23 s: 5e-4 */
+    assert_int_equal(tail_found(4, 0.03, NULL), 0);   /* 4 runs, 3 s: 1e-2 */
+    assert_int_equal(tail_found(4, 0.10, NULL), 1);   /* 4 runs, 9 s: 2e-4 */
+    assert_int_equal(tail_found(5, 0.01, NULL), 0);   /* 5 runs, 1 s: 0.1 */
+    assert_int_equal(tail_found(5, 0.05, NULL), 1);   /* 5 runs, 5 s: 3e-4 */
     /* min_size is the number of runs needed, whatever the shift */
     pb_change_opts five = { .min_size = 5 };
     assert_int_equal(tail_found(4, 1.00, &five), 0);
     assert_int_equal(tail_found(5, 1.00, &five), 1);
+}
+
+/* Scaling by a power of two changes nothing but the means: near DBL_MAX
+ * (sums of distances would overflow) and near the smallest normal values
+ * (squares would underflow to a variance of 0). */
+static void test_scale(void **state)
+{
+    (void)state;
+    double x[60], y[60];
+    pb_change out[MAX_OUT], scaled[MAX_OUT];
+    rng_seed(11);
+    fill(x, 0, 20, 1.0, 0.03, normal);
+    fill(x, 20, 40, 1.3, 0.03, normal);
+    fill(x, 40, 60, -0.5, 0.03, normal);
+    int k = changes(x, 60, NULL, out);
+    assert_true(k >= 2);
+    const int powers[] = { 1000, -1000 };
+    for (int s = 0; s < 2; s++) {
+        for (size_t i = 0; i < 60; i++)
+            y[i] = ldexp(x[i], powers[s]);
+        assert_int_equal(changes(y, 60, NULL, scaled), k);
+        for (int j = 0; j < k; j++) {
+            assert_int_equal(scaled[j].index, out[j].index);
+            assert_true(scaled[j].before == ldexp(out[j].before, powers[s]));
+            assert_true(scaled[j].after == ldexp(out[j].after, powers[s]));
+            assert_true(scaled[j].p_value == out[j].p_value);
+        }
+    }
 }
 
 /* --- constants, short series -------------------------------------------------- */
@@ -518,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_many_steps),
         cmocka_unit_test(test_pure_noise),
         cmocka_unit_test(test_last_runs),
+        cmocka_unit_test(test_scale),
         cmocka_unit_test(test_constants),
         cmocka_unit_test(test_short),
         cmocka_unit_test(test_bad_input),
