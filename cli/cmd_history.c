@@ -48,6 +48,8 @@ typedef struct history_opts {
     int64_t     machine;       /* 0: the newest run's */
     int         changes;
     int         fail_on_new;
+    double      ratio_threshold;   /* percent */
+    double      instr_threshold;   /* percent */
 } history_opts;
 
 static const pb_opt history_opts_table[] = {
@@ -77,9 +79,22 @@ static const pb_opt history_opts_table[] = {
       .help = "with --changes: exit 1 when the newest run\n"
               "reveals a change point (a CI gate)",
       .offset = offsetof(history_opts, fail_on_new) },
+    { .name = "--ratio-threshold", .type = PB_OPT_DOUBLE, .metavar = "PCT",
+      .dmin = -1e-9, .dmax = 1000, .want = "a percentage from 0 to 1000",
+      .help = "with --changes: the smallest shift of a speed-up\n"
+              "reported (default 10)",
+      .offset = offsetof(history_opts, ratio_threshold) },
+    { .name = "--instr-threshold", .type = PB_OPT_DOUBLE, .metavar = "PCT",
+      .dmin = -1e-9, .dmax = 1000, .want = "a percentage from 0 to 1000",
+      .help = "with --changes: the smallest shift of an instruction\n"
+              "count reported (default 2)",
+      .offset = offsetof(history_opts, instr_threshold) },
 };
 
-static const history_opts history_defaults = { .db = PB_HDB_DEFAULT };
+static const history_opts history_defaults = {
+    .db = PB_HDB_DEFAULT, .ratio_threshold = PB_HIST_RATIO_SHIFT * 100,
+    .instr_threshold = PB_HIST_INSTR_SHIFT * 100,
+};
 
 /* s with its control characters as '?', into buf: texts from files and
  * the database reach the terminal inert. */
@@ -257,15 +272,19 @@ static void print_table(const pb_history *h)
         printf("(no pair point in these runs)\n");
 }
 
-/* The change points of every series; the number of new ones (revealed by
- * the newest run), or -1 with err. */
-static int print_changes(const pb_history *h, char *err, size_t cap)
+/* The change points of every series with a shift at least the threshold
+ * of its kind; the number of new ones (revealed by the newest run), or -1
+ * with err. */
+static int print_changes(const pb_history *h, const history_opts *o, char *err,
+                         size_t cap)
 {
-    size_t total = 0, series = 0;
+    size_t total = 0, small = 0, series = 0;
     int fresh = 0, width = name_width(h, -1);
+    double ratio_shift = o->ratio_threshold / 100, instr_shift = o->instr_threshold / 100;
     pb_hist_change *ch = pb_xmalloc((h->n_runs ? h->n_runs : 1) * sizeof *ch);
     printf("\nchange points (E-divisive means, Welch's t-test p < 0.001, at least 3"
-           " runs either side):\n");
+           " runs either side; shifts of %g%% or more of a speed-up, %g%% of an"
+           " instruction count):\n", o->ratio_threshold, o->instr_threshold);
     for (size_t i = 0; i < h->n_series; i++) {
         const pb_hist_series *s = &h->series[i];
         int k = pb_hist_changes(h, s, NULL, ch, h->n_runs);
@@ -282,6 +301,10 @@ static int print_changes(const pb_history *h, char *err, size_t cap)
         series++;
         for (int j = 0; j < k; j++) {
             const pb_hist_change *c = &ch[j];
+            if (!pb_hist_change_large(s, c, ratio_shift, instr_shift)) {
+                small++;
+                continue;
+            }
             char name[PB_HIST_TEXT * 4], safe[PB_HIST_TEXT * 4], a[32], b[32];
             char ra[PB_HIST_TEXT], rb[PB_HIST_TEXT];
             pb_hist_series_name(s, name, sizeof name);
@@ -292,25 +315,27 @@ static int print_changes(const pb_history *h, char *err, size_t cap)
                 pb_fmt_count(a, sizeof a, c->before);
                 pb_fmt_count(b, sizeof b, c->after);
             }
-            int mark = is_new == 1 && j == k - 1;
+            int mark = is_new == 1 && j == k - 1;   /* last: pb_hist_new_change's */
             char what[PB_HIST_TEXT + 16], wsafe[PB_HIST_TEXT + 16];
             snprintf(what, sizeof what, "%s%s", s->kind == PB_HIST_SPEEDUP ?
                      "speed-up " : "instructions/op", s->kind == PB_HIST_SPEEDUP ?
                      s->versus : "");
-            printf("%s%-*s  %-24s  %s -> %s (%+.1f%%) from run #%zu (%s) after #%zu"
-                   " (%s), p = %.2g\n", mark ? "NEW " : "", width,
+            printf("%-*s  %-24s  %s -> %s (%+.1f%%) from run #%zu (%s) after #%zu"
+                   " (%s), p = %.2g%s\n", width,
                    tty(name, safe, sizeof safe), tty(what, wsafe, sizeof wsafe), a, b,
                    c->shift * 100,
                    run_no(h, c->run), tty(h->runs[c->run].revision, ra, sizeof ra),
                    run_no(h, c->prev_run), tty(h->runs[c->prev_run].revision, rb,
-                                               sizeof rb), c->p_value);
+                                               sizeof rb), c->p_value,
+                   mark ? "; NEW: revealed by the newest run" : "");
             total++;
         }
-        fresh += is_new == 1;
+        fresh += is_new == 1 && pb_hist_change_large(s, &last, ratio_shift, instr_shift);
     }
-    printf("%zu change point%s in %zu series over runs #%zu..#%zu; %d revealed by"
-           " the newest run (#%zu)\n", total, total == 1 ? "" : "s", series,
-           run_no(h, 0), run_no(h, h->n_runs - 1), fresh, run_no(h, h->n_runs - 1));
+    printf("%zu change point%s in %zu series over runs #%zu..#%zu (%zu smaller shift%s"
+           " not listed); %d revealed by the newest run (#%zu)\n", total,
+           total == 1 ? "" : "s", series, run_no(h, 0), run_no(h, h->n_runs - 1), small,
+           small == 1 ? "" : "s", fresh, run_no(h, h->n_runs - 1));
     free(ch);
     return fresh;
 }
@@ -358,7 +383,7 @@ static int show(const pb_invocation *in, const history_opts *o)
     if (!o->changes) {
         print_table(h);
     } else {
-        int fresh = print_changes(h, err, cap);
+        int fresh = print_changes(h, o, err, cap);
         if (fresh < 0)
             goto fail;
         if (fresh > 0 && o->fail_on_new) {
@@ -385,7 +410,9 @@ static int history_main(const pb_invocation *in)
     if (o->import) {
         if (in->args->n_args == 0)
             return pb_usage_error(name, "--import wants one or more results files");
-        if (o->machines || o->machine || o->changes || o->fail_on_new || o->last)
+        if (o->machines || o->machine || o->changes || o->fail_on_new || o->last ||
+            o->ratio_threshold != history_defaults.ratio_threshold ||
+            o->instr_threshold != history_defaults.instr_threshold)
             return pb_usage_error(name, "--import takes no other option than --db");
         return import_files(in, o);
     }

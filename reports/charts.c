@@ -321,8 +321,9 @@ static int hist_series_of(const pb_hist_series *s, const pb_component *c,
  * scenario over the runs of file si's machine identity (its history), a
  * line per N (and per comparison other than naive/optimized), x the runs
  * oldest first labelled by git revision, the 95% interval as error bars,
- * each change point a dashed vertical line in its line's colour between
- * the two runs around it. Drawn when 2 runs or more have a speed-up of
+ * each change point (of a shift of PB_HIST_RATIO_SHIFT or more, as
+ * `history --changes` lists them) a dashed vertical line in its line's
+ * colour between the two runs around it. Drawn when 2 runs or more have a speed-up of
  * the scenario. Revisions go through pb_sb_gp like every text. */
 static void chart_history(charts *C, const report *R, size_t si, const pb_component *c,
                           const pb_scenario *sc)
@@ -382,10 +383,14 @@ static void chart_history(charts *C, const report *R, size_t si, const pb_compon
         }
         pb_sb_puts(g, "EOD\n");
         int k = pb_hist_changes(h, s, NULL, cp, h->n_runs);
-        for (int j = 0; j < k && (size_t)j < h->n_runs; j++, marks++)
+        for (int j = 0; j < k && (size_t)j < h->n_runs; j++) {
+            if (!pb_hist_change_large(s, &cp[j], PB_HIST_RATIO_SHIFT, PB_HIST_INSTR_SHIFT))
+                continue;
+            double x = (cp[j].prev_run + cp[j].run) / 2.0 + 1;
             pb_sb_printf(g, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 1.5"
-                         " lc rgb '%s'\n", (cp[j].prev_run + cp[j].run) / 2.0 + 1,
-                         (cp[j].prev_run + cp[j].run) / 2.0 + 1, color);
+                         " lc rgb '%s'\n", x, x, color);
+            marks++;
+        }
         char title[PB_HIST_TEXT + 64], n[32];
         pb_fmt_n(n, sizeof n, s->n);
         snprintf(title, sizeof title, "N = %s%s%s%s", n,

@@ -158,13 +158,18 @@ grep -Eq '^task_store/optimized/get_hit/1000 +instructions/op +118 -> 140 \(\+18
 "$PB" history --db "$DB" --changes --fail-on-new >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] && ok || { bad "--fail-on-new, the run revealing the step: exit $rc, want 1"; cat "$tmp/out" "$tmp/err"; }
-grep -Eq '^NEW task_store/get_hit/1000 +speed-up naive/optimized +20\.[0-9]x -> 1[34]\.[0-9]x \(-[0-9.]+%\) from run #7 \(rev6\) after #6 \(rev5\)' "$tmp/out" \
+grep -Eq '^task_store/get_hit/1000 +speed-up naive/optimized +20\.[0-9]x -> 1[34]\.[0-9]x \(-[0-9.]+%\) from run #7 \(rev6\) after #6 \(rev5\), .*NEW' "$tmp/out" \
     && ok || { bad "--changes: the speed-up step at run #7 not found as new"; cat "$tmp/out"; }
 grep -q 'reveals 1 change point' "$tmp/err" && ok || { bad "--fail-on-new: no line saying why"; cat "$tmp/err"; }
-grep -Eq '^(NEW )?(task_store/get_hit/10000|priority_queue/hold/1000|task_store/naive/) ' "$tmp/out" \
+grep -Eq '^(task_store/get_hit/10000|priority_queue/hold/1000|task_store/naive/) ' "$tmp/out" \
     && { bad "--changes: a change in a noise or constant series"; cat "$tmp/out"; } || ok
-grep -q '^2 change points in 5 series over runs #1..#9; 1 revealed by the newest run' "$tmp/out" \
+grep -q '^2 change points in 5 series over runs #1..#9 (0 smaller shifts not listed); 1 revealed by the newest run' "$tmp/out" \
     && ok || { bad "--changes: summary line"; cat "$tmp/out"; }
+# a shift smaller than the threshold is neither listed nor gated on
+"$PB" history --db "$DB" --changes --fail-on-new --ratio-threshold 40 --instr-threshold 25 >"$tmp/out" 2>&1 \
+    && ok || { bad "--fail-on-new with thresholds above both shifts: exit != 0"; cat "$tmp/out"; }
+grep -q '^0 change points .*(2 smaller shifts not listed); 0 revealed' "$tmp/out" && ok \
+    || { bad "thresholds above both shifts: still listed"; cat "$tmp/out"; }
 "$PB" history --db "$DB" --changes >/dev/null 2>&1 && ok || bad "--changes without --fail-on-new: exit != 0"
 "$PB" history --db "$DB" --import "$tmp/a9.json" >/dev/null 2>&1
 "$PB" history --db "$DB" --changes --fail-on-new >"$tmp/out" 2>&1 && ok \

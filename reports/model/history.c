@@ -245,3 +245,9 @@ done:
     free(before);
     return rc;
 }
+
+int pb_hist_change_large(const pb_hist_series *s, const pb_hist_change *c,
+                         double ratio_shift, double instr_shift)
+{
+    return fabs(c->shift) >= (s->kind == PB_HIST_INSTR ? instr_shift : ratio_shift);
+}
