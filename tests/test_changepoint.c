@@ -16,6 +16,7 @@
  * of freedom.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,54 +137,49 @@ static const pb_change *find_index(const pb_change *out, int k, size_t index)
 
 /* --- steps -------------------------------------------------------------------- */
 
-/* 20 values around 1.0 then 20 around 1.3, noise 3% (a step of 10 sd), for
- * the first ten seeds: the change is at index 20 in every one, with its
- * means and shift. A noisy half can carry a false change of its own (about
- * 1 series in 20, see test_pure_noise): at most two of the ten may. */
-static void test_single_step(void **state)
+/* Levels of 20 values each, noise 3% (a step of 10 sd or more), for the
+ * first ten seeds: every step is found at its index, with the means of
+ * its own neighbours (not of the first split's sides) and its shift.
+ * Returns the change points found besides: a noisy level can carry a
+ * false one of its own (see test_pure_noise). */
+static int steps_found(const double *level, size_t levels)
 {
-    (void)state;
-    double x[40];
+    double x[MAX_N];
     pb_change out[MAX_OUT];
     int extra = 0;
     for (uint64_t seed = 1; seed <= 10; seed++) {
         rng_seed(seed);
-        fill(x, 0, 20, 1.0, 0.03, normal);
-        fill(x, 20, 40, 1.3, 0.03, normal);
-        int k = changes(x, 40, NULL, out);
-        const pb_change *c = find_index(out, k, 20);
-        assert_non_null(c);
-        assert_near(c->before, 1.0, 0.03);
-        assert_near(c->after, 1.3, 0.03);
-        assert_near(c->shift, 0.3, 0.05);
-        assert_true(c->p_value < 1e-6);
-        extra += k - 1;
+        for (size_t j = 0; j < levels; j++)
+            fill(x, 20 * j, 20 * (j + 1), level[j], 0.03, normal);
+        int k = changes(x, 20 * levels, NULL, out);
+        for (size_t j = 1; j < levels; j++) {
+            const pb_change *c = find_index(out, k, 20 * j);
+            assert_non_null(c);
+            assert_near(c->before, level[j - 1], 0.03);
+            assert_near(c->after, level[j], 0.03);
+            assert_near(c->shift, level[j] / level[j - 1] - 1, 0.05);
+            assert_true(c->p_value < 1e-6);
+        }
+        extra += k - (int)(levels - 1);
     }
+    return extra;
+}
+
+static void test_single_step(void **state)
+{
+    (void)state;
+    const double level[] = { 1.0, 1.3 };
+    int extra = steps_found(level, 2);
     print_message("    one step: %d extra change points in 10 series\n", extra);
     assert_true(extra <= 2);
 }
 
-/* Up then down: 1.0, 1.3, 1.0 for 20 values each: both changes, each with
- * the means of its own neighbours (not of the first split's sides). */
+/* up then down */
 static void test_two_steps(void **state)
 {
     (void)state;
-    double x[60];
-    pb_change out[MAX_OUT];
-    int extra = 0;
-    for (uint64_t seed = 1; seed <= 10; seed++) {
-        rng_seed(seed);
-        fill(x, 0, 20, 1.0, 0.03, normal);
-        fill(x, 20, 40, 1.3, 0.03, normal);
-        fill(x, 40, 60, 1.0, 0.03, normal);
-        int k = changes(x, 60, NULL, out);
-        const pb_change *up = find_index(out, k, 20), *down = find_index(out, k, 40);
-        assert_non_null(up);
-        assert_non_null(down);
-        assert_near(up->shift, 0.3, 0.05);
-        assert_near(down->shift, 1.0 / 1.3 - 1, 0.05);
-        extra += k - 2;
-    }
+    const double level[] = { 1.0, 1.3, 1.0 };
+    int extra = steps_found(level, 3);
     print_message("    two steps: %d extra change points in 10 series\n", extra);
     assert_true(extra <= 2);
 }
@@ -425,6 +421,12 @@ static void test_bad_input(void **state)
         assert_int_equal(errno, EINVAL);
         assert_untouched(out, 4);
     }
+    /* a count that does not fit the int returned, refused before x is read */
+    memset(out, 0xa5, sizeof out);
+    errno = 0;
+    assert_int_equal(pb_change_points(x, (size_t)INT_MAX + 1, NULL, out, 4), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_untouched(out, 4);
     pb_change_opts zero = { 0 };
     assert_int_equal(pb_change_points(x, 20, &zero, out, 4), 1);
 }

@@ -45,39 +45,39 @@
 
 /* --- Student's t ---------------------------------------------------------- */
 
+#define LENTZ_TINY 1e-300
+
+/* One step of the modified Lentz method: the fraction's next term aa
+ * updates c and d; returns the factor that multiplies the estimate. */
+static double lentz_step(double aa, double *c, double *d)
+{
+    *d = 1 + aa * *d;
+    *c = 1 + aa / *c;
+    if (fabs(*d) < LENTZ_TINY)
+        *d = LENTZ_TINY;
+    if (fabs(*c) < LENTZ_TINY)
+        *c = LENTZ_TINY;
+    *d = 1 / *d;
+    return *d * *c;
+}
+
 /* The continued fraction of the incomplete beta function at x, evaluated
  * by the modified Lentz method; converges fast for x < (a+1)/(a+b+2). */
 static double beta_cf(double a, double b, double x)
 {
-    const double tiny = 1e-300, eps = 1e-15;
     double c = 1, d = 1 - (a + b) * x / (a + 1);
-    if (fabs(d) < tiny)
-        d = tiny;
+    if (fabs(d) < LENTZ_TINY)
+        d = LENTZ_TINY;
     d = 1 / d;
     double h = d;
     for (int m = 1; m <= 1000; m++) {
         double m2 = 2.0 * m;
-        /* the even step, then the odd step of the fraction */
-        double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-        d = 1 + aa * d;
-        c = 1 + aa / c;
-        if (fabs(d) < tiny)
-            d = tiny;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        h *= d * c;
-        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-        d = 1 + aa * d;
-        c = 1 + aa / c;
-        if (fabs(d) < tiny)
-            d = tiny;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        double step = d * c;
+        /* the even term, then the odd term of the fraction */
+        h *= lentz_step(m * (b - m) * x / ((a + m2 - 1) * (a + m2)), &c, &d);
+        double step = lentz_step(-(a + m) * (a + b + m) * x /
+                                 ((a + m2) * (a + m2 + 1)), &c, &d);
         h *= step;
-        if (fabs(step - 1) < eps)
+        if (fabs(step - 1) < 1e-15)
             break;
     }
     return h;
