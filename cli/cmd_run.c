@@ -332,10 +332,31 @@ static int verify_all(const pb_selection *sel, const pb_component *const *comps,
 {
     int bad = 0;
     *compared = 0;
-    for (size_t c = 0; comps[c]; c++)
-        for (size_t s = 0; s < comps[c]->n_scenarios; s++)
-            for (const int64_t *n = comps[c]->scenarios[s].sizes; *n; n++)
-                bad |= verify_one(sel, comps[c], &comps[c]->scenarios[s], *n, compared);
+    size_t points = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            pb_progress_begin("verify", points, NULL);
+        for (size_t c = 0; comps[c]; c++)
+            for (size_t s = 0; s < comps[c]->n_scenarios; s++)
+                for (const int64_t *n = comps[c]->scenarios[s].sizes; *n; n++) {
+                    const pb_scenario *sc = &comps[c]->scenarios[s];
+                    int any = 0, capped;
+                    for (size_t i = 0; i < comps[c]->n_impls && !any; i++)
+                        any = pb_select_case(sel, comps[c], &comps[c]->impls[i], sc, *n,
+                                             &capped);
+                    if (!any)
+                        continue;
+                    if (pass == 0) {
+                        points++;
+                        continue;
+                    }
+                    char what[200];
+                    snprintf(what, sizeof what, "%s/*/%s/%lld", comps[c]->name, sc->name,
+                             (long long)*n);
+                    pb_progress_step(what);
+                    bad |= verify_one(sel, comps[c], sc, *n, compared);
+                }
+    }
     return bad;
 }
 

@@ -206,6 +206,15 @@ static size_t best_split(const double *y, size_t a, size_t b, size_t min_size)
 
 /* --- the search --------------------------------------------------------------- */
 
+/* The level a split of segment [a, b) must beat: max_p over the number of
+ * splits the search chose among (Bonferroni), since the split tested is
+ * the most divergent of them, not one fixed in advance. */
+static double level(double max_p, size_t a, size_t b, size_t min_size)
+{
+    size_t candidates = b - a >= 2 * min_size ? b - a - 2 * min_size + 1 : 1;
+    return max_p / (double)candidates;
+}
+
 int pb_change_points(const double *x, size_t n, const pb_change_opts *opts,
                      pb_change *out, size_t cap)
 {
@@ -252,7 +261,8 @@ int pb_change_points(const double *x, size_t n, const pb_change_opts *opts,
     cut[1] = n;
     for (size_t i = 0; i <= k;) {
         size_t t = best_split(y, cut[i], cut[i + 1], min_size);
-        if (t && split_p(y, cut[i], t, cut[i + 1]) < max_p) {
+        if (t && split_p(y, cut[i], t, cut[i + 1]) <
+                     level(max_p, cut[i], cut[i + 1], min_size)) {
             memmove(&cut[i + 2], &cut[i + 1], (k + 1 - i) * sizeof *cut);
             cut[i + 1] = t;
             k++;
@@ -267,13 +277,14 @@ int pb_change_points(const double *x, size_t n, const pb_change_opts *opts,
         size_t worst = 0;
         double worst_p = -1;
         for (size_t j = 1; j <= k; j++) {
-            double p = split_p(y, cut[j - 1], cut[j], cut[j + 1]);
+            double p = split_p(y, cut[j - 1], cut[j], cut[j + 1]) /
+                       level(max_p, cut[j - 1], cut[j + 1], min_size);
             if (p > worst_p) {
                 worst_p = p;
                 worst = j;
             }
         }
-        if (worst_p < max_p)
+        if (worst_p < 1)
             break;
         memmove(&cut[worst], &cut[worst + 1], (k + 1 - worst) * sizeof *cut);
         k--;
