@@ -9,21 +9,30 @@
  *      asks for it and verifies which allocator serves malloc;
  *   2. verifies every selected pair: each implementation runs the same
  *      seeded operations and must return the same digest (a fast wrong
- *      implementation is caught before it is timed);
- *   3. registers one gbench family per component/impl/scenario over the
- *      selected sizes and runs them, JSON going to a temporary file in the
- *      same directory (atomic.h) that is renamed over --json FILE only when
- *      the run completes;
- *   4. prints the naive-vs-optimized pair summary.
+ *      implementation is caught before it is timed); the verification's
+ *      batch of each case, timed, sizes that case's repetitions (a fixed
+ *      number of whole batches: no gbench trial runs, and a case whose
+ *      batches spend most of their wall time outside the measured region
+ *      cannot run for minutes);
+ *   3. registers one gbench benchmark per case and runs them, JSON going to
+ *      a temporary file in the same directory (atomic.h) that is renamed
+ *      over --json FILE only when the run completes; progress on stderr
+ *      names each case with the time elapsed and the time left, expected
+ *      from the verification's timings;
+ *   4. the paired pass (naive against optimized, optimized against each
+ *      peer), --instr-fits, --memcheck;
+ *   5. prints the naive-vs-optimized pair summary.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <gnu/libc-version.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../harness/engine.h"
@@ -43,11 +52,17 @@
 #define PB_JEMALLOC_PATH "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
 #endif
 
-/* Defaults: medians of 5 repetitions of at least 0.1 s measured each; a
- * quick pass is one repetition of 0.01 s. */
+/* Defaults: medians of 5 repetitions of about 0.1 s measured each; a
+ * quick pass is one repetition of 0.01 s. Each case's operations per
+ * repetition are chosen once, from the verification's batch (see
+ * case_iterations_for): enough batches for the minimum time, but never
+ * more than WALL_SHARE times the minimum time of wall clock per
+ * repetition, whatever the batch spends outside its measured region
+ * (rebuilding a store between pb_pause and pb_resume, the probes). */
 #define DEFAULT_REPETITIONS 5
 #define DEFAULT_MIN_TIME_S  0.1
 #define QUICK_MIN_TIME_S    0.01
+#define WALL_SHARE          3.0
 
 typedef struct run_opts {
     int         quick;
@@ -143,6 +158,97 @@ static int select_allocator(const char *want, char **argv)
  * known fault did not show. Goes to the results' context. */
 static pb_str findings;
 
+/* What the verification's batch of each case cost: its measured time and
+ * its wall time (set-up excluded), which size the case's timed runs. */
+typedef struct calib {
+    char    name[160];
+    int64_t ops;                      /* operations of the batch */
+    double  measured_s, wall_s;
+    double  setup_s;                  /* building the fixture */
+} calib;
+static calib *calibs;
+static size_t n_calibs, cap_calibs;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void calib_note(const char *name, int64_t ops, double measured_s, double wall_s,
+                       double setup_s)
+{
+    if (n_calibs == cap_calibs) {
+        cap_calibs = cap_calibs ? 2 * cap_calibs : 256;
+        calibs = pb_xrealloc(calibs, cap_calibs * sizeof *calibs);
+    }
+    calib *k = &calibs[n_calibs++];
+    snprintf(k->name, sizeof k->name, "%s", name);
+    k->ops = ops;
+    k->measured_s = measured_s;
+    k->wall_s = wall_s;
+    k->setup_s = setup_s;
+}
+
+static const calib *calib_find(const char *name)
+{
+    for (size_t i = 0; i < n_calibs; i++)
+        if (strcmp(calibs[i].name, name) == 0)
+            return &calibs[i];
+    return NULL;
+}
+
+/* Operations per repetition of a case: whole batches, enough for
+ * min_time_s of measured time at the verification batch's pace, at most
+ * WALL_SHARE * min_time_s of wall time at its wall pace, at least one
+ * batch. 0 when the case has no calibration (gbench then sizes it). */
+static int64_t case_iterations_for(const char *name, double min_time_s)
+{
+    const calib *k = calib_find(name);
+    if (k) {
+        double per_batch = k->measured_s > 1e-9 ? k->measured_s : 1e-9;
+        double batches = ceil(min_time_s / per_batch);
+        double wall_cap = floor(WALL_SHARE * min_time_s / (k->wall_s > 1e-9 ? k->wall_s
+                                                                           : 1e-9));
+        if (batches > wall_cap)
+            batches = wall_cap;
+        if (batches < 1)
+            batches = 1;
+        double ops = batches * (double)k->ops;
+        return ops > 1e9 ? (int64_t)1e9 : (int64_t)ops;
+    }
+    return 0;
+}
+
+/* Wall seconds `ops` operations of a case are expected to take, at the
+ * verification batch's wall pace; -1 without a calibration. */
+static double case_wall_s(const char *name, int64_t ops)
+{
+    const calib *k = calib_find(name);
+    if (!k || k->ops <= 0)
+        return -1;
+    return k->wall_s * ((double)ops / (double)k->ops);
+}
+
+/* What a case is expected to cost in the timed phase, for the progress
+ * line's time left: its fixture built twice (timed runs, counting pass),
+ * the repetitions, the counting pass (about one repetition and a half,
+ * tracked) and the latency samples (at most 50 ms a repetition). */
+static double case_expect_s(const pb_case *c, int64_t iterations, int reps)
+{
+    const calib *k = calib_find(c->name);
+    if (!k)
+        return 0.5;
+    double rep = case_wall_s(c->name, iterations);
+    double lat = 0;
+    if (c->scenario->latency && k->ops > 0) {
+        lat = 10000 * k->wall_s / (double)k->ops;
+        lat = reps * (lat < 0.05 ? lat : 0.05);
+    }
+    return 2 * k->setup_s + (reps + 1.5) * rep + lat;
+}
+
 /* Runs one batch of every selected implementation of (c, s, n) from the same
  * seed. Identical and multiset scenarios: returns 0 when all digests agree
  * (or fewer than two ran). Spec scenarios: each implementation is judged
@@ -162,12 +268,15 @@ static int verify_one(const pb_selection *sel, const pb_component *c,
         pb_case_name(pc.name, sizeof pc.name, c, im, s, n);
         const char *err = NULL;
         pb_run_release();              /* every implementation starts fresh */
+        double tb = mono_s();
         pb_ctx *ctx = pb_run_begin(&pc, &err);
         if (!ctx) {
             fprintf(stderr, "pairbench: verify %s: %s\n", pc.name, err);
             return 1;
         }
-        pb_run_batch(ctx, s->batch(n));
+        double t0 = mono_s();
+        double measured = pb_run_batch(ctx, s->batch(n));
+        calib_note(pc.name, s->batch(n), measured, mono_s() - t0, t0 - tb);
         pb_run_result r;
         pb_run_collect(ctx, &r);
         pb_run_end(ctx);
@@ -223,10 +332,31 @@ static int verify_all(const pb_selection *sel, const pb_component *const *comps,
 {
     int bad = 0;
     *compared = 0;
-    for (size_t c = 0; comps[c]; c++)
-        for (size_t s = 0; s < comps[c]->n_scenarios; s++)
-            for (const int64_t *n = comps[c]->scenarios[s].sizes; *n; n++)
-                bad |= verify_one(sel, comps[c], &comps[c]->scenarios[s], *n, compared);
+    size_t points = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            pb_progress_begin("verify", points, NULL);
+        for (size_t c = 0; comps[c]; c++)
+            for (size_t s = 0; s < comps[c]->n_scenarios; s++)
+                for (const int64_t *n = comps[c]->scenarios[s].sizes; *n; n++) {
+                    const pb_scenario *sc = &comps[c]->scenarios[s];
+                    int any = 0, capped;
+                    for (size_t i = 0; i < comps[c]->n_impls && !any; i++)
+                        any = pb_select_case(sel, comps[c], &comps[c]->impls[i], sc, *n,
+                                             &capped);
+                    if (!any)
+                        continue;
+                    if (pass == 0) {
+                        points++;
+                        continue;
+                    }
+                    char what[200];
+                    snprintf(what, sizeof what, "%s/*/%s/%lld", comps[c]->name, sc->name,
+                             (long long)*n);
+                    pb_progress_step(what);
+                    bad |= verify_one(sel, comps[c], sc, *n, compared);
+                }
+    }
     return bad;
 }
 
@@ -291,66 +421,113 @@ static int64_t case_iterations(const pb_resultset *rs, const char *name)
     return 0;
 }
 
+/* One comparison of the paired pass: naive against optimized at a pair
+ * point, or a peer against optimized. */
+typedef struct paired_job {
+    pb_case a, b;                     /* a: naive or the peer; b: optimized */
+    int64_t ops_a, ops_b;
+    int     peer;
+    char    point[160];               /* component/scenario/N, or the peer's
+                                         case name */
+} paired_job;
+
 /* Times naive and optimized of every pair point both sides of which ran,
- * in alternating rounds (pb_run_paired), and adds the rounds to rs. A
+ * then the optimized one against every peer that ran at that point, in
+ * alternating rounds (pb_run_paired), and adds the rounds to rs. A
  * point whose pass fails (a drift, a failed set-up) is reported and left
- * without rounds: its speed-up is then the ratio of the medians, without
+ * without rounds: its ratio is then the ratio of the medians, without
  * an interval. Returns the number of points that failed. */
 static size_t paired_pass(pb_resultset *rs, const pb_selection *sel,
                           const pb_component *const *comps, int rounds)
 {
-    size_t points = 0, failed = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && points)
-            fprintf(stderr, "pairbench: paired pass: %zu points, %d rounds each"
-                    " (naive and optimized alternating, AB BA ...)\n", points, rounds);
-        for (size_t c = 0; comps[c]; c++) {
-            const pb_component *co = comps[c];
-            if (!pb_is_pair(co))
-                continue;
-            const pb_impl *nv = NULL, *op = NULL;
-            for (size_t i = 0; i < co->n_impls; i++) {
-                if (!strcmp(co->impls[i].name, "naive"))
-                    nv = &co->impls[i];
-                if (!strcmp(co->impls[i].name, "optimized"))
-                    op = &co->impls[i];
-            }
-            for (size_t s = 0; s < co->n_scenarios; s++)
-                for (const int64_t *n = co->scenarios[s].sizes; *n; n++) {
-                    const pb_scenario *sc = &co->scenarios[s];
-                    int capped;
-                    if (!pb_select_case(sel, co, nv, sc, *n, &capped) ||
-                        !pb_select_case(sel, co, op, sc, *n, &capped))
+    paired_job *jobs = NULL;
+    size_t n_jobs = 0, cap_jobs = 0, failed = 0, n_peer = 0;
+    for (size_t c = 0; comps[c]; c++) {
+        const pb_component *co = comps[c];
+        if (!pb_is_pair(co))
+            continue;
+        const pb_impl *nv = NULL, *op = NULL;
+        for (size_t i = 0; i < co->n_impls; i++) {
+            if (!strcmp(co->impls[i].name, "naive"))
+                nv = &co->impls[i];
+            if (!strcmp(co->impls[i].name, "optimized"))
+                op = &co->impls[i];
+        }
+        for (size_t s = 0; s < co->n_scenarios; s++)
+            for (const int64_t *n = co->scenarios[s].sizes; *n; n++) {
+                const pb_scenario *sc = &co->scenarios[s];
+                int capped;
+                if (!pb_select_case(sel, co, op, sc, *n, &capped))
+                    continue;
+                pb_case b = { co, op, sc, *n, "" };
+                pb_case_name(b.name, sizeof b.name, co, op, sc, *n);
+                int64_t ib = case_iterations(rs, b.name);
+                if (ib == 0)
+                    continue;
+                for (size_t i = 0; i < co->n_impls; i++) {
+                    const pb_impl *im = &co->impls[i];
+                    if (im == op || (im != nv && !pb_is_peer(im)) ||
+                        !pb_select_case(sel, co, im, sc, *n, &capped))
                         continue;
-                    pb_case a = { co, nv, sc, *n, "" }, b = { co, op, sc, *n, "" };
-                    pb_case_name(a.name, sizeof a.name, co, nv, sc, *n);
-                    pb_case_name(b.name, sizeof b.name, co, op, sc, *n);
-                    int64_t ia = case_iterations(rs, a.name), ib = case_iterations(rs, b.name);
-                    if (ia == 0 || ib == 0)
+                    pb_case a = { co, im, sc, *n, "" };
+                    pb_case_name(a.name, sizeof a.name, co, im, sc, *n);
+                    int64_t ia = case_iterations(rs, a.name);
+                    if (ia == 0)
                         continue;
-                    if (pass == 0) {           /* count them first, for the line */
-                        points++;
-                        continue;
+                    if (n_jobs == cap_jobs) {
+                        cap_jobs = cap_jobs ? 2 * cap_jobs : 64;
+                        jobs = pb_xrealloc(jobs, cap_jobs * sizeof *jobs);
                     }
-                    double ns_a[PB_PAIRED_MAX_ROUNDS], ns_b[PB_PAIRED_MAX_ROUNDS];
-                    const char *err = "set-up failed";
-                    int64_t oa = (int64_t)((double)ia * PAIRED_SHARE);
-                    int64_t ob = (int64_t)((double)ib * PAIRED_SHARE);
-                    char point[160];
-                    snprintf(point, sizeof point, "%s/%s/%lld", co->name, sc->name,
-                             (long long)*n);
-                    if (pb_run_paired(&a, &b, oa > 0 ? oa : 1, ob > 0 ? ob : 1, rounds,
-                                      ns_a, ns_b, &err) != 0) {
-                        fprintf(stderr, "pairbench: paired pass of %s: %s\n", point, err);
-                        failed++;
-                    } else if (pb_resultset_add_paired(rs, point, rounds, ns_a, ns_b) != 0) {
-                        fprintf(stderr, "pairbench: paired pass of %s: out of memory\n",
-                                point);
-                        failed++;
-                    }
+                    paired_job *j = &jobs[n_jobs++];
+                    j->a = a;
+                    j->b = b;
+                    j->ops_a = (int64_t)((double)ia * PAIRED_SHARE);
+                    j->ops_b = (int64_t)((double)ib * PAIRED_SHARE);
+                    if (j->ops_a < 1)
+                        j->ops_a = 1;
+                    if (j->ops_b < 1)
+                        j->ops_b = 1;
+                    j->peer = im != nv;
+                    n_peer += (size_t)j->peer;
+                    if (j->peer)
+                        snprintf(j->point, sizeof j->point, "%s", a.name);
+                    else
+                        snprintf(j->point, sizeof j->point, "%s/%s/%lld", co->name,
+                                 sc->name, (long long)*n);
                 }
+            }
+    }
+    if (n_jobs == 0)
+        return 0;
+    fprintf(stderr, "pairbench: paired pass: %zu points (%zu naive/optimized, %zu"
+            " optimized/peer), %d rounds each (the two sides alternating, AB BA ...)\n",
+            n_jobs, n_jobs - n_peer, n_peer, rounds);
+    double *expect = pb_xmalloc(n_jobs * sizeof *expect);
+    for (size_t k = 0; k < n_jobs; k++) {
+        const calib *ka = calib_find(jobs[k].a.name), *kb = calib_find(jobs[k].b.name);
+        double wa = case_wall_s(jobs[k].a.name, jobs[k].ops_a);
+        double wb = case_wall_s(jobs[k].b.name, jobs[k].ops_b);
+        expect[k] = ka && kb && wa >= 0 && wb >= 0
+                        ? ka->setup_s + kb->setup_s + rounds * (wa + wb) : 0.5;
+    }
+    pb_progress_begin("paired", n_jobs, expect);
+    free(expect);
+    for (size_t k = 0; k < n_jobs; k++) {
+        paired_job *j = &jobs[k];
+        pb_progress_step(j->point);
+        double ns_a[PB_PAIRED_MAX_ROUNDS], ns_b[PB_PAIRED_MAX_ROUNDS];
+        const char *err = "set-up failed";
+        if (pb_run_paired(&j->a, &j->b, j->ops_a, j->ops_b, rounds, ns_a, ns_b, &err) != 0) {
+            fprintf(stderr, "pairbench: paired pass of %s: %s\n", j->point, err);
+            failed++;
+        } else if ((j->peer ? pb_resultset_add_peer_paired(rs, j->point, rounds, ns_a, ns_b)
+                            : pb_resultset_add_paired(rs, j->point, rounds, ns_a, ns_b))
+                   != 0) {
+            fprintf(stderr, "pairbench: paired pass of %s: out of memory\n", j->point);
+            failed++;
         }
     }
+    free(jobs);
     return failed;
 }
 
@@ -560,7 +737,9 @@ static void machine_context(void)
 /* Registers the selected families; the capped notes go to caps. Returns
  * how many cases were registered. */
 static size_t register_cases(const pb_selection *sel,
-                             const pb_component *const *comps, pb_str *caps)
+                             const pb_component *const *comps, pb_str *caps,
+                             int really, double min_time_s, int reps,
+                             double **expect)
 {
     size_t n_cases = 0;
     for (size_t c = 0; comps[c]; c++)
@@ -573,18 +752,34 @@ static size_t register_cases(const pb_selection *sel,
                 for (const int64_t *n = sc->sizes; *n; n++)
                     in_sweep++;
                 int64_t *sizes = pb_xmalloc(in_sweep * sizeof *sizes);
+                int64_t *iters = pb_xmalloc(in_sweep * sizeof *iters);
+                int sized = 1;
                 for (const int64_t *n = sc->sizes; *n; n++) {
                     int capped;
-                    if (pb_select_case(sel, comps[c], im, sc, *n, &capped))
+                    if (pb_select_case(sel, comps[c], im, sc, *n, &capped)) {
+                        char name[160];
+                        pb_case_name(name, sizeof name, comps[c], im, sc, *n);
+                        iters[k] = case_iterations_for(name, min_time_s);
+                        sized &= iters[k] > 0;
+                        if (expect) {
+                            pb_case pc = { comps[c], im, sc, *n, "" };
+                            snprintf(pc.name, sizeof pc.name, "%s", name);
+                            *expect = pb_xrealloc(*expect, (n_cases + k + 1) *
+                                                                sizeof **expect);
+                            (*expect)[n_cases + k] = case_expect_s(
+                                &pc, sc->max_ops > 0 ? sc->max_ops : iters[k], reps);
+                        }
                         sizes[k++] = *n;
+                    }
                     any_capped |= capped;
                 }
-                if (k > 0) {
+                if (k > 0 && really) {
                     pb_case family = { comps[c], im, sc, 0, "" };
-                    pb_gb_register(&family, sizes, k);
-                    n_cases += k;
+                    pb_gb_register(&family, sizes, sized ? iters : NULL, k);
                 }
+                n_cases += k;
                 free(sizes);
+                free(iters);
             }
             if (any_capped)
                 pb_str_addf(caps, "%s%s/%s: N > %lld not run (%s)",
@@ -606,7 +801,7 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
     }
 
     pb_str caps = { 0 };
-    size_t n_cases = register_cases(sel, comps, &caps);
+    size_t n_cases = register_cases(sel, comps, &caps, 0, 0, 0, NULL);
     if (n_cases == 0) {
         pb_str_free(&caps);
         return pb_select_none(cmd->name);
@@ -658,13 +853,23 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
         goto done;
     }
 
+    /* The probes open before the verification, so its batches, which size
+     * the timed runs, pay what the timed batches pay; untracked like them. */
+    pb_probe_open(getenv("PAIRBENCH_PROBES") &&
+                  !strcmp(getenv("PAIRBENCH_PROBES"), "off"));
     fprintf(stderr, "pairbench: verifying that every implementation observes"
             " the same results...\n");
     int compared = 0;
-    if (verify_all(sel, comps, &compared)) {
+    int was_tracking = pb_alloc_track(0);
+    int vbad = verify_all(sel, comps, &compared);
+    pb_alloc_track(was_tracking);
+    if (vbad) {
         rc = 1;
         goto done;
     }
+    pb_str_free(&caps);
+    double *expect = NULL;
+    register_cases(sel, comps, &caps, 1, g.min_time_s, g.repetitions, &expect);
     char *verified = pb_strf("%d implementation pairs agree or meet the"
                              " specification", compared);
     fprintf(stderr, "pairbench: verified: %s\n", verified);
@@ -686,12 +891,15 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
     pb_gb_add_context("build_type", PB_BUILD_TYPE);
     pb_gb_add_context("git_revision", PB_GIT_REV);
     pb_gb_add_context("quick", o->quick ? "true" : "false");
+    char *sizing = pb_strf("operations per repetition fixed per case from its verification"
+                           " batch: whole batches for %.3g s measured, at most %.3g s of"
+                           " wall clock", g.min_time_s, WALL_SHARE * g.min_time_s);
+    pb_gb_add_context("iterations", sizing);
+    free(sizing);
     pb_gb_add_context("verified", verified);
     pb_gb_add_context("capped", pb_str_get(&caps));
     pb_gb_add_context("latency_timer_overhead_ns", overhead);
     pb_gb_add_context("verify_findings", pb_str_get(&findings));
-    pb_probe_open(getenv("PAIRBENCH_PROBES") &&
-                  !strcmp(getenv("PAIRBENCH_PROBES"), "off"));
     char *edge = pb_strf("%.0f", pb_probe_edge_ns());
     pb_gb_add_context("syscall_probe", pb_probe_status());
     pb_gb_add_context("probe_cost_ns_per_batch", edge);
@@ -700,7 +908,8 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
     free(overhead);
     pb_str_free(&cmdline);
 
-    pb_progress_reset(n_cases);
+    pb_progress_begin("", n_cases, expect);
+    free(expect);
     size_t errors = pb_gb_run();
 
     int werr = pb_gb_json_error();
@@ -722,8 +931,10 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
                              " of a repetition's operations per round on its own kept"
                              " fixture, untracked and unprobed; speed-up = median of the"
                              " rounds' ratios, with a bootstrap %.0f%% interval (%d"
-                             " resamples)", rounds, PAIRED_SHARE * 100,
-                             PB_CONFIDENCE * 100, PB_BOOTSTRAP_RESAMPLES);
+                             " resamples); the optimized implementation against each peer"
+                             " the same way (optimized/peer time)", rounds,
+                             PAIRED_SHARE * 100, PB_CONFIDENCE * 100,
+                             PB_BOOTSTRAP_RESAMPLES);
         pb_resultset_set_context(rs, "paired_pass", desc);
         free(desc);
         sql_facts(rs);
@@ -767,6 +978,9 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
         rc = 1;
     }
 done:
+    free(calibs);
+    calibs = NULL;
+    n_calibs = cap_calibs = 0;
     if (json.tmp)
         pb_atomic_abort(&json);
     if (scratch) {

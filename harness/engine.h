@@ -274,8 +274,16 @@ double   pb_timer_overhead_ns(void);
 /* The fixture seed of a case: the same for every implementation. */
 uint64_t pb_case_seed(const pb_case *c);
 
-/* Progress lines on stderr: reset with the number of cases to come; the
- * shim calls pb_progress when a case starts its first gbench run. */
+/* Progress lines on stderr, one per step of a phase, "[PHASE k/n] WHAT
+ * (M:SS elapsed, about M:SS left)". pb_progress_begin starts a phase of
+ * total steps; expect_s (NULL: none) gives the seconds each step is
+ * expected to take, in the order they will run (copied). The time left is
+ * the remaining steps' expectation scaled by how far the steps done took
+ * from theirs (without expectations: the average step so far). The shim
+ * calls pb_progress when a case starts its first gbench run;
+ * pb_progress_reset(total) is pb_progress_begin("", total, NULL). */
+void     pb_progress_begin(const char *phase, size_t total, const double *expect_s);
+void     pb_progress_step(const char *what);
 void     pb_progress_reset(size_t total);
 void     pb_progress(const pb_case *c);
 
@@ -311,8 +319,15 @@ typedef struct pb_gb_options {
 /* Initialises gbench with the options; 0, or -1 with a message printed. */
 int  pb_gb_init(const char *argv0, const pb_gb_options *o);
 void pb_gb_add_context(const char *key, const char *value);
-/* Registers one gbench family for (component, impl, scenario) over sizes. */
-void pb_gb_register(const pb_case *family, const int64_t *sizes, size_t n_sizes);
+/* Registers the cases of (component, impl, scenario) at sizes. iterations
+ * NULL: one gbench family over the sizes, gbench choosing the iterations
+ * of each case until its measured time reaches the minimum time (a BigO
+ * and an RMS row per family). iterations[i]: the case at sizes[i] runs
+ * exactly that many operations per repetition, as one gbench benchmark
+ * of its own (no fit rows; the analysis fits the medians). A scenario's
+ * max_ops overrides either. */
+void pb_gb_register(const pb_case *family, const int64_t *sizes,
+                    const int64_t *iterations, size_t n_sizes);
 /* Runs everything registered; returns the number of runs that reported an
  * error. */
 size_t pb_gb_run(void);

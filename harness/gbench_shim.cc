@@ -373,12 +373,23 @@ extern "C" void pb_gb_add_context(const char *key, const char *value)
 }
 
 extern "C" void pb_gb_register(const pb_case *family, const int64_t *sizes,
-                               size_t n_sizes)
+                               const int64_t *iterations, size_t n_sizes)
 {
     families.push_back(std::make_unique<pb_case>(*family));
     const pb_case *f = families.back().get();
     std::string name = std::string(f->component->name) + "/" + f->impl->name +
                        "/" + f->scenario->name;
+    if (iterations && f->scenario->max_ops <= 0) {
+        // Sized by `run`: one benchmark per case (gbench sets iterations
+        // per benchmark, not per argument), each run exactly that long.
+        for (size_t i = 0; i < n_sizes; i++) {
+            auto *b = benchmark::RegisterBenchmark(name.c_str(), run_case, f);
+            b->Arg(sizes[i]);
+            b->UseManualTime();
+            b->Iterations(iterations[i]);
+        }
+        return;
+    }
     auto *b = benchmark::RegisterBenchmark(name.c_str(), run_case, f);
     for (size_t i = 0; i < n_sizes; i++)
         b->Arg(sizes[i]);

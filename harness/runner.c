@@ -566,15 +566,83 @@ void pb_case_name(char *buf, size_t cap, const pb_component *c,
 /* --- progress on stderr -------------------------------------------------- */
 
 static size_t progress_done, progress_total;
+static double *progress_expect;       /* seconds expected per step, or NULL */
+static double progress_start_s, progress_expect_done;
+static const char *progress_phase = "";
+
+static double progress_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void pb_progress_begin(const char *phase, size_t total, const double *expect_s)
+{
+    free(progress_expect);
+    progress_expect = NULL;
+    if (expect_s && total) {
+        progress_expect = malloc(total * sizeof *progress_expect);
+        if (progress_expect)
+            memcpy(progress_expect, expect_s, total * sizeof *progress_expect);
+    }
+    progress_phase = phase ? phase : "";
+    progress_done = 0;
+    progress_total = total;
+    progress_expect_done = 0;
+    progress_start_s = progress_now_s();
+}
 
 void pb_progress_reset(size_t total)
 {
-    progress_done = 0;
-    progress_total = total;
+    pb_progress_begin("", total, NULL);
+}
+
+/* "M:SS" (or "H:MM:SS") of a duration in seconds. */
+static void fmt_duration(char *buf, size_t cap, double s)
+{
+    long t = s > 0 ? (long)(s + 0.5) : 0;
+    if (t >= 3600)
+        snprintf(buf, cap, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(buf, cap, "%ld:%02ld", t / 60, t % 60);
+}
+
+void pb_progress_step(const char *what)
+{
+    double elapsed = progress_now_s() - progress_start_s;
+    /* Steps done so far and what they were expected to take: the time
+     * left is what the remaining steps are expected to take, scaled by
+     * how far off the expectation has been (the average step when there
+     * is no expectation). */
+    double left = -1;
+    if (progress_done > 0) {
+        if (progress_expect) {
+            double rest = 0;
+            for (size_t i = progress_done; i < progress_total; i++)
+                rest += progress_expect[i];
+            double scale = progress_expect_done > 0 ? elapsed / progress_expect_done : 1;
+            left = rest * scale;
+        } else {
+            left = elapsed / (double)progress_done * (double)(progress_total - progress_done);
+        }
+    }
+    if (progress_expect && progress_done < progress_total)
+        progress_expect_done += progress_expect[progress_done];
+    progress_done++;
+    char el[48], lf[48];
+    fmt_duration(el, sizeof el, elapsed);
+    if (left >= 0) {
+        fmt_duration(lf, sizeof lf, left);
+        fprintf(stderr, "[%s%s%zu/%zu] %s  (%s elapsed, about %s left)\n", progress_phase,
+                progress_phase[0] ? " " : "", progress_done, progress_total, what, el, lf);
+    } else {
+        fprintf(stderr, "[%s%s%zu/%zu] %s\n", progress_phase, progress_phase[0] ? " " : "",
+                progress_done, progress_total, what);
+    }
 }
 
 void pb_progress(const pb_case *c)
 {
-    progress_done++;
-    fprintf(stderr, "[%zu/%zu] %s\n", progress_done, progress_total, c->name);
+    pb_progress_step(c->name);
 }

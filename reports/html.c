@@ -200,6 +200,9 @@ static void html_pair_row(sbuf *h, const report *R, const ov_pair *p)
         html_td(h, "n", p->s[si].allocs);
     for (size_t si = 0; si < R->n; si++)
         html_td(h, "n", p->s[si].crossover);
+    if (pb_rep_any_peer(R))
+        for (size_t si = 0; si < R->n; si++)
+            html_td(h, p->s[si].peer[0] == '-' ? "n none" : "n", p->s[si].peer);
     pb_sb_puts(h, "</tr>\n");
 }
 
@@ -219,11 +222,18 @@ static void html_overview(sbuf *h, const report *R, const warnings *w)
                " (medians when repeated; green: optimized faster).");
     if (R->n > 1)
         pb_sb_puts(h, " One column per results file.");
-    pb_sb_puts(h, " Arrows read naive " ARROW " optimized.</p>\n<div class=\"tw\"><table>");
+    pb_sb_puts(h, " Arrows read naive " ARROW " optimized.");
+    int peers = pb_rep_any_peer(R);
+    if (peers)
+        pb_sb_puts(h, " <b>Best peer</b>: of the implementations of the same interface on"
+                   " a well-known library, the fastest at the reference N, with the"
+                   " optimized time over its time (above 1" NDASH "the peer is faster;"
+                   " paired rounds, 95% interval).");
+    pb_sb_puts(h, "</p>\n<div class=\"tw\"><table>");
     const char *lead[] = { "pair", "reference N" };
     const char *groups[] = { "time per op", "speed-up", "allocations per op",
-                             "crossover" };
-    html_group_head(h, R, lead, 2, groups, 4);
+                             "crossover", "best peer: optimized/peer" };
+    html_group_head(h, R, lead, 2, groups, peers ? 5 : 4);
     pb_sb_puts(h, "<tbody>\n");
     size_t rows = pb_rep_each_pair(h, R, PB_BACKEND_HTML, html_pair_row);
     pb_sb_puts(h, "</tbody></table></div>\n");
@@ -410,12 +420,17 @@ static void html_n_table(sbuf *h, const report *R, const pb_component *comp,
                          int any_counters)
 {
     const char *lead[] = { "N" };
-    const char *groups[9];
+    const char *groups[10];
     size_t n_groups = 0;
+    int peers = 0;
+    for (size_t i = 0; i < comp->n_impls; i++)
+        peers |= pb_is_pair(comp) && pb_is_peer(&comp->impls[i]);
     if (parts & 1) {
         groups[n_groups++] = "naive time/op";
         groups[n_groups++] = "optimized time/op";
         groups[n_groups++] = "speed-up";
+        if (peers)
+            groups[n_groups++] = "best peer: time/op, optimized/peer";
     }
     if (parts & 2) {
         groups[n_groups++] = "allocs/op";
@@ -455,6 +470,26 @@ static void html_n_table(sbuf *h, const report *R, const pb_component *comp,
                     char ci[64];        /* the paired rounds' 95% interval */
                     pb_fmt_interval(ci, sizeof ci, p[si].speedup_lo, p[si].speedup_hi,
                                     PB_BACKEND_HTML);
+                    pb_sb_printf(h, "<span class=\"sp\">95%%: %s</span>", ci);
+                }
+                pb_sb_puts(h, "</td>");
+            }
+            for (size_t si = 0; peers && si < R->n; si++) {
+                const pb_pair_point *pt = p[si].pt;
+                if (!pt || pt->best_peer < 0) {
+                    pb_sb_puts(h, "<td class=\"n none\">-</td>");
+                    continue;
+                }
+                const pb_peer_point *q = &pt->peers[pt->best_peer];
+                char t[32], r[32], ci[64];
+                pb_fmt_time(t, sizeof t, q->row->ns_per_op, PB_BACKEND_HTML);
+                pb_fmt_ratio(r, sizeof r, q->ratio, PB_BACKEND_HTML);
+                pb_sb_puts(h, "<td class=\"n\">");
+                pb_sb_html(h, q->impl->name);
+                pb_sb_printf(h, " %s, <span class=\"%s\">%s</span>", t,
+                             q->ratio < 0 ? "none" : q->ratio <= 1 ? "good" : "bad", r);
+                if (q->ratio_lo >= 0) {
+                    pb_fmt_interval(ci, sizeof ci, q->ratio_lo, q->ratio_hi, PB_BACKEND_HTML);
                     pb_sb_printf(h, "<span class=\"sp\">95%%: %s</span>", ci);
                 }
                 pb_sb_puts(h, "</td>");
@@ -727,6 +762,11 @@ static void html_component(sbuf *h, const report *R, const charts *C,
         if (im->max_n > 0) {
             pb_sb_printf(h, " (runs up to N = %lld: ", (long long)im->max_n);
             pb_sb_html(h, im->cap_reason ? im->cap_reason : "capped");
+            pb_sb_puts(h, ")");
+        }
+        if (im->library) {
+            pb_sb_puts(h, " (peer: ");
+            pb_sb_html(h, im->library);
             pb_sb_puts(h, ")");
         }
     }

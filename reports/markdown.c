@@ -62,6 +62,9 @@ static void md_pair_row(sbuf *m, const report *R, const ov_pair *p)
         md_td(m, p->s[si].allocs);
     for (size_t si = 0; si < R->n; si++)
         md_td(m, p->s[si].crossover);
+    if (pb_rep_any_peer(R))
+        for (size_t si = 0; si < R->n; si++)
+            md_td(m, p->s[si].peer);
     pb_sb_puts(m, "\n");
 }
 
@@ -168,13 +171,20 @@ void pb_rep_md_summary(sbuf *m, const report *R, const warnings *w)
         pb_sb_puts(m, "## Pairs at their reference N\n\nReference N: the largest N"
                " measured for both implementations. Speed-up = naive / optimized"
                " time per op (medians when repeated); arrows read naive " ARROW
-               " optimized.\n\n| pair | N |");
+               " optimized.");
     static const char *const cols[] = { "time per op", "speed-up", "allocs per op",
-                                        "crossover" };
+                                        "crossover", "best peer: optimized/peer" };
+    size_t n_cols = pb_rep_any_peer(R) ? 5 : 4;
+    if (pairs && n_cols == 5)
+        pb_sb_puts(m, " Best peer: the fastest implementation on a well-known library at"
+                   " the reference N, with the optimized time over its time (above 1:"
+                   " the peer is faster).");
+    if (pairs)
+        pb_sb_puts(m, "\n\n| pair | N |");
     if (pairs) {
-        md_group_head(m, R, cols, 4);
+        md_group_head(m, R, cols, n_cols);
         pb_sb_puts(m, "\n| --- | ---: |");
-        for (size_t i = 0; i < 4 * R->n; i++)
+        for (size_t i = 0; i < n_cols * R->n; i++)
             pb_sb_puts(m, " ---: |");
         pb_sb_puts(m, "\n");
     }

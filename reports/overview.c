@@ -13,6 +13,29 @@
 
 #include "report_internal.h"
 
+void pb_rep_fmt_best_peer(char *buf, size_t cap, const pb_pair_point *pt, pb_backend be)
+{
+    if (!pt || pt->best_peer < 0) {
+        snprintf(buf, cap, "-");
+        return;
+    }
+    const pb_peer_point *q = &pt->peers[pt->best_peer];
+    char r[32], ci[64];
+    pb_fmt_ratio(r, sizeof r, q->ratio, be);
+    pb_fmt_interval(ci, sizeof ci, q->ratio_lo, q->ratio_hi, be);
+    snprintf(buf, cap, "%s %s%s%s", q->impl->name, r, ci[0] ? " " : "", ci);
+}
+
+int pb_rep_any_peer(const report *R)
+{
+    for (size_t c = 0; R->comps[c]; c++)
+        for (size_t i = 0; i < R->comps[c]->n_impls; i++)
+            if (pb_is_pair(R->comps[c]) && pb_is_peer(&R->comps[c]->impls[i]) &&
+                pb_rep_component_ran(R, R->comps[c]))
+                return 1;
+    return 0;
+}
+
 size_t pb_rep_each_pair(sbuf *out, const report *R, pb_backend be,
                         pb_rep_pair_row *row)
 {
@@ -55,6 +78,7 @@ size_t pb_rep_each_pair(sbuf *out, const report *R, pb_backend be,
                                  p.op.r ? p.op.r->allocs_per_op : -1, be);
                 pb_rep_fmt_crossover(o.s[si].crossover, sizeof o.s[si].crossover,
                                      &R->s[si], comp->name, sc->name, 1);
+                pb_rep_fmt_best_peer(o.s[si].peer, sizeof o.s[si].peer, p.pt, be);
             }
             row(out, R, &o);
             rows++;

@@ -102,6 +102,7 @@ typedef struct pair_at {
     double speedup;          /* -1 when either is missing */
     double speedup_lo, speedup_hi;   /* its 95% interval, -1 without paired rounds */
     int untrusted;
+    const pb_pair_point *pt;         /* the analysis's point (peers), or NULL */
 } pair_at;
 
 /* V_INCONCLUSIVE: a time-ratio claim whose 95% interval straddles the
@@ -252,6 +253,9 @@ typedef struct ov_pair {
         int    untrusted;               /* a cv above the trust limit */
         char   allocs[96];              /* "2 → 0 (100% fewer)" */
         char   crossover[160];          /* "N ≥ 256", "always", "-" */
+        char   peer[160];               /* the best peer and optimized/peer,
+                                           "uthash 1.17× [1.12×, 1.21×]",
+                                           or "-" */
     } s[MAX_SERIES];
 } ov_pair;
 
@@ -280,6 +284,12 @@ typedef void pb_rep_pair_row(sbuf *out, const report *R, const ov_pair *p);
 typedef void pb_rep_claim_row(sbuf *out, const report *R, const ov_claim *c);
 typedef void pb_rep_env_row(sbuf *out, const report *R, const ov_env *e);
 
+/* The best peer of a pair point and the optimized implementation's time
+ * over its time with the interval: "uthash 1.17× [1.12×, 1.21×]"; "-"
+ * when the point has no peer with a row. */
+void pb_rep_fmt_best_peer(char *buf, size_t cap, const pb_pair_point *pt, pb_backend be);
+/* 1 when a component of the report has a peer implementation. */
+int  pb_rep_any_peer(const report *R);
 /* Every pair (component and scenario) that ran; the number of rows. */
 size_t pb_rep_each_pair(sbuf *out, const report *R, pb_backend be,
                         pb_rep_pair_row *row);

@@ -282,14 +282,14 @@ void pb_rep_fmt_fit(char *buf, size_t cap, const series *s, const char *comp,
     const pb_scenario_result *sr = pb_analysis_scenario(s->an, comp, scen);
     const pb_component_result *cr = pb_analysis_component(s->an, comp);
     int which = strcmp(impl, "naive") != 0;
-    const pb_fit *f = sr && cr && cr->pair ? &sr->fit[which] : NULL;
+    const pb_big_o *f = sr && cr && cr->pair ? &sr->fit[which] : NULL;
     const pb_big_o *in = sr && cr && cr->pair ? &sr->instr_fit[which] : NULL;
     int used = 0;
     buf[0] = '\0';
     if (f && f->big_o) {
-        const char *o = strcmp(f->big_o->big_o, "(1)") ? f->big_o->big_o : "1";
-        if (f->rms && f->rms->rms >= 0)
-            used = snprintf(buf, cap, "O(%s), rms %.0f%%", o, f->rms->rms * 100);
+        const char *o = strcmp(f->big_o, "(1)") ? f->big_o : "1";
+        if (f->rms >= 0)
+            used = snprintf(buf, cap, "O(%s), rms %.0f%%", o, f->rms * 100);
         else
             used = snprintf(buf, cap, "O(%s)", o);
     }
@@ -381,9 +381,11 @@ pair_at pb_rep_pair_of(const series *s, const char *comp, const char *scen, int6
     p.op = pb_rep_get_cell(s, comp, "optimized", scen, n);
     p.speedup = p.speedup_lo = p.speedup_hi = -1;
     p.untrusted = 0;
+    p.pt = NULL;
     const pb_scenario_result *sr = pair_scenario(s, comp, scen);
     for (size_t i = 0; sr && i < sr->n_points; i++)
         if (sr->points[i].n == n) {
+            p.pt = &sr->points[i];
             p.speedup = sr->points[i].speedup;
             p.speedup_lo = sr->points[i].speedup_lo;
             p.speedup_hi = sr->points[i].speedup_hi;

@@ -347,9 +347,27 @@ static const pb_impl impls[] = {
     { .name = "calibration", .source = "scenarios/harness.c" },
 };
 
+/* The seeds' claims about the whole system, judged over every pair of the
+ * results (the harness runs in every full suite run, so they live here). */
+static const pb_claim claims[] = {
+    { .id = "C-13", .seed = "003_799732fb8bb6956f.txt",
+      .words = "Memory Usage: <300MB peak usage",
+      .metric_text = "the largest peak RSS of any case of the optimized"
+                     " implementations (each case's process peak, VmHWM reset"
+                     " before it), 300 MB as the seed counts it (300 * 1024 * 1024)",
+      .kind = PB_CLAIM_SUITE_PEAK_RSS_BELOW, .threshold = 300.0 * 1024 * 1024 },
+    { .id = "D-9", .seed = "004_bc0182ebbdcf053b.txt",
+      .words = "Overall System Performance: 5-10x faster",
+      .metric_text = "geometric mean over the pairs of each pair's speed-up (the"
+                     " geometric mean of its scenarios' paired naive/optimized"
+                     " ratios at their reference N)",
+      .kind = PB_CLAIM_SUITE_GEOMEAN_SPEEDUP, .threshold = 5 },
+};
+
 const pb_component pb_component_harness = {
     .name = "harness",
     .summary = "calibration: what the measuring itself costs",
     .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
     .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
+    .claims = claims, .n_claims = PB_ARRAY_LEN(claims),
 };

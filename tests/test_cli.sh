@@ -74,29 +74,35 @@ grep -q '\[1/8\] task_store/' "$tmp/err" && ok || bad "no progress lines on stde
 import json, re, sys
 d = json.load(open(sys.argv[1]))
 ctx = d["context"]
-for k in ("allocator", "allocator_version", "compiler", "build_type", "git_revision", "alloc_tracking"):
+for k in ("allocator", "allocator_version", "compiler", "build_type", "git_revision",
+          "alloc_tracking", "cpu_model", "kernel", "libc", "iterations"):
     assert ctx.get(k), f"context lacks {k}"
-fits = {"BigO", "RMS"}
-names = {b["run_name"] for b in d["benchmarks"] if b.get("aggregate_name") not in fits}
+names = {b["run_name"] for b in d["benchmarks"]}
 want = {f"task_store/{i}/{s}/{n}" for i in ("naive", "optimized") for s in ("get_hit", "update") for n in (16, 256)}
 assert names == want, names ^ want
-families = {b["run_name"] for b in d["benchmarks"] if b.get("aggregate_name") == "BigO"}
-assert families == {f"task_store/{i}/{s}" for i in ("naive", "optimized") for s in ("get_hit", "update")}, families
+# Every case sized once by run (no gbench fit rows); every repetition of a
+# case runs the same whole batches; the fits come from the analysis.
+iters = {}
 for b in d["benchmarks"]:
-    assert re.fullmatch(r"[a-z_]+/(naive|optimized)/[a-z_]+(/\d+(_(mean|median|stddev|cv))?|_BigO|_RMS)", b["name"]), b["name"]
+    assert re.fullmatch(r"[a-z_]+/(naive|optimized)/[a-z_]+/\d+(_(mean|median|stddev|cv))?", b["name"]), b["name"]
     if b["run_type"] == "iteration":
         assert b["repetitions"] == 2
+        assert b["iterations"] % 256 == 0, b
+        iters.setdefault(b["run_name"], set()).add(b["iterations"])
         for k in ("peak_rss_bytes", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns"):
             assert k in b, f"{b['name']} lacks {k}"
         if ctx["alloc_tracking"] == "on":
             for k in ("allocs_per_op", "bytes_per_op", "peak_heap_bytes"):
                 assert k in b, f"{b['name']} lacks {k}"
+assert all(len(v) == 1 for v in iters.values()), iters
+fits = {(c["impl"], c["scenario"]) for c in d["pairbench"]["complexity"]}
+assert fits == {(i, s) for i in ("naive", "optimized") for s in ("get_hit", "update")}, fits
 PYEOF
 
 # The paired pass: every point of the run has 10 rounds a side, the pair
 # summary gives the median ratio with its interval, and the JSON's pair
 # rows carry the interval (lo <= speed-up <= hi) and the rounds.
-grep -q 'paired pass: 4 points, 10 rounds each' "$tmp/err" && ok || bad "no paired pass line"
+grep -q 'paired pass: 4 points (4 naive/optimized, 0 optimized/peer), 10 rounds each' "$tmp/err" && ok || bad "no paired pass line"
 grep -Eq '^task_store/update/256 .* [0-9.]+x \[[0-9.]+x, [0-9.]+x\]' "$tmp/out" && ok \
     || bad "pair summary lacks the interval"
 "$PY" - "$tmp/r.json" <<'PYEOF' && ok || bad "JSON paired rounds"

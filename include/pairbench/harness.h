@@ -149,7 +149,18 @@ typedef enum pb_claim_kind {
      * the first and the last size of `sizes`, (m(last) - m(first)) /
      * (last - first), <= threshold (heap bytes per start/stop cycle when N
      * counts cycles) */
-    PB_CLAIM_SLOPE_AT_MOST
+    PB_CLAIM_SLOPE_AT_MOST,
+    /* Claims about the whole suite (any component may carry them; the
+     * harness's do), judged over every component of the results:
+     * the largest peak RSS of any case of the optimized implementations <
+     * threshold bytes (every case's process peak; the naive cases'
+     * largest is shown beside it) */
+    PB_CLAIM_SUITE_PEAK_RSS_BELOW,
+    /* the geometric mean over the pairs of each pair's speed-up (the
+     * geometric mean of its scenarios' paired speed-ups at their
+     * reference N, the largest N measured for both) >= threshold, with a
+     * bootstrap 95% interval over the paired rounds */
+    PB_CLAIM_SUITE_GEOMEAN_SPEEDUP
 } pb_claim_kind;
 
 typedef enum pb_metric {

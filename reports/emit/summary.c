@@ -40,17 +40,15 @@ void pb_fmt_crossover(char *buf, size_t cap, const pb_crossover *x)
 }
 
 /* "naive O(N) (rms 6%)", "naive -". */
-static void fmt_fit(char *buf, size_t cap, const char *impl, const pb_fit *f)
+static void fmt_fit(char *buf, size_t cap, const char *impl, const pb_big_o *f)
 {
     if (!f->big_o)
         snprintf(buf, cap, "%s -", impl);
-    else if (f->rms && f->rms->rms >= 0)
+    else if (f->rms >= 0)
         snprintf(buf, cap, "%s O(%s) (rms %.0f%%)", impl,
-                 strcmp(f->big_o->big_o, "(1)") ? f->big_o->big_o : "1",
-                 f->rms->rms * 100);
+                 strcmp(f->big_o, "(1)") ? f->big_o : "1", f->rms * 100);
     else
-        snprintf(buf, cap, "%s O(%s)", impl,
-                 strcmp(f->big_o->big_o, "(1)") ? f->big_o->big_o : "1");
+        snprintf(buf, cap, "%s O(%s)", impl, strcmp(f->big_o, "(1)") ? f->big_o : "1");
 }
 
 /* "naive O(N) (rms 0%)" of an instruction fit, "naive -". */
@@ -246,6 +244,33 @@ void pb_fmt_claim(char *measured, size_t mcap, char *threshold, size_t tcap,
             append(measured, mcap, &used, " (%s, N = %lld %s %lld)", metric,
                    (long long)r->growth_lo, arrow, (long long)r->growth_hi);
         break;
+    case PB_CLAIM_SUITE_PEAK_RSS_BELOW:
+        pb_fmt_bytes(x, sizeof x, cl->threshold);
+        snprintf(threshold, tcap, "peak RSS < %s", x);
+        if (r->verdict == PB_VERDICT_NOT_MEASURED)
+            break;
+        pb_fmt_bytes(x, sizeof x, r->value);
+        used = (size_t)snprintf(measured, mcap, "largest peak RSS of the %d optimized"
+                                " cases %s, at %s/optimized/%s", r->points, x,
+                                r->at_component ? r->at_component->name : "?", where);
+        if (r->naive_value >= 0) {
+            pb_fmt_bytes(y, sizeof y, r->naive_value);
+            append(measured, mcap, &used, " (the naive cases' largest %s)", y);
+        }
+        break;
+    case PB_CLAIM_SUITE_GEOMEAN_SPEEDUP: {
+        snprintf(threshold, tcap, ">= %gx", cl->threshold);
+        if (r->verdict == PB_VERDICT_NOT_MEASURED)
+            break;
+        char ratio[32], ci[64] = "";
+        pb_fmt_ratio(ratio, sizeof ratio, r->value, b);
+        if (r->has_interval)
+            pb_fmt_interval(ci, sizeof ci, r->value_lo, r->value_hi, b);
+        snprintf(measured, mcap, "geometric mean %s%s%s over %.0f pairs (%d scenarios at"
+                 " their reference N)%s", ratio, ci[0] ? " " : "", ci, r->naive_value,
+                 r->points, r->has_interval ? ", 95% interval from the paired rounds" : "");
+        break;
+    }
     case PB_CLAIM_GROWTH_BELOW:
         snprintf(threshold, tcap, "growth <= %gx", cl->threshold);
         if (r->verdict == PB_VERDICT_NOT_MEASURED)
@@ -347,6 +372,54 @@ static void emit_probes(pb_emitter *e, const pb_scenario_result *sr,
         pb_emit_text(e, "    per op, the scenario's own counters: %s\n", line);
 }
 
+/* The peers of a pair point: a JSON row each ("peers": the peer, its time,
+ * optimized/peer with the interval, best), and one console line under the
+ * pair's row, best peer first: "    peers: best uthash 2.1 us, optimized/
+ * uthash 1.17x [1.12x, 1.21x]; ghashtable 3.0 us, 0.80x [...]". A ratio
+ * above 1 means the peer is faster. */
+static void emit_peers(pb_emitter *e, const pb_component *c, const pb_scenario_result *sr,
+                       const pb_pair_point *p)
+{
+    if (p->n_peers == 0)
+        return;
+    pb_backend b = pb_emitter_backend(e);
+    char line[1024] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < p->n_peers; k++) {
+        size_t i = p->best_peer >= 0 ? (k == 0 ? (size_t)p->best_peer
+                                               : (k <= (size_t)p->best_peer ? k - 1 : k))
+                                     : k;
+        const pb_peer_point *q = &p->peers[i];
+        pb_emit_row_begin(e, "peers");
+        pb_emit_field(e, "component", PB_TEXT(c->name));
+        pb_emit_field(e, "scenario", PB_TEXT(sr->scenario->name));
+        pb_emit_field(e, "n", PB_NUMBER((double)p->n));
+        pb_emit_field(e, "peer", PB_TEXT(q->impl->name));
+        pb_emit_field(e, "library", PB_TEXT(q->impl->library ? q->impl->library : ""));
+        pb_emit_field(e, "peer_ns_per_op", PB_TIME(q->row ? q->row->ns_per_op : -1));
+        pb_emit_field(e, "optimized_over_peer", PB_RATIO(q->ratio));
+        pb_emit_field(e, "optimized_over_peer_lo",
+                      PB_NUMBER(q->paired_rounds ? q->ratio_lo : NAN));
+        pb_emit_field(e, "optimized_over_peer_hi",
+                      PB_NUMBER(q->paired_rounds ? q->ratio_hi : NAN));
+        pb_emit_field(e, "paired_rounds", PB_NUMBER((double)q->paired_rounds));
+        pb_emit_field(e, "best", PB_BOOL((int)i == p->best_peer));
+        pb_emit_row_end(e);
+        char t[32], r[32], ci[64];
+        pb_format(t, sizeof t, b, PB_TIME(q->row ? q->row->ns_per_op : -1));
+        pb_format(r, sizeof r, b, PB_RATIO(q->ratio));
+        pb_fmt_interval(ci, sizeof ci, q->ratio_lo, q->ratio_hi, b);
+        int w = snprintf(line + used, sizeof line - used, "%s%s%s %s, optimized/%s %s%s%s",
+                         k ? "; " : "", (int)i == p->best_peer ? "best " : "",
+                         q->impl->name, q->row ? t : "not run", q->impl->name, r,
+                         ci[0] ? " " : "", ci);
+        if (w < 0 || (size_t)w >= sizeof line - used)
+            break;
+        used += (size_t)w;
+    }
+    pb_emit_text(e, "    peers (optimized/peer > 1: the peer is faster): %s\n", line);
+}
+
 static void emit_fits(pb_emitter *e, const pb_component *c, const pb_scenario_result *sr)
 {
     static const char *const impl[2] = { "naive", "optimized" };
@@ -360,9 +433,8 @@ static void emit_fits(pb_emitter *e, const pb_component *c, const pb_scenario_re
         pb_emit_field(e, "component", PB_TEXT(c->name));
         pb_emit_field(e, "impl", PB_TEXT(impl[i]));
         pb_emit_field(e, "scenario", PB_TEXT(sr->scenario->name));
-        pb_emit_field(e, "big_o", PB_TEXT(sr->fit[i].big_o->big_o));
-        pb_emit_field(e, "rms", PB_NUMBER(sr->fit[i].rms && sr->fit[i].rms->rms >= 0
-                                              ? sr->fit[i].rms->rms : NAN));
+        pb_emit_field(e, "big_o", PB_TEXT(sr->fit[i].big_o));
+        pb_emit_field(e, "rms", PB_NUMBER(sr->fit[i].rms >= 0 ? sr->fit[i].rms : NAN));
         pb_emit_row_end(e);
     }
     char ifit[2][48], instr[128] = "";
@@ -494,6 +566,7 @@ void pb_emit_analysis(pb_emitter *e, const pb_analysis *a)
             for (size_t i = 0; i < sr->n_points; i++)
             {
                 emit_point(e, a, cr->component, sr, &sr->points[i]);
+                emit_peers(e, cr->component, sr, &sr->points[i]);
                 emit_probes(e, sr, &sr->points[i]);
             }
             emit_fits(e, cr->component, sr);

@@ -44,13 +44,33 @@ static double cv_of(const pb_resultset *rs, const pb_component *c,
     return r ? r->cv : -1;
 }
 
-static const pb_result *fit_of(const pb_resultset *rs, const pb_component *c,
-                               const char *impl, const pb_scenario *s,
-                               const char *which)
+/* The wall-time fit of one implementation of a scenario over its sweep:
+ * gbench's BigO and RMS rows when the file has them (files written before
+ * `run` sized every case itself, one gbench family per case), else the
+ * same least-squares fit (pb_fit_big_o, gbench's oAuto) of the medians'
+ * time per op. big_o NULL when neither. */
+static void time_fit_of(const pb_resultset *rs, const pb_component *c, const char *impl,
+                        const pb_scenario *s, pb_big_o *out)
 {
     char name[200];
     snprintf(name, sizeof name, "%s/%s/%s", c->name, impl, s->name);
-    return pb_resultset_find(rs, name, which);
+    const pb_result *b = pb_resultset_find(rs, name, "BigO");
+    if (b) {
+        const pb_result *r = pb_resultset_find(rs, name, "RMS");
+        memset(out, 0, sizeof *out);
+        out->big_o = b->big_o;
+        out->rms = r && r->rms >= 0 ? r->rms : -1;
+        return;
+    }
+    int64_t ns[64];
+    double y[64];
+    int k = 0;
+    for (const int64_t *n = s->sizes; *n && k < 64; n++) {
+        const pb_result *r = pick(rs, c, impl, s, *n);
+        ns[k] = *n;
+        y[k++] = r && r->ns_per_op > 0 ? r->ns_per_op : -1;
+    }
+    pb_fit_big_o(ns, y, k, out);
 }
 
 static int has_impl(const pb_component *c, const char *name)
@@ -64,6 +84,11 @@ static int has_impl(const pb_component *c, const char *name)
 int pb_is_pair(const pb_component *c)
 {
     return has_impl(c, "naive") && has_impl(c, "optimized");
+}
+
+int pb_is_peer(const pb_impl *impl)
+{
+    return strcmp(impl->name, "naive") != 0 && strcmp(impl->name, "optimized") != 0;
 }
 
 static const pb_scenario *find_scenario(const pb_component *c, const char *name,
@@ -105,18 +130,15 @@ static uint64_t splitmix(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-/* The paired speed-up of a point: the median over the rounds of
- * naive_ns[r] / optimized_ns[r] (rounds where either side timed 0 are
- * left out), and the percentile bootstrap interval of that median
- * (PB_BOOTSTRAP_RESAMPLES resamples with replacement, the generator
- * seeded by the point's name). 1 with *out filled when at least 2 rounds
- * count, else 0. */
-static int paired_speedup(const pb_resultset *rs, const pb_component *c,
-                          const pb_scenario *s, int64_t n, double *med, double *lo,
-                          double *hi, int *rounds)
+/* The paired ratio of a point (or a peer's case): the median over the
+ * rounds of naive_ns[r] / optimized_ns[r] (a peer's: optimized_ns[r] /
+ * peer_ns[r]; rounds where either side timed 0 are left out), and the
+ * percentile bootstrap interval of that median (PB_BOOTSTRAP_RESAMPLES
+ * resamples with replacement, the generator seeded by the point's name).
+ * 1 with *out filled when at least 2 rounds count, else 0. */
+static int paired_ratio(const pb_resultset *rs, const char *point, double *med,
+                        double *lo, double *hi, int *rounds)
 {
-    char point[160];
-    snprintf(point, sizeof point, "%s/%s/%lld", c->name, s->name, (long long)n);
     const pb_paired *p = pb_resultset_paired(rs, point);
     if (!p)
         return 0;
@@ -124,7 +146,8 @@ static int paired_speedup(const pb_resultset *rs, const pb_component *c,
     int k = 0;
     for (int r = 0; r < p->rounds; r++)
         if (p->naive_ns[r] > 0 && p->optimized_ns[r] > 0)
-            ratio[k++] = p->naive_ns[r] / p->optimized_ns[r];
+            ratio[k++] = p->peer ? p->optimized_ns[r] / p->peer_ns[r]
+                                 : p->naive_ns[r] / p->optimized_ns[r];
     if (k < 2)
         return 0;
     static double boot[PB_BOOTSTRAP_RESAMPLES];
@@ -144,6 +167,50 @@ static int paired_speedup(const pb_resultset *rs, const pb_component *c,
     *med = median_of(tmp, k);
     *rounds = k;
     return 1;
+}
+
+/* The paired speed-up of a pair point (naive over optimized). */
+static int paired_speedup(const pb_resultset *rs, const pb_component *c,
+                          const pb_scenario *s, int64_t n, double *med, double *lo,
+                          double *hi, int *rounds)
+{
+    char point[160];
+    snprintf(point, sizeof point, "%s/%s/%lld", c->name, s->name, (long long)n);
+    return paired_ratio(rs, point, med, lo, hi, rounds);
+}
+
+/* The peers of a pair point: each one's row and its ratio to the optimized
+ * implementation; the best is the one with the least median time. */
+static void peer_points(const pb_resultset *rs, const pb_component *c,
+                        const pb_scenario *s, pb_pair_point *p)
+{
+    p->best_peer = -1;
+    for (size_t i = 0; i < c->n_impls && p->n_peers < PB_MAX_PEERS; i++) {
+        const pb_impl *im = &c->impls[i];
+        if (!pb_is_peer(im))
+            continue;
+        pb_peer_point *q = &p->peers[p->n_peers];
+        q->impl = im;
+        q->row = pick(rs, c, im->name, s, p->n);
+        q->ratio = q->ratio_lo = q->ratio_hi = -1;
+        if (q->row && p->optimized && q->row->ns_per_op > 0)
+            q->ratio = p->optimized->ns_per_op / q->row->ns_per_op;
+        char name[200];
+        snprintf(name, sizeof name, "%s/%s/%s/%lld", c->name, im->name, s->name,
+                 (long long)p->n);
+        double med, lo, hi;
+        int rounds;
+        if (q->row && p->optimized && paired_ratio(rs, name, &med, &lo, &hi, &rounds)) {
+            q->ratio = med;
+            q->ratio_lo = lo;
+            q->ratio_hi = hi;
+            q->paired_rounds = rounds;
+        }
+        if (q->row && (p->best_peer < 0 ||
+                       q->row->ns_per_op < p->peers[p->best_peer].row->ns_per_op))
+            p->best_peer = (int)p->n_peers;
+        p->n_peers++;
+    }
 }
 
 /* --- complexity fits ---------------------------------------------------- */
@@ -492,11 +559,12 @@ static void eval_complexity(const pb_resultset *rs, const pb_component *c,
     while (p && *p) {
         size_t len = strcspn(p, " ");
         const pb_scenario *s = find_scenario(c, p, len);
-        const pb_result *fo = s ? fit_of(rs, c, "optimized", s, "BigO") : NULL;
-        pb_big_o io = { 0 }, in = { 0 };
+        pb_big_o io = { 0 }, in = { 0 }, to = { 0 }, tn = { 0 };
         if (s) {
             instr_fit_of(rs, c, "optimized", s, &io);
             instr_fit_of(rs, c, "naive", s, &in);
+            time_fit_of(rs, c, "optimized", s, &to);
+            time_fit_of(rs, c, "naive", s, &tn);
         }
         if (io.big_o) {                 /* judged on instructions */
             any = 1;
@@ -512,22 +580,20 @@ static void eval_complexity(const pb_resultset *rs, const pb_component *c,
                 part->optimized_rms = io.rms;
                 part->growth = part->time_growth = -1;
                 part->on_instructions = 1;
-                part->time_big_o = fo ? fo->big_o : NULL;
+                part->time_big_o = to.big_o;
             }
-        } else if (fo) {
-            const pb_result *fn = fit_of(rs, c, "naive", s, "BigO");
-            const pb_result *ro = fit_of(rs, c, "optimized", s, "RMS");
+        } else if (to.big_o) {
             any = 1;
             char tok[16];
-            snprintf(tok, sizeof tok, " %s ", fo->big_o);
+            snprintf(tok, sizeof tok, " %s ", to.big_o);
             all &= strstr(want, tok) != NULL;
             if (r->n_parts < PB_CLAIM_MAX_PARTS) {
                 pb_claim_part *part = &r->parts[r->n_parts++];
                 memset(part, 0, sizeof *part);
                 part->scenario = s;
-                part->naive_big_o = fn ? fn->big_o : NULL;
-                part->optimized_big_o = fo->big_o;
-                part->optimized_rms = ro && ro->rms >= 0 ? ro->rms : -1;
+                part->naive_big_o = tn.big_o;
+                part->optimized_big_o = to.big_o;
+                part->optimized_rms = to.rms;
                 part->growth = part->time_growth = -1;
             }
         }
@@ -711,6 +777,9 @@ static void eval_claim(const pb_resultset *rs, const pb_component *c,
     case PB_CLAIM_SLOPE_AT_MOST:
         eval_slope(rs, c, cl, r);
         break;
+    case PB_CLAIM_SUITE_PEAK_RSS_BELOW:
+    case PB_CLAIM_SUITE_GEOMEAN_SPEEDUP:
+        break;                          /* eval_suite_claims, once all ran */
     }
     if (r->verdict == PB_VERDICT_NOT_MEASURED)
         r->value = 0;
@@ -774,13 +843,12 @@ static int analyse_scenario(pb_analysis *a, const pb_component *c, int pair,
         p->untrusted = p->naive_cv > a->cv_trust_limit ||
                        p->optimized_cv > a->cv_trust_limit;
         a->n_untrusted += (size_t)p->untrusted;
+        peer_points(rs, c, s, p);
     }
     out->shown = out->n_points > 0;
     static const char *const impl[2] = { "naive", "optimized" };
-    for (int i = 0; i < 2; i++) {
-        out->fit[i].big_o = fit_of(rs, c, impl[i], s, "BigO");
-        out->fit[i].rms = fit_of(rs, c, impl[i], s, "RMS");
-    }
+    for (int i = 0; i < 2; i++)
+        time_fit_of(rs, c, impl[i], s, &out->fit[i]);
     out->crossover = find_crossover(rs, c, s);
     for (int i = 0; i < 2; i++)
         instr_fit_of(rs, c, impl[i], s, &out->instr_fit[i]);
@@ -808,6 +876,192 @@ static int analyse_component(pb_analysis *a, const pb_component *c,
             eval_claim(a->results, c, &c->claims[k], &out->claims[k]);
     }
     return 0;
+}
+
+/* --- claims about the whole suite ----------------------------------------- */
+
+/* C-13 style: the largest peak RSS of any optimized case (value, and where)
+ * and of any naive case (naive_value), over every pair of the results. */
+static void eval_suite_rss(const pb_analysis *a, pb_claim_result *r)
+{
+    double best[2] = { -1, -1 };
+    for (size_t c = 0; c < a->n_components; c++) {
+        const pb_component *co = a->components[c].component;
+        if (!a->components[c].pair)
+            continue;
+        for (size_t s = 0; s < co->n_scenarios; s++)
+            for (const int64_t *n = co->scenarios[s].sizes; *n; n++)
+                for (int i = 0; i < 2; i++) {
+                    const pb_result *row = pick(a->results, co, i ? "optimized" : "naive",
+                                                &co->scenarios[s], *n);
+                    if (!row || row->peak_rss_bytes < 0)
+                        continue;
+                    if (i)
+                        r->points++;
+                    if (row->peak_rss_bytes > best[i]) {
+                        best[i] = row->peak_rss_bytes;
+                        if (i) {
+                            r->at_component = co;
+                            r->at_scenario = &co->scenarios[s];
+                            r->at_n = *n;
+                        }
+                    }
+                }
+    }
+    if (best[1] < 0)
+        return;
+    r->value = r->optimized_value = best[1];
+    r->naive_value = best[0];
+    r->verdict = best[1] < r->claim->threshold ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
+}
+
+/* One scenario's term of the suite's geometric mean: its point at the
+ * reference N with the paired rounds' ratios (k of them; 0: the ratio of
+ * the medians alone, in fixed). */
+typedef struct geo_term {
+    size_t comp;                       /* index among the pairs that count */
+    double ratios[PB_PAIRED_MAX_ROUNDS];
+    int    k;
+    double fixed;
+} geo_term;
+
+/* The geometric mean over components of the geometric mean over each
+ * component's terms; x[t] the value of term t. */
+static double geo_of(const geo_term *t, size_t n_terms, const double *x, size_t n_comps)
+{
+    double sum = 0;
+    size_t counted = 0;
+    for (size_t c = 0; c < n_comps; c++) {
+        double lg = 0;
+        int k = 0;
+        for (size_t i = 0; i < n_terms; i++)
+            if (t[i].comp == c) {
+                lg += log(x[i]);
+                k++;
+            }
+        if (k) {
+            sum += lg / k;
+            counted++;
+        }
+    }
+    return counted ? exp(sum / (double)counted) : -1;
+}
+
+/* D-9 style: see PB_CLAIM_SUITE_GEOMEAN_SPEEDUP. points = the scenarios
+ * counted; n_parts unused; naive_value = the number of pairs. */
+static void eval_suite_geomean(const pb_analysis *a, pb_claim_result *r)
+{
+    size_t n_terms = 0, cap = 0, n_comps = 0;
+    geo_term *t = NULL;
+    for (size_t c = 0; c < a->n_components; c++) {
+        const pb_component_result *cr = &a->components[c];
+        if (!cr->pair || !cr->ran)
+            continue;
+        int any = 0;
+        for (size_t s = 0; s < cr->n_scenarios; s++) {
+            const pb_scenario_result *sr = &cr->scenarios[s];
+            const pb_pair_point *ref = NULL;
+            for (size_t i = 0; i < sr->n_points; i++)
+                if (sr->points[i].speedup > 0)
+                    ref = &sr->points[i];
+            if (!ref)
+                continue;
+            if (n_terms == cap) {
+                cap = cap ? 2 * cap : 64;
+                geo_term *p = realloc(t, cap * sizeof *t);
+                if (!p) {
+                    free(t);
+                    return;
+                }
+                t = p;
+            }
+            geo_term *g = &t[n_terms++];
+            g->comp = n_comps;
+            g->fixed = ref->speedup;
+            g->k = 0;
+            char point[160];
+            snprintf(point, sizeof point, "%s/%s/%lld", cr->component->name,
+                     sr->scenario->name, (long long)ref->n);
+            const pb_paired *p = ref->paired_rounds ? pb_resultset_paired(a->results, point)
+                                                    : NULL;
+            for (int i = 0; p && i < p->rounds; i++)
+                if (p->naive_ns[i] > 0 && p->optimized_ns[i] > 0)
+                    g->ratios[g->k++] = p->naive_ns[i] / p->optimized_ns[i];
+            if (g->k < 2)
+                g->k = 0;
+            any = 1;
+        }
+        n_comps += (size_t)any;
+    }
+    if (!n_terms) {
+        free(t);
+        return;
+    }
+    double *x = malloc(n_terms * sizeof *x);
+    static double boot[PB_BOOTSTRAP_RESAMPLES];
+    if (!x) {
+        free(t);
+        return;
+    }
+    for (size_t i = 0; i < n_terms; i++)
+        x[i] = t[i].fixed;
+    r->value = geo_of(t, n_terms, x, n_comps);
+    /* The interval: every term's rounds resampled with replacement, its
+     * median recomputed, the geometric mean again; percentiles over the
+     * resamples (the generator seeded by the claim's id: the same file
+     * gives the same interval). Terms without rounds stay fixed. */
+    uint64_t seed = 0xcbf29ce484222325ULL;
+    for (const char *q = r->claim->id; *q; q++)
+        seed = (seed ^ (unsigned char)*q) * 0x100000001b3ULL;
+    int with_rounds = 0;
+    for (size_t i = 0; i < n_terms; i++)
+        with_rounds |= t[i].k > 0;
+    if (with_rounds) {
+        double tmp[PB_PAIRED_MAX_ROUNDS];
+        for (int b = 0; b < PB_BOOTSTRAP_RESAMPLES; b++) {
+            for (size_t i = 0; i < n_terms; i++) {
+                if (!t[i].k)
+                    continue;
+                for (int j = 0; j < t[i].k; j++)
+                    tmp[j] = t[i].ratios[splitmix(&seed) % (uint64_t)t[i].k];
+                x[i] = median_of(tmp, t[i].k);
+            }
+            boot[b] = geo_of(t, n_terms, x, n_comps);
+        }
+        qsort(boot, PB_BOOTSTRAP_RESAMPLES, sizeof boot[0], cmp_double);
+        double tail = (1 - PB_CONFIDENCE) / 2;
+        r->value_lo = boot[(int)(tail * PB_BOOTSTRAP_RESAMPLES)];
+        r->value_hi = boot[(int)((1 - tail) * PB_BOOTSTRAP_RESAMPLES) - 1];
+        r->has_interval = 1;
+    }
+    r->points = (int)n_terms;
+    r->naive_value = (double)n_comps;
+    double thr = r->claim->threshold;
+    if (!r->has_interval)
+        r->verdict = r->value >= thr ? PB_VERDICT_HOLDS : PB_VERDICT_FAILS;
+    else if (r->value_hi < thr)
+        r->verdict = PB_VERDICT_FAILS;
+    else
+        r->verdict = r->value_lo >= thr ? PB_VERDICT_HOLDS : PB_VERDICT_INCONCLUSIVE;
+    free(x);
+    free(t);
+}
+
+/* The suite claims of every component, once every component is analysed. */
+static void eval_suite_claims(pb_analysis *a)
+{
+    for (size_t c = 0; c < a->n_components; c++) {
+        pb_component_result *cr = &a->components[c];
+        for (size_t k = 0; k < cr->n_claims; k++) {
+            pb_claim_result *r = &cr->claims[k];
+            if (!r->claim)
+                continue;
+            if (r->claim->kind == PB_CLAIM_SUITE_PEAK_RSS_BELOW)
+                eval_suite_rss(a, r);
+            else if (r->claim->kind == PB_CLAIM_SUITE_GEOMEAN_SPEEDUP)
+                eval_suite_geomean(a, r);
+        }
+    }
 }
 
 pb_analysis *pb_analysis_new(const pb_resultset *rs, const pb_component *const *comps)
@@ -842,6 +1096,7 @@ pb_analysis *pb_analysis_new(const pb_resultset *rs, const pb_component *const *
             pb_analysis_free(a);
             return NULL;
         }
+    eval_suite_claims(a);
     return a;
 }
 

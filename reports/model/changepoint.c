@@ -45,39 +45,39 @@
 
 /* --- Student's t ---------------------------------------------------------- */
 
+#define LENTZ_TINY 1e-300
+
+/* One step of the modified Lentz method: the fraction's next term aa
+ * updates c and d; returns the factor that multiplies the estimate. */
+static double lentz_step(double aa, double *c, double *d)
+{
+    *d = 1 + aa * *d;
+    *c = 1 + aa / *c;
+    if (fabs(*d) < LENTZ_TINY)
+        *d = LENTZ_TINY;
+    if (fabs(*c) < LENTZ_TINY)
+        *c = LENTZ_TINY;
+    *d = 1 / *d;
+    return *d * *c;
+}
+
 /* The continued fraction of the incomplete beta function at x, evaluated
  * by the modified Lentz method; converges fast for x < (a+1)/(a+b+2). */
 static double beta_cf(double a, double b, double x)
 {
-    const double tiny = 1e-300, eps = 1e-15;
     double c = 1, d = 1 - (a + b) * x / (a + 1);
-    if (fabs(d) < tiny)
-        d = tiny;
+    if (fabs(d) < LENTZ_TINY)
+        d = LENTZ_TINY;
     d = 1 / d;
     double h = d;
     for (int m = 1; m <= 1000; m++) {
         double m2 = 2.0 * m;
-        /* the even step, then the odd step of the fraction */
-        double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-        d = 1 + aa * d;
-        c = 1 + aa / c;
-        if (fabs(d) < tiny)
-            d = tiny;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        h *= d * c;
-        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-        d = 1 + aa * d;
-        c = 1 + aa / c;
-        if (fabs(d) < tiny)
-            d = tiny;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        double step = d * c;
+        /* the even term, then the odd term of the fraction */
+        h *= lentz_step(m * (b - m) * x / ((a + m2 - 1) * (a + m2)), &c, &d);
+        double step = lentz_step(-(a + m) * (a + b + m) * x /
+                                 ((a + m2) * (a + m2 + 1)), &c, &d);
         h *= step;
-        if (fabs(step - 1) < eps)
+        if (fabs(step - 1) < 1e-15)
             break;
     }
     return h;
@@ -206,6 +206,15 @@ static size_t best_split(const double *y, size_t a, size_t b, size_t min_size)
 
 /* --- the search --------------------------------------------------------------- */
 
+/* The level a split of segment [a, b) must beat: max_p over the number of
+ * splits the search chose among (Bonferroni), since the split tested is
+ * the most divergent of them, not one fixed in advance. */
+static double level(double max_p, size_t a, size_t b, size_t min_size)
+{
+    size_t candidates = b - a >= 2 * min_size ? b - a - 2 * min_size + 1 : 1;
+    return max_p / (double)candidates;
+}
+
 int pb_change_points(const double *x, size_t n, const pb_change_opts *opts,
                      pb_change *out, size_t cap)
 {
@@ -252,7 +261,8 @@ int pb_change_points(const double *x, size_t n, const pb_change_opts *opts,
     cut[1] = n;
     for (size_t i = 0; i <= k;) {
         size_t t = best_split(y, cut[i], cut[i + 1], min_size);
-        if (t && split_p(y, cut[i], t, cut[i + 1]) < max_p) {
+        if (t && split_p(y, cut[i], t, cut[i + 1]) <
+                     level(max_p, cut[i], cut[i + 1], min_size)) {
             memmove(&cut[i + 2], &cut[i + 1], (k + 1 - i) * sizeof *cut);
             cut[i + 1] = t;
             k++;
@@ -267,13 +277,14 @@ int pb_change_points(const double *x, size_t n, const pb_change_opts *opts,
         size_t worst = 0;
         double worst_p = -1;
         for (size_t j = 1; j <= k; j++) {
-            double p = split_p(y, cut[j - 1], cut[j], cut[j + 1]);
+            double p = split_p(y, cut[j - 1], cut[j], cut[j + 1]) /
+                       level(max_p, cut[j - 1], cut[j + 1], min_size);
             if (p > worst_p) {
                 worst_p = p;
                 worst = j;
             }
         }
-        if (worst_p < max_p)
+        if (worst_p < 1)
             break;
         memmove(&cut[worst], &cut[worst + 1], (k + 1 - worst) * sizeof *cut);
         k--;

@@ -158,19 +158,30 @@ int pb_json_number(const struct cJSON *obj, const char *key, double hi, int whol
 /* --- the paired pass (results.c) ------------------------------------------
  * `run` times naive and optimized of every pair point again after gbench,
  * in alternating rounds (AB BA AB ..., pb_run_paired), and keeps each
- * round's time per op of either side in the file, beside gbench's rows:
+ * round's time per op of either side in the file, beside gbench's rows;
+ * and the optimized implementation against each peer (an implementation
+ * other than naive and optimized, on a well-known library) the same way,
+ * under the peer's case name:
  *
  *   "pairbench_paired": { "task_store/get_hit/1000":
- *       { "naive_ns": [r0, r1, ...], "optimized_ns": [r0, r1, ...] }, ... }
+ *       { "naive_ns": [r0, r1, ...], "optimized_ns": [r0, r1, ...] },
+ *     "task_store/uthash/get_hit/1000":
+ *       { "peer_ns": [r0, r1, ...], "optimized_ns": [r0, r1, ...] }, ... }
  *
  * The analysis computes the ratios and their interval from these figures
  * (so a report of the file recomputes the same numbers). */
 #define PB_PAIRED_MAX_ROUNDS 64
 
 typedef struct pb_paired {
-    char   point[160];                /* component/scenario/N */
+    char   point[160];                /* component/scenario/N, or a peer's
+                                         case component/PEER/scenario/N */
     int    rounds;                    /* 2..PB_PAIRED_MAX_ROUNDS */
-    double naive_ns[PB_PAIRED_MAX_ROUNDS], optimized_ns[PB_PAIRED_MAX_ROUNDS];
+    int    peer;                      /* 1: the optimized one against a peer */
+    union {                           /* the other side's times */
+        double naive_ns[PB_PAIRED_MAX_ROUNDS];
+        double peer_ns[PB_PAIRED_MAX_ROUNDS];
+    };
+    double optimized_ns[PB_PAIRED_MAX_ROUNDS];
 } pb_paired;
 
 /* Adds a point's rounds to the set and to its JSON tree (replacing the
@@ -178,10 +189,15 @@ typedef struct pb_paired {
  * 2..PB_PAIRED_MAX_ROUNDS or a time is not finite and >= 0. */
 int pb_resultset_add_paired(pb_resultset *rs, const char *point, int rounds,
                             const double *naive_ns, const double *optimized_ns);
+/* The same for the optimized implementation against a peer; peer_case is
+ * the peer's case name (component/PEER/scenario/N). */
+int pb_resultset_add_peer_paired(pb_resultset *rs, const char *peer_case, int rounds,
+                                 const double *peer_ns, const double *optimized_ns);
 /* Sets a string in the set's context (replacing it); 0, or -1 when out of
  * memory. */
 int pb_resultset_set_context(pb_resultset *rs, const char *key, const char *value);
-/* The rounds of a point, or NULL (linear in the points). */
+/* The rounds of a point (or of a peer's case), or NULL (linear in the
+ * points). */
 const pb_paired *pb_resultset_paired(const pb_resultset *rs, const char *point);
 
 /* --- instruction counts across N (results.c) --------------------------------
@@ -277,6 +293,19 @@ typedef struct pb_crossover {
     size_t        points;     /* N measured for both */
 } pb_crossover;
 
+/* A peer of a pair at one N: the optimized implementation's time over the
+ * peer's (above 1: the peer is faster), with the paired pass, the median
+ * of the rounds' ratios optimized_ns[r] / peer_ns[r] and its bootstrap
+ * interval (as the speed-up's); without, the ratio of the gbench medians,
+ * paired_rounds 0 and lo = hi = -1; -1 when either row is missing. */
+#define PB_MAX_PEERS 4
+typedef struct pb_peer_point {
+    const pb_impl   *impl;            /* the peer */
+    const pb_result *row;             /* its picked row, or NULL */
+    double           ratio, ratio_lo, ratio_hi;
+    int              paired_rounds;
+} pb_peer_point;
+
 /* One component/scenario/N of a pair with a row for either implementation. */
 typedef struct pb_pair_point {
     int64_t          n;
@@ -293,12 +322,14 @@ typedef struct pb_pair_point {
     double           speedup_lo, speedup_hi;
     int              paired_rounds;
     int              untrusted;   /* a cv above the trust limit */
+    /* the component's peers at this N, in impls order (those with a row
+     * or not), and the best: the one with the least median time per op
+     * (-1 when no peer has a row) */
+    pb_peer_point    peers[PB_MAX_PEERS];
+    size_t           n_peers;
+    int              best_peer;
 } pb_pair_point;
 
-/* gbench's fit of one implementation: its BigO and RMS rows, or NULL. */
-typedef struct pb_fit {
-    const pb_result *big_o, *rms;
-} pb_fit;
 
 /* A least-squares fit y = coef * f(N) over the sizes, of the candidate f
  * with the least RMS, as Google Benchmark's oAuto: f in 1, lgN, N, NlgN,
@@ -326,7 +357,11 @@ typedef struct pb_scenario_result {
     int                shown;       /* a row at any N (pair: either side) */
     pb_pair_point     *points;      /* pairs: in the order of the sizes */
     size_t             n_points;
-    pb_fit             fit[2];      /* pairs: [0] naive, [1] optimized */
+    pb_big_o           fit[2];      /* pairs: [0] naive, [1] optimized: the
+                                       wall-time fit (gbench's BigO and RMS
+                                       rows when the file has them, else
+                                       pb_fit_big_o of the medians; rms -1
+                                       when a BigO row has no RMS row) */
     pb_big_o           instr_fit[2];/* the same of instructions per op, when
                                        the file has them at 2+ sizes */
     pb_crossover       crossover;   /* pairs */
@@ -366,6 +401,8 @@ typedef struct pb_claim_result {
     double             value_lo, value_hi;
     /* speed-up, reduction, p99, value claims: the deciding point */
     int                points;     /* points seen */
+    const pb_component *at_component;   /* suite claims: the deciding
+                                          component (peak RSS) */
     const pb_scenario *at_scenario;
     int64_t            at_n;
     double             naive_value, optimized_value;
@@ -412,6 +449,8 @@ const pb_scenario_result  *pb_analysis_scenario(const pb_analysis *a,
 const char  *pb_verdict_name(pb_verdict v);
 /* 1 when the component has implementations named naive and optimized. */
 int          pb_is_pair(const pb_component *c);
+/* 1 when an implementation is a peer: neither naive nor optimized. */
+int          pb_is_peer(const pb_impl *impl);
 
 #ifdef __cplusplus
 }

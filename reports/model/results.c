@@ -570,7 +570,7 @@ static int paired_ok(int rounds, const double *a, const double *b)
 
 /* Records the rounds in the index only (the tree already has them). */
 static int paired_index(pb_resultset *rs, const char *point, int rounds,
-                        const double *a, const double *b)
+                        const double *a, const double *b, int peer)
 {
     if (strlen(point) >= sizeof rs->paired[0].point || !paired_ok(rounds, a, b))
         return -1;
@@ -578,6 +578,7 @@ static int paired_index(pb_resultset *rs, const char *point, int rounds,
     if (!p)
         return -1;
     p->rounds = rounds;
+    p->peer = peer;
     memcpy(p->naive_ns, a, (size_t)rounds * sizeof *a);
     memcpy(p->optimized_ns, b, (size_t)rounds * sizeof *b);
     return 0;
@@ -592,16 +593,16 @@ static double as_printed(double v)
     return strtod(buf, NULL);
 }
 
-int pb_resultset_add_paired(pb_resultset *rs, const char *point, int rounds,
-                            const double *naive_in, const double *optimized_in)
+/* a: the naive (peer) side, b: the optimized one. */
+static int add_paired(pb_resultset *rs, const char *point, int rounds,
+                      const double *a_in, const double *b_in, int peer)
 {
-    if (!paired_ok(rounds, naive_in, optimized_in) ||
-        strlen(point) >= sizeof rs->paired[0].point)
+    if (!paired_ok(rounds, a_in, b_in) || strlen(point) >= sizeof rs->paired[0].point)
         return -1;
-    double naive_ns[PB_PAIRED_MAX_ROUNDS], optimized_ns[PB_PAIRED_MAX_ROUNDS];
+    double a_ns[PB_PAIRED_MAX_ROUNDS], b_ns[PB_PAIRED_MAX_ROUNDS];
     for (int i = 0; i < rounds; i++) {
-        naive_ns[i] = as_printed(naive_in[i]);
-        optimized_ns[i] = as_printed(optimized_in[i]);
+        a_ns[i] = as_printed(a_in[i]);
+        b_ns[i] = as_printed(b_in[i]);
     }
     cJSON *all = cJSON_GetObjectItemCaseSensitive(rs->root, PAIRED_KEY);
     if (!cJSON_IsObject(all)) {
@@ -609,19 +610,31 @@ int pb_resultset_add_paired(pb_resultset *rs, const char *point, int rounds,
         all = cJSON_AddObjectToObject(rs->root, PAIRED_KEY);
     }
     cJSON *one = cJSON_CreateObject();
-    cJSON *a = cJSON_CreateDoubleArray(naive_ns, rounds);
-    cJSON *b = cJSON_CreateDoubleArray(optimized_ns, rounds);
+    cJSON *a = cJSON_CreateDoubleArray(a_ns, rounds);
+    cJSON *b = cJSON_CreateDoubleArray(b_ns, rounds);
     if (!all || !one || !a || !b) {
         cJSON_Delete(one);
         cJSON_Delete(a);
         cJSON_Delete(b);
         return -1;
     }
-    cJSON_AddItemToObject(one, "naive_ns", a);
+    cJSON_AddItemToObject(one, peer ? "peer_ns" : "naive_ns", a);
     cJSON_AddItemToObject(one, "optimized_ns", b);
     cJSON_DeleteItemFromObjectCaseSensitive(all, point);
     cJSON_AddItemToObject(all, point, one);
-    return paired_index(rs, point, rounds, naive_ns, optimized_ns);
+    return paired_index(rs, point, rounds, a_ns, b_ns, peer);
+}
+
+int pb_resultset_add_paired(pb_resultset *rs, const char *point, int rounds,
+                            const double *naive_ns, const double *optimized_ns)
+{
+    return add_paired(rs, point, rounds, naive_ns, optimized_ns, 0);
+}
+
+int pb_resultset_add_peer_paired(pb_resultset *rs, const char *peer_case, int rounds,
+                                 const double *peer_ns, const double *optimized_ns)
+{
+    return add_paired(rs, peer_case, rounds, peer_ns, optimized_ns, 1);
 }
 
 int pb_resultset_set_context(pb_resultset *rs, const char *key, const char *value)
@@ -758,8 +771,10 @@ static int paired_array(const cJSON *one, const char *key, double *out)
     return k;
 }
 
-/* The file's paired pass, when it has one: every member a point name with
- * two arrays of the same length (2..PB_PAIRED_MAX_ROUNDS) of times >= 0.
+/* The file's paired pass, when it has one: every member a point name
+ * (component/scenario/N) with naive_ns and optimized_ns, or a peer's case
+ * name (component/PEER/scenario/N) with peer_ns and optimized_ns: two
+ * arrays of the same length (2..PB_PAIRED_MAX_ROUNDS) of times >= 0.
  * 0, or -1 with why. */
 static int load_paired(pb_resultset *rs, char *why, size_t cap)
 {
@@ -773,13 +788,18 @@ static int load_paired(pb_resultset *rs, char *why, size_t cap)
     const cJSON *one;
     cJSON_ArrayForEach(one, all) {
         static double a[PB_PAIRED_MAX_ROUNDS], b[PB_PAIRED_MAX_ROUNDS];
-        int ka = paired_array(one, "naive_ns", a);
+        int slashes = 0;
+        for (const char *q = one->string ? one->string : ""; *q; q++)
+            slashes += *q == '/';
+        int peer = slashes == 3;
+        const char *other = peer ? "peer_ns" : "naive_ns";
+        int ka = paired_array(one, other, a);
         int kb = paired_array(one, "optimized_ns", b);
         if (!one->string || ka < 2 || ka != kb ||
-            paired_index(rs, one->string, ka, a, b) != 0) {
-            snprintf(why, cap, PAIRED_KEY " point %.100s: wants naive_ns and optimized_ns,"
+            paired_index(rs, one->string, ka, a, b, peer) != 0) {
+            snprintf(why, cap, PAIRED_KEY " point %.100s: wants %s and optimized_ns,"
                      " arrays of the same length (2..%d) of times >= 0",
-                     one->string ? one->string : "?", PB_PAIRED_MAX_ROUNDS);
+                     one->string ? one->string : "?", other, PB_PAIRED_MAX_ROUNDS);
             return -1;
         }
     }
