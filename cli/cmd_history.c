@@ -428,7 +428,7 @@ static int history_main(const pb_invocation *in)
 }
 
 const pb_command pb_cmd_history = {
-    .name = "history", .args = "[FILE...]", .min_args = 0, .max_args = 100000,
+    .name = "history", .args = "FILE...", .min_args = 0, .max_args = 100000,
     .help = "the results history (SQLite): with --import, add results files;\n"
             "without, the speed-ups over the last runs of one machine",
     PB_OPTS(history_opts_table, history_opts),

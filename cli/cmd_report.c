@@ -1,7 +1,9 @@
 /*
- * `pairbench report FILE... [--massif MASSIF.json] [--history DB] [--out DIR]`: the
- * arguments, and the writing of what reports/report.c's pb_report_build
- * makes in memory: DIR/index.html and DIR/summary.md.
+ * `pairbench report FILE... [--massif MASSIF.json] [--history DB]
+ * [--out DIR]`: the arguments, and the writing of what reports/report.c's
+ * pb_report_build makes in memory: DIR/index.html and DIR/summary.md;
+ * with --history, the history database read first (cli/history_db.h) and
+ * handed to it as plain values.
  *
  * DIR (made with its parents when missing) and both temporaries are
  * created first (cli/atomic.h), so an unwritable DIR fails with exit 2
