@@ -146,7 +146,7 @@ static int import_files(const pb_invocation *in, const history_opts *o)
                 rc = rc ? rc : 1;
             } else if (res.added) {
                 printf("history: added %s as run %lld of machine %lld (%zu cases, %zu"
-                       " speed-ups)\n", tty(file, t2, sizeof t2), (long long)res.run_id,
+                       " ratios)\n", tty(file, t2, sizeof t2), (long long)res.run_id,
                        (long long)res.machine_id, res.cases, res.ratios);
             } else {
                 printf("history: %s is already there (run %lld of machine %lld):"
@@ -237,8 +237,9 @@ static void print_table(const pb_history *h)
 {
     int width = name_width(h, PB_HIST_SPEEDUP);
     char name[PB_HIST_TEXT * 4], safe[PB_HIST_TEXT * 4];
-    printf("\nspeed-up (naive time / optimized time, median of the paired rounds)"
-           " per run:\n%-*s", width, "point");
+    printf("\nratios per run, medians of the paired rounds: naive time / optimized"
+           " time (the speed-up);\nwith a peer named, optimized time / the peer's"
+           " (above 1: the peer is faster)\n%-*s", width, "point");
     for (size_t r = 0; r < h->n_runs; r++) {
         char col[32];
         snprintf(col, sizeof col, "#%zu", run_no(h, r));
@@ -317,9 +318,9 @@ static int print_changes(const pb_history *h, const history_opts *o, char *err,
             }
             int mark = is_new == 1 && j == k - 1;   /* last: pb_hist_new_change's */
             char what[PB_HIST_TEXT + 16], wsafe[PB_HIST_TEXT + 16];
-            snprintf(what, sizeof what, "%s%s", s->kind == PB_HIST_SPEEDUP ?
-                     "speed-up " : "instructions/op", s->kind == PB_HIST_SPEEDUP ?
-                     s->versus : "");
+            snprintf(what, sizeof what, "%s%s", s->kind == PB_HIST_INSTR ?
+                     "instructions/op" : strcmp(s->versus, "naive/optimized") ?
+                     "ratio " : "speed-up ", s->kind == PB_HIST_INSTR ? "" : s->versus);
             printf("%-*s  %-24s  %s -> %s (%+.1f%%) from run #%zu (%s) after #%zu"
                    " (%s), p = %.2g%s\n", width,
                    tty(name, safe, sizeof safe), tty(what, wsafe, sizeof wsafe), a, b,

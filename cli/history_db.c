@@ -481,13 +481,34 @@ static int add_cases(pb_hdb *h, const pb_resultset *rs, int64_t run, size_t *cou
     return rc;
 }
 
-/* Every pair point's naive/optimized speed-up of the analysis. */
+/* One ratio of a pair point: versus "FIRST/SECOND", ratio the time of the
+ * first over the time of the second, its interval when it had paired
+ * rounds. 0, or -1 with err. */
+static int add_ratio(pb_hdb *h, sqlite3_stmt *st, int64_t run, const char *comp,
+                     const char *scen, int64_t n, const char *versus, double ratio,
+                     double lo, double hi, int rounds, char *err, size_t cap)
+{
+    sqlite3_bind_int64(st, 1, run);
+    bind_text(st, 2, comp);
+    bind_text(st, 3, scen);
+    sqlite3_bind_int64(st, 4, n);
+    bind_text(st, 5, versus);
+    sqlite3_bind_double(st, 6, ratio);
+    bind_figure(st, 7, rounds ? lo : -1);
+    bind_figure(st, 8, rounds ? hi : -1);
+    sqlite3_bind_int(st, 9, rounds);
+    return step_done(h, st, "cannot add a speed-up", err, cap);
+}
+
+/* Every pair point's ratios of the analysis: naive/optimized (naive time
+ * over optimized time) and, per peer, optimized/PEER (optimized time over
+ * the peer's: above 1, the peer is faster). */
 static int add_ratios(pb_hdb *h, const pb_analysis *an, int64_t run, size_t *count,
                       char *err, size_t cap)
 {
     sqlite3_stmt *st = prepare(h, "INSERT INTO ratio (run_id, component, scenario, n,"
                                " versus, ratio, lo, hi, rounds) VALUES (?1, ?2, ?3, ?4,"
-                               " 'naive/optimized', ?5, ?6, ?7, ?8)", err, cap);
+                               " ?5, ?6, ?7, ?8, ?9)", err, cap);
     if (!st)
         return -1;
     int rc = 0;
@@ -495,22 +516,29 @@ static int add_ratios(pb_hdb *h, const pb_analysis *an, int64_t run, size_t *cou
         const pb_component_result *cr = &an->components[c];
         if (!cr->pair || !cr->ran)
             continue;
+        const char *comp = cr->component->name;
         for (size_t s = 0; rc == 0 && s < cr->n_scenarios; s++) {
             const pb_scenario_result *sr = &cr->scenarios[s];
+            const char *scen = sr->scenario->name;
             for (size_t p = 0; rc == 0 && p < sr->n_points; p++) {
                 const pb_pair_point *pt = &sr->points[p];
-                if (!(pt->speedup > 0))
-                    continue;
-                sqlite3_bind_int64(st, 1, run);
-                bind_text(st, 2, cr->component->name);
-                bind_text(st, 3, sr->scenario->name);
-                sqlite3_bind_int64(st, 4, pt->n);
-                sqlite3_bind_double(st, 5, pt->speedup);
-                bind_figure(st, 6, pt->paired_rounds ? pt->speedup_lo : -1);
-                bind_figure(st, 7, pt->paired_rounds ? pt->speedup_hi : -1);
-                sqlite3_bind_int(st, 8, pt->paired_rounds);
-                rc = step_done(h, st, "cannot add a speed-up", err, cap);
-                *count += rc == 0;
+                if (pt->speedup > 0) {
+                    rc = add_ratio(h, st, run, comp, scen, pt->n, "naive/optimized",
+                                   pt->speedup, pt->speedup_lo, pt->speedup_hi,
+                                   pt->paired_rounds, err, cap);
+                    *count += rc == 0;
+                }
+                for (size_t q = 0; rc == 0 && q < pt->n_peers; q++) {
+                    const pb_peer_point *pp = &pt->peers[q];
+                    if (!(pp->ratio > 0) || !pp->impl)
+                        continue;
+                    char versus[PB_HIST_TEXT];
+                    snprintf(versus, sizeof versus, "optimized/%s", pp->impl->name);
+                    rc = add_ratio(h, st, run, comp, scen, pt->n, versus, pp->ratio,
+                                   pp->ratio_lo, pp->ratio_hi, pp->paired_rounds, err,
+                                   cap);
+                    *count += rc == 0;
+                }
             }
         }
     }

@@ -69,7 +69,8 @@ typedef struct pb_hdb_import_result {
 /* Adds the run of rs (with its analysis an, computed with this build's
  * components) in one transaction: its machine (when new), the run, per
  * case the median time, allocations and instructions per op, per pair
- * point the naive/optimized speed-up with its interval and rounds.
+ * point the naive/optimized speed-up and, per peer, the optimized/PEER
+ * ratio, each with its interval and rounds (as the analysis has them).
  * Refused, before anything is written: a context without the machine
  * identity, a date (ISO 8601 with its UTC offset), a git_revision or a
  * host_name; a quick run (context quick "true"); a file with no case. A

@@ -313,13 +313,14 @@ static const char *const hist_colors[] = { "#1f6fb4", "#c0392b", "#1a7f37", "#8e
 static int hist_series_of(const pb_hist_series *s, const pb_component *c,
                           const pb_scenario *sc)
 {
-    return s->kind == PB_HIST_SPEEDUP && !strcmp(s->component, c->name) &&
-           !strcmp(s->scenario, sc->name);
+    return s->kind == PB_HIST_SPEEDUP && !strcmp(s->versus, "naive/optimized") &&
+           !strcmp(s->component, c->name) && !strcmp(s->scenario, sc->name);
 }
 
 /* The chart chart-history_<si>-<comp>-<scen>: the speed-up of one
  * scenario over the runs of file si's machine identity (its history), a
- * line per N (and per comparison other than naive/optimized), x the runs
+ * line per N (naive/optimized; the peers' ratios are in the history, not
+ * on this chart), x the runs
  * oldest first labelled by git revision, the 95% interval as error bars,
  * each change point (of a shift of PB_HIST_RATIO_SHIFT or more, as
  * `history --changes` lists them) a dashed vertical line in its line's
@@ -391,12 +392,9 @@ static void chart_history(charts *C, const report *R, size_t si, const pb_compon
                          " lc rgb '%s'\n", x, x, color);
             marks++;
         }
-        char title[PB_HIST_TEXT + 64], n[32];
+        char title[64], n[32];
         pb_fmt_n(n, sizeof n, s->n);
-        snprintf(title, sizeof title, "N = %s%s%s%s", n,
-                 strcmp(s->versus, "naive/optimized") ? " (" : "",
-                 strcmp(s->versus, "naive/optimized") ? s->versus : "",
-                 strcmp(s->versus, "naive/optimized") ? ")" : "");
+        snprintf(title, sizeof title, "N = %s", n);
         pb_sb_printf(&plot, "%s$y%zu_%zu using 1:2:3:4 with yerrorlines lw 2 lc rgb '%s'"
                      " pt %d ps 0.7 title ", plot.len ? ", " : "", idx, lines, color,
                      point_types[lines % 5]);
