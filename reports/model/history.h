@@ -133,13 +133,15 @@ int pb_hist_changes(const pb_history *h, const pb_hist_series *s,
                     const pb_change_opts *opts, pb_hist_change *out, size_t cap);
 /* The smallest shift a change point must have to be reported, by kind
  * (the defaults of `pairbench history --ratio-threshold/--instr-threshold`,
- * as the gate's): the test's significance alone is not enough over many
- * series, because the search picks the best split of each. Measured on
- * 220 series of pure normal noise over 6 to 40 runs: change points new at
- * the newest run in 1.1% of the series-runs, so in 89% of the runs for one
- * series or more, every one of them a shift below 2.5 times the noise's
- * cv. Instruction counts are deterministic: any shift is real, 2% is the
- * size worth a look. */
+ * as the gate's): the test's significance alone is not enough over a
+ * suite's hundreds of series. Measured on 220 series of pure normal noise
+ * (cv 3%) over 6 to 40 runs: a change point new at the newest run in 0.3%
+ * of the series-runs, so in 57% of the runs for one series or more, every
+ * one of them a shift below 2.1 times the noise's cv; with the 10%
+ * threshold, in none of them (none of 55 runs at cv 5% either; 27 of 55 at
+ * cv 10%: the threshold must exceed about twice the run-to-run cv of the
+ * ratios). Instruction counts are deterministic: any shift is real, 2% is
+ * the size worth a look. */
 #define PB_HIST_RATIO_SHIFT 0.10
 #define PB_HIST_INSTR_SHIFT 0.02
 /* 1 when |c->shift| reaches the threshold of s's kind. */
