@@ -222,12 +222,24 @@ expect_fail "--machine 99" 2 "$DB" history --db "$DB" --machine 99
 # --- bad files: one line, exit 2, nothing added; the others still added -------------
 printf 'not json' >"$tmp/garbage.json"
 head -c 300 "$tmp/a0.json" >"$tmp/truncated.json"
-for f in garbage truncated nocpu quick baddate ctl missing; do
-    expect_fail "import of a bad file ($f)" 2 "$DB" history --db "$DB" --import "$tmp/$f.json" \
-        && { grep -q "$f.json" "$tmp/err" && ok || bad "$f: the line does not name the file"; }
+# each bad file one line naming it and saying why, in one import
+bad_files="garbage truncated nocpu quick baddate ctl missing"
+before=$(sha256sum "$DB")
+"$PB" history --db "$DB" --import $(for f in $bad_files; do echo "$tmp/$f.json"; done) \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && ok || bad "bad files: exit $rc, want 2"
+[ "$(sha256sum "$DB")" = "$before" ] && ok || bad "bad files changed the database"
+[ ! -s "$tmp/out" ] && ok || { bad "bad files: something was added"; cat "$tmp/out"; }
+[ "$(wc -l <"$tmp/err")" -eq 7 ] && [ "$(grep -c '^pairbench: history: .*nothing of it added$' "$tmp/err")" -eq 7 ] \
+    && ok || { bad "bad files: want one line each"; cat "$tmp/err"; }
+for f in $bad_files; do
+    grep -q "$f.json" "$tmp/err" && ok || bad "$f: no line names the file"
 done
-"$PB" history --db "$DB" --import "$tmp/quick.json" 2>&1 | grep -q 'a --quick run' && ok || bad "quick: not said why"
-"$PB" history --db "$DB" --import "$tmp/nocpu.json" 2>&1 | grep -q 'no cpu_model' && ok || bad "nocpu: not said why"
+grep -q 'quick.json: a --quick run' "$tmp/err" && ok || bad "quick: not said why"
+grep -q 'nocpu.json: the context has no cpu_model' "$tmp/err" && ok || bad "nocpu: not said why"
+grep -q "baddate.json: the context's date 'yesterday' is not" "$tmp/err" && ok || bad "baddate: not said why"
+grep -q "ctl.json: the context's git_revision is not one line of text" "$tmp/err" && ok || bad "ctl: not said why"
 n_runs=$(runs "$DB")
 "$PB" history --db "$DB" --import "$tmp/garbage.json" "$tmp/b1.json" >"$tmp/out" 2>"$tmp/err"
 rc=$?
