@@ -118,6 +118,8 @@ int pb_select_case(const pb_selection *s, const pb_component *c,
     if (!in_names(&s->components, c->name) || !in_names(&s->scenarios, sc->name) ||
         !in_sizes(&s->sizes, n))
         return 0;
+    if (s->smallest && s->sizes.n == 0 && n != sc->sizes[0])
+        return 0;
     if (s->have_re) {
         char name[sizeof ((pb_case *)0)->name];
         pb_case_name(name, sizeof name, c, i, sc, n);

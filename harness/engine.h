@@ -238,6 +238,8 @@ typedef struct pb_latency {
 pb_ctx  *pb_run_begin(const pb_case *c, const char **err);
 /* Runs one batch of ops in the measured region; returns its seconds. */
 double   pb_run_batch(pb_ctx *ctx, int64_t ops);
+/* The digest of the batches run so far (what pb_run_collect reports). */
+uint64_t pb_run_digest(const pb_ctx *ctx);
 /* Reads what the measured region did: allocations, peaks, counters. */
 void     pb_run_collect(pb_ctx *ctx, pb_run_result *out);
 /* Times up to `samples` (at most 10,000) single operations one by one

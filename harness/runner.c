@@ -333,6 +333,11 @@ double pb_run_batch(pb_ctx *x, int64_t ops)
     return (double)x->batch_ns * 1e-9;
 }
 
+uint64_t pb_run_digest(const pb_ctx *x)
+{
+    return x->digest;
+}
+
 void pb_run_collect(pb_ctx *x, pb_run_result *out)
 {
     pb_alloc_stats st;
