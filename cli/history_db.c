@@ -190,8 +190,11 @@ void pb_hdb_close(pb_hdb *h)
     if (!h)
         return;
     sqlite3_close(h->db);
-    if (h->created && !h->committed)
-        unlink(h->path);    /* nothing was ever committed: no empty database */
+    /* This open created the file and committed nothing: no empty database
+     * is left behind (unless another process filled it meanwhile). */
+    struct stat st;
+    if (h->created && !h->committed && stat(h->path, &st) == 0 && st.st_size == 0)
+        unlink(h->path);
     free(h->path);
     free(h);
 }
