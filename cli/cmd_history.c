@@ -379,8 +379,12 @@ static int show(const pb_invocation *in, const history_opts *o)
                               (long long)id, tty(o->db, safe, sizeof safe));
     }
     print_machine_line(&h->machine, id);
-    print_runs(h);
     rc = 0;
+    if (!h->n_runs) {           /* a machine row without a run: nothing to show */
+        printf("no run of this machine\n");
+        goto done;
+    }
+    print_runs(h);
     if (!o->changes) {
         print_table(h);
     } else {
