@@ -77,8 +77,8 @@ typedef struct run_opts {
 static const pb_opt run_opts_table[] = {
     { .name = "--quick", .type = PB_OPT_FLAG,
       .help = "a short pass (for CI): each selected scenario at\n"
-              "its smallest N (all of them with --n), 1 repetition\n"
-              "of 0.01 s",
+              "the smallest N selected (every N of --n), 1\n"
+              "repetition of 0.01 s",
       .offset = offsetof(run_opts, quick) },
     { .name = "--repetitions", .type = PB_OPT_INT, .metavar = "K",
       .min = 1, .max = 1000,
@@ -1015,9 +1015,9 @@ done:
 
 static int run_main(const pb_invocation *in)
 {
-    /* A quick pass runs each scenario at its smallest N only (unless --n
-     * names sizes): a smoke run of every implementation and scenario, the
-     * larger fixtures' set-up left out. */
+    /* A quick pass runs each scenario at the smallest of the N the
+     * selection names (every N --n names): a smoke run of every
+     * implementation and scenario, the larger fixtures' set-up left out. */
     const run_opts *o = in->opts;
     pb_selection quick = *in->sel;
     quick.smallest = o->quick;

@@ -118,13 +118,19 @@ int pb_select_case(const pb_selection *s, const pb_component *c,
     if (!in_names(&s->components, c->name) || !in_names(&s->scenarios, sc->name) ||
         !in_sizes(&s->sizes, n))
         return 0;
-    if (s->smallest && s->sizes.n == 0 && n != sc->sizes[0])
-        return 0;
     if (s->have_re) {
         char name[sizeof ((pb_case *)0)->name];
         pb_case_name(name, sizeof name, c, i, sc, n);
         if (regexec(&s->re, name, 0, NULL, 0) != 0)
             return 0;
+    }
+    if (s->smallest && s->sizes.n == 0) {   /* a smaller N selected wins */
+        pb_selection all = *s;
+        all.smallest = 0;
+        int ignored;
+        for (const int64_t *m = sc->sizes; *m && *m < n; m++)
+            if (pb_select_case(&all, c, i, sc, *m, &ignored))
+                return 0;
     }
     if (i->max_n > 0 && n > i->max_n) {
         *capped = 1;

@@ -41,8 +41,9 @@ typedef struct pb_selection {
     pb_names    components;      /* n == 0: every component */
     pb_names    scenarios;       /* n == 0: every scenario */
     pb_ints     sizes;           /* n == 0: every N of the sweep */
-    int         smallest;        /* with n == 0: only each scenario's
-                                    smallest N (run --quick) */
+    int         smallest;        /* without --n: only each scenario's
+                                    smallest N of those the rest selects
+                                    (run --quick) */
     regex_t     re;
     int         have_re;
 } pb_selection;

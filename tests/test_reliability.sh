@@ -22,6 +22,8 @@ import os, signal, subprocess, sys, time
 pb, tmp = sys.argv[1], sys.argv[2]
 failed = 0
 QUICK = ["--quick", "--component", "task_store", "--scenario", "get_hit,update"]
+# long enough to be interrupted: --quick runs every N --n names
+LONG = QUICK + ["--n", "16,256,1000,10000"]
 
 def bad(msg):
     global failed
@@ -87,7 +89,7 @@ for sig in (signal.SIGINT, signal.SIGTERM):
     out = os.path.join(d, "out.json")
     with open(out, "w") as f:
         f.write("OLD\n")
-    p = start(["run"] + QUICK + ["--json", out], env)
+    p = start(["run"] + LONG + ["--json", out], env)
     if wait_for(p, lambda: has_tmp(d), f"run --json {sname}"):
         time.sleep(0.3)
         interrupted(f"run --json {sname}", p, sig)
@@ -98,7 +100,7 @@ for sig in (signal.SIGINT, signal.SIGTERM):
 
     d = os.path.join(tmp, f"run-{sname}")
     env = env_with(d)
-    p = start(["run"] + QUICK, env)
+    p = start(["run"] + LONG, env)
     if wait_for(p, lambda: any(f.startswith("pairbench-run.") for f in listing(d)),
                 f"run {sname}"):
         time.sleep(0.3)
@@ -157,7 +159,7 @@ os.makedirs(d)
 out = os.path.join(d, "out.json")
 with open(out, "w") as f:
     f.write("OLD\n")
-p = start(["run"] + QUICK + ["--json", out], env_with(os.path.join(d, "t")))
+p = start(["run"] + LONG + ["--json", out], env_with(os.path.join(d, "t")))
 if wait_for(p, lambda: has_tmp(d), "run --json kill -9"):
     time.sleep(0.3)
     p.kill()

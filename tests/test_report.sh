@@ -46,20 +46,22 @@ one_line() { [ "$(wc -l < "$1")" -eq 1 ] && [ "$(head -c 11 "$1")" = "pairbench:
 digest() { (cd "$1" && ls -A && cat -- * .[!.]* 2>/dev/null) | md5sum; }
 
 FILTER='task_store/.*/(get_hit|update)/(16|256|1000)$|listener_leak/.*/emit/(1|10)$'
+# --quick runs the smallest N selected unless --n names them
+SIZES=--n=1,10,16,256,1000
 CHARTS="time-task_store-get_hit allocs-task_store-get_hit time-task_store-update allocs-task_store-update
         time-listener_leak-emit metric_handler_calls-listener_leak-emit
         metric_peak_heap_bytes-listener_leak-emit"
 
 # --- 1. results ----------------------------------------------------------------
-"$PB" run --quick --repetitions 3 --filter "$FILTER" --json "$T/a.json" \
+"$PB" run --quick $SIZES --repetitions 3 --filter "$FILTER" --json "$T/a.json" \
     > "$T/run_a.log" 2>&1
 check "run (glibc, 3 repetitions)" test -s "$T/a.json"
 second=jemalloc
-if ! "$PB" run --quick --allocator jemalloc --filter "$FILTER" --json "$T/b.json" \
+if ! "$PB" run --quick $SIZES --allocator jemalloc --filter "$FILTER" --json "$T/b.json" \
         > "$T/run_b.log" 2>&1; then
     if grep -q "needs the normal build" "$T/run_b.log"; then
         second=glibc            # sanitizer build: no jemalloc preload
-        "$PB" run --quick --repetitions 2 --filter "$FILTER" --json "$T/b.json" \
+        "$PB" run --quick $SIZES --repetitions 2 --filter "$FILTER" --json "$T/b.json" \
             > "$T/run_b.log" 2>&1
     fi
 fi
