@@ -302,6 +302,11 @@ static const pb_impl impls[] = {
       .source = "impl_naive/string_intern.c" },
     { .name = "optimized", .ops = &string_intern_optimized,
       .source = "impl_optimized/string_intern.c" },
+    { .name = "glib", .ops = &string_intern_glib,
+      .source = "impl_peer/string_intern_glib.c",
+      .library = "GLib 2.74 GStringChunk per store (g_string_chunk_insert_const, what"
+                 " g_intern_string does but freed with the store) + GHashTable of"
+                 " per-queue counts + GArray of messages" },
 };
 
 const pb_component pb_component_string_intern = {

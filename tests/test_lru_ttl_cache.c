@@ -1,9 +1,11 @@
 /*
- * Unit tests of lru_ttl_cache, run once against every implementation: the
- * same test list is run as one cmocka group per ops table (the group setup
- * puts the ops table in the test state), plus a group for the optimized
- * cache with every hash forced equal (config.test_same_hash), where every
- * lookup goes through the full field comparison.
+ * Unit tests of lru_ttl_cache, run once against every implementation (naive,
+ * optimized, the GLib peer): the same test list is run as one cmocka group
+ * per ops table (the group setup puts the ops table in the test state),
+ * plus a group for the optimized and the GLib cache with every hash forced
+ * equal (config.test_same_hash), where every lookup goes through the full
+ * field comparison. No test injects allocation failures: the GLib peer
+ * could not take part (g_malloc aborts the process, as the header says).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,12 +455,15 @@ static void test_many_similar_keys(void **state)
 static void test_name(void **state)
 {
     const lru_ttl_cache_ops *o = ops_of(state);
-    assert_true(strcmp(o->name, "naive") == 0 || strcmp(o->name, "optimized") == 0);
+    assert_true(strcmp(o->name, "naive") == 0 || strcmp(o->name, "optimized") == 0 ||
+                strcmp(o->name, "glib") == 0);
 }
 
 static tstate st_naive = { &lru_ttl_cache_naive, 0 };
 static tstate st_opt = { &lru_ttl_cache_optimized, 0 };
 static tstate st_opt_same = { &lru_ttl_cache_optimized, 1 };
+static tstate st_glib = { &lru_ttl_cache_glib, 0 };
+static tstate st_glib_same = { &lru_ttl_cache_glib, 1 };
 
 int main(void)
 {
@@ -482,6 +487,8 @@ int main(void)
         { "naive", &st_naive },
         { "optimized", &st_opt },
         { "optimized, all hashes equal", &st_opt_same },
+        { "glib", &st_glib },
+        { "glib, all hashes equal", &st_glib_same },
     };
     return pbt_run_tables("lru_ttl_cache", tests, PBT_ARRAY_LEN(tests),
                           tables, PBT_ARRAY_LEN(tables)) != 0;

@@ -1,11 +1,11 @@
 /*
  * Differential test of lru_ttl_cache: the naive implementation is the
- * oracle of the optimized one.
+ * oracle of the others (the optimized one and the GLib peer).
  *
- * 10,240 random sequences (fixed seed, splitmix64) run through both
- * implementations; every return code, every value returned by a hit and
- * the full statistics after every operation must be identical. Each
- * sequence draws:
+ * 10,240 random sequences (fixed seed, splitmix64) run through every
+ * implementation; every return code, every value returned by a hit and
+ * the full statistics after every operation must be identical to the
+ * oracle's. Each sequence draws:
  *   capacity   1..500, log-uniform by octaves (plus fixed 1, 2 and 500);
  *   TTL        small (1..64 ms, entries expire all the time), medium
  *              (the clock passes it within a few hundred ops) or large
@@ -22,8 +22,9 @@
  *              too long field, oversized value, NULL out); context fields
  *              (sha, timestamp) random on every call; after the ops every
  *              key of the universe is read back once;
- *   hashing    1 sequence in 8 gives the optimized cache test_same_hash,
- *              so every lookup walks one chain and compares all fields.
+ *   hashing    1 sequence in 8 gives the optimized and GLib caches
+ *              test_same_hash, so every lookup walks one chain (one probe
+ *              sequence) and compares all fields.
  * On a mismatch the test prints the sequence number, its parameters and the
  * operation index, then fails.
  */
@@ -38,8 +39,12 @@
 #define CAP_MAX      500
 #define BASE_SEED    UINT64_C(0x3c0ffee003)
 
-static const lru_ttl_cache_ops *const A = &lru_ttl_cache_naive;      /* oracle */
-static const lru_ttl_cache_ops *const B = &lru_ttl_cache_optimized;
+/* Every implementation, each with a cache of its own; the first is the
+ * oracle of the others. */
+static const lru_ttl_cache_ops *const IMPL[] = {
+    &lru_ttl_cache_naive, &lru_ttl_cache_optimized, &lru_ttl_cache_glib,
+};
+#define N_IMPL PBT_ARRAY_LEN(IMPL)
 
 /* ---- field pools ------------------------------------------------------------ */
 
@@ -74,7 +79,7 @@ typedef struct ctx {
     int64_t      ttl;
     int          mix, zipf, same_hash;
     size_t       universe;
-    lru_ttl_cache   *a, *b;
+    lru_ttl_cache   *cache[N_IMPL];     /* cache[i] of IMPL[i] */
     lru_ttl_cache_key keys[CAP_MAX / 2 + 4 * CAP_MAX + 8];
     char         long_field[LRU_TTL_CACHE_FIELD_MAX + 8];
     unsigned long long ops_done, hits, expirations, evictions;
@@ -92,18 +97,20 @@ static void describe(const void *arg, char *buf, size_t size)
 static void compare_stats(ctx *c)
 {
     lru_ttl_cache_stats sa, sb;
-    lru_ttl_cache_get_stats(A, c->a, &sa);
-    lru_ttl_cache_get_stats(B, c->b, &sb);
-    if (sa.hits != sb.hits || sa.misses != sb.misses ||
-        sa.expirations != sb.expirations || sa.evictions != sb.evictions ||
-        sa.size != sb.size || sa.capacity != sb.capacity)
-        pbt_mismatch(&c->at, "stats: naive h=%llu m=%llu x=%llu e=%llu size=%zu, "
-                        "optimized h=%llu m=%llu x=%llu e=%llu size=%zu",
-                     (unsigned long long)sa.hits, (unsigned long long)sa.misses,
-                     (unsigned long long)sa.expirations, (unsigned long long)sa.evictions,
-                     sa.size, (unsigned long long)sb.hits, (unsigned long long)sb.misses,
-                     (unsigned long long)sb.expirations, (unsigned long long)sb.evictions,
-                     sb.size);
+    lru_ttl_cache_get_stats(IMPL[0], c->cache[0], &sa);
+    for (size_t i = 1; i < N_IMPL; i++) {
+        lru_ttl_cache_get_stats(IMPL[i], c->cache[i], &sb);
+        if (sa.hits != sb.hits || sa.misses != sb.misses ||
+            sa.expirations != sb.expirations || sa.evictions != sb.evictions ||
+            sa.size != sb.size || sa.capacity != sb.capacity)
+            pbt_mismatch(&c->at, "stats: naive h=%llu m=%llu x=%llu e=%llu size=%zu, "
+                            "%s h=%llu m=%llu x=%llu e=%llu size=%zu",
+                         (unsigned long long)sa.hits, (unsigned long long)sa.misses,
+                         (unsigned long long)sa.expirations, (unsigned long long)sa.evictions,
+                         sa.size, IMPL[i]->name, (unsigned long long)sb.hits,
+                         (unsigned long long)sb.misses, (unsigned long long)sb.expirations,
+                         (unsigned long long)sb.evictions, sb.size);
+    }
     if (sa.size > c->capacity)
         pbt_mismatch(&c->at, "size %zu above capacity", sa.size);
 }
@@ -137,14 +144,18 @@ static void do_get(ctx *c, const lru_ttl_cache_key *k, int64_t now, lru_ttl_cach
 {
     lru_ttl_cache_value va, vb;
     c->at.op = "get";
-    int ra = lru_ttl_cache_get(A, c->a, k, now, &va);
-    int rb = lru_ttl_cache_get(B, c->b, k, now, &vb);
-    if (ra != rb)
-        pbt_mismatch(&c->at, "get: naive %d, optimized %d", ra, rb);
+    int ra = lru_ttl_cache_get(IMPL[0], c->cache[0], k, now, &va);
+    for (size_t i = 1; i < N_IMPL; i++) {
+        int rb = lru_ttl_cache_get(IMPL[i], c->cache[i], k, now, &vb);
+        if (ra != rb)
+            pbt_mismatch(&c->at, "get: naive %d, %s %d", ra, IMPL[i]->name, rb);
+        if (ra == LRU_TTL_CACHE_OK &&
+            (va.len != vb.len || memcmp(va.bytes, vb.bytes, va.len) != 0))
+            pbt_mismatch(&c->at, "get: values differ (naive len %zu, %s len %zu)",
+                         va.len, IMPL[i]->name, vb.len);
+    }
     if (ra == LRU_TTL_CACHE_OK) {
         c->hits++;
-        if (va.len != vb.len || memcmp(va.bytes, vb.bytes, va.len) != 0)
-            pbt_mismatch(&c->at, "get: values differ (len %zu vs %zu)", va.len, vb.len);
         if (oa_out)
             *oa_out = va;
     }
@@ -154,20 +165,23 @@ static int do_put(ctx *c, const lru_ttl_cache_key *k, const unsigned char *v, si
                   int64_t now)
 {
     c->at.op = "put";
-    int ra = lru_ttl_cache_put(A, c->a, k, v, len, now);
-    int rb = lru_ttl_cache_put(B, c->b, k, v, len, now);
-    if (ra != rb)
-        pbt_mismatch(&c->at, "put: naive %d, optimized %d", ra, rb);
+    int ra = lru_ttl_cache_put(IMPL[0], c->cache[0], k, v, len, now);
+    for (size_t i = 1; i < N_IMPL; i++) {
+        int rb = lru_ttl_cache_put(IMPL[i], c->cache[i], k, v, len, now);
+        if (ra != rb)
+            pbt_mismatch(&c->at, "put: naive %d, %s %d", ra, IMPL[i]->name, rb);
+    }
     return ra;
 }
 
-/* An invalid call: both must return EINVAL and change nothing. */
+/* An invalid call: every implementation must return EINVAL and change
+ * nothing (compare_stats checks the statistics after it). */
 static void do_invalid(ctx *c, int64_t now)
 {
     lru_ttl_cache_key k = c->keys[pbt_below(&c->r, c->universe)];
     unsigned char v[LRU_TTL_CACHE_VALUE_MAX + 1] = {0};
     lru_ttl_cache_value out;
-    int which = (int)pbt_below(&c->r, 7), ra, rb;
+    int which = (int)pbt_below(&c->r, 7);
     size_t len = 1;
     switch (which) {
     case 0: k.op = NULL; break;
@@ -178,23 +192,20 @@ static void do_invalid(ctx *c, int64_t now)
     case 5: len = LRU_TTL_CACHE_VALUE_MAX + 1; break;
     default: break;                                 /* NULL out / NULL data */
     }
+    /* 0: get; 1: put; 2: get with out NULL, then put with data NULL */
+    int call = which == 6 ? 2 : (which == 5 || pbt_below(&c->r, 2)) ? 1 : 0;
     c->at.op = "invalid";
-    if (which == 6) {
-        ra = lru_ttl_cache_get(A, c->a, &k, now, NULL);
-        rb = lru_ttl_cache_get(B, c->b, &k, now, NULL);
-        if (ra != LRU_TTL_CACHE_EINVAL || rb != LRU_TTL_CACHE_EINVAL)
-            pbt_mismatch(&c->at, "get(out NULL): naive %d, optimized %d", ra, rb);
-        ra = lru_ttl_cache_put(A, c->a, &k, NULL, 3, now);
-        rb = lru_ttl_cache_put(B, c->b, &k, NULL, 3, now);
-    } else if (which == 5 || pbt_below(&c->r, 2)) {
-        ra = lru_ttl_cache_put(A, c->a, &k, v, len, now);
-        rb = lru_ttl_cache_put(B, c->b, &k, v, len, now);
-    } else {
-        ra = lru_ttl_cache_get(A, c->a, &k, now, &out);
-        rb = lru_ttl_cache_get(B, c->b, &k, now, &out);
+    for (size_t i = 0; i < N_IMPL; i++) {
+        const lru_ttl_cache_ops *o = IMPL[i];
+        int rc = call == 0 ? lru_ttl_cache_get(o, c->cache[i], &k, now, &out)
+               : call == 1 ? lru_ttl_cache_put(o, c->cache[i], &k, v, len, now)
+               : lru_ttl_cache_get(o, c->cache[i], &k, now, NULL);
+        int rc_put = call == 2 ? lru_ttl_cache_put(o, c->cache[i], &k, NULL, 3, now)
+                               : LRU_TTL_CACHE_EINVAL;
+        if (rc != LRU_TTL_CACHE_EINVAL || rc_put != LRU_TTL_CACHE_EINVAL)
+            pbt_mismatch(&c->at, "invalid call %d: %s returned %d, %d (EINVAL %d expected)",
+                         which, o->name, rc, rc_put, LRU_TTL_CACHE_EINVAL);
     }
-    if (ra != LRU_TTL_CACHE_EINVAL || rb != LRU_TTL_CACHE_EINVAL)
-        pbt_mismatch(&c->at, "invalid call %d: naive %d, optimized %d", which, ra, rb);
 }
 
 static size_t capacity_draw(pbt_rng *r, unsigned seq)
@@ -242,13 +253,13 @@ static void run_sequence(ctx *c, unsigned seq)
         k->per_page = pbt_below(&c->r, 3) == 0 ? (int32_t)pbt_next(&c->r) : 100;
     }
 
-    lru_ttl_cache_config ca = { .capacity = c->capacity, .ttl_ms = c->ttl };
-    lru_ttl_cache_config cb = { .capacity = c->capacity, .ttl_ms = c->ttl,
-                            .test_same_hash = c->same_hash };
-    c->a = lru_ttl_cache_create(A, &ca);
-    c->b = lru_ttl_cache_create(B, &cb);
-    assert_non_null(c->a);
-    assert_non_null(c->b);
+    /* test_same_hash for all: the naive cache ignores it */
+    lru_ttl_cache_config cfg = { .capacity = c->capacity, .ttl_ms = c->ttl,
+                                 .test_same_hash = c->same_hash };
+    for (size_t i = 0; i < N_IMPL; i++) {
+        c->cache[i] = lru_ttl_cache_create(IMPL[i], &cfg);
+        assert_non_null(c->cache[i]);
+    }
 
     size_t n_ops = 100 + pbt_below(&c->r, 4 * c->capacity + 200);
     int64_t now = (int64_t)pbt_next(&c->r) % INT64_C(1000000000000);
@@ -269,10 +280,10 @@ static void run_sequence(ctx *c, unsigned seq)
             do_invalid(c, now);
         } else if (c->mix == MIX_ASIDE || (c->mix == MIX_RANDOM && r < 40)) {
             lru_ttl_cache_stats before;
-            lru_ttl_cache_get_stats(A, c->a, &before);
+            lru_ttl_cache_get_stats(IMPL[0], c->cache[0], &before);
             do_get(c, &k, now, NULL);
             lru_ttl_cache_stats after;
-            lru_ttl_cache_get_stats(A, c->a, &after);
+            lru_ttl_cache_get_stats(IMPL[0], c->cache[0], &after);
             if (after.hits == before.hits)
                 do_put(c, &k, val, len, now);
         } else if (c->mix == MIX_PUTS || (c->mix == MIX_RANDOM && r < 70)) {
@@ -297,12 +308,13 @@ static void run_sequence(ctx *c, unsigned seq)
         compare_stats(c);
     }
     lru_ttl_cache_stats st;
-    lru_ttl_cache_get_stats(A, c->a, &st);
+    lru_ttl_cache_get_stats(IMPL[0], c->cache[0], &st);
     c->expirations += st.expirations;
     c->evictions += st.evictions;
-    lru_ttl_cache_destroy(A, c->a);
-    lru_ttl_cache_destroy(B, c->b);
-    c->a = c->b = NULL;
+    for (size_t i = 0; i < N_IMPL; i++) {
+        lru_ttl_cache_destroy(IMPL[i], c->cache[i]);
+        c->cache[i] = NULL;
+    }
 }
 
 static void test_differential(void **state)
@@ -326,6 +338,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_differential),
     };
-    return cmocka_run_group_tests_name("lru_ttl_cache naive vs optimized", tests,
+    return cmocka_run_group_tests_name("lru_ttl_cache naive vs optimized and glib", tests,
                                        NULL, NULL);
 }

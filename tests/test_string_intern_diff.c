@@ -1,7 +1,8 @@
 /*
  * Differential test of string_intern: the naive implementation is the
- * oracle of the optimized one, and both are checked against a plain model
- * (the strings the test itself passed to add).
+ * oracle of the others (the optimized one and the GLib peer), and all are
+ * checked against a plain model (the strings the test itself passed to
+ * add).
  *
  * Each sequence (fixed seeds, splitmix64) builds a vocabulary of 1..40
  * names: base names ("queue-7", "task-0042"), then near-duplicates of them
@@ -15,11 +16,11 @@
  * Every string passed to add is built in a scratch buffer that is
  * overwritten right after, so a store that kept the caller's pointer fails.
  *
- * Checked: every return value equal between the two stores and equal to the
- * model (index, count, 1/0/-1 answers, per-queue counts), and every string
- * read back byte-equal to the model. At the end of each sequence every
- * message is read back from both. Two read-back pointers being equal is not
- * compared (it differs by design).
+ * Checked: every return value of every store equal to the model's (index,
+ * count, 1/0/-1 answers, per-queue counts), so equal to the oracle's, and
+ * every string read back byte-equal to the model. At the end of each
+ * sequence every message is read back from every store. Two read-back
+ * pointers being equal is not compared (it differs by design).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,12 @@
 #define OPS_MAX     400
 #define NAME_MAX_LEN 3000
 
-static const string_intern_ops *const A = &string_intern_naive;      /* oracle */
-static const string_intern_ops *const B = &string_intern_optimized;
+/* Every implementation, each with a store of its own; the first is the
+ * oracle of the others. */
+static const string_intern_ops *const IMPL[] = {
+    &string_intern_naive, &string_intern_optimized, &string_intern_glib,
+};
+#define N_IMPL PBT_ARRAY_LEN(IMPL)
 
 typedef struct model_msg {
     char   *queue;             /* the test's own copies */
@@ -101,12 +106,13 @@ static const char *pick(pbt_rng *r, ctx *c)
 
 #define SEED_OF(seq) (0x5717e7ULL * 7919ULL + (seq))
 
-/* Reports a mismatch and counts it (the test fails at the end); 1. */
-static int mismatch(unsigned seq, int op, const char *what, ctx *c)
+/* Reports a mismatch of implementation `impl` and counts it (the test
+ * fails at the end); 1. */
+static int mismatch(unsigned seq, int op, size_t impl, const char *what, ctx *c)
 {
     pbt_where w = { .test = "string_intern_diff", .seed = SEED_OF(seq), .seq = seq,
                     .step = op < 0 ? 0 : (size_t)op, .op = op < 0 ? "end" : NULL };
-    pbt_report(&w, "%s", what);
+    pbt_report(&w, "%s: %s", IMPL[impl]->name, what);
     c->fails++;
     return 1;
 }
@@ -119,22 +125,19 @@ static size_t model_count(const ctx *c, const char *q)
     return n;
 }
 
-/* Reads message i from both stores and the model; 0 when all agree. */
-static int check_get(ctx *c, msg_store *sa, msg_store *sb, size_t i)
+/* Reads message i from a store; 0 when it agrees with the model. */
+static int check_get(const ctx *c, size_t impl, const msg_store *s, size_t i)
 {
-    msg_view va, vb;
-    memset(&va, 0, sizeof va);
-    memset(&vb, 0, sizeof vb);
-    int ra = msg_store_get(A, sa, i, &va), rb = msg_store_get(B, sb, i, &vb);
-    c->reads++;
-    if (ra != rb || ra != (i < c->n ? 0 : -1))
+    msg_view v;
+    memset(&v, 0, sizeof v);
+    int rc = msg_store_get(IMPL[impl], s, i, &v);
+    if (rc != (i < c->n ? 0 : -1))
         return 1;
-    if (ra != 0)
+    if (rc != 0)
         return 0;
     const model_msg *m = &c->msgs[i];
-    return strcmp(va.queue, m->queue) != 0 || strcmp(vb.queue, m->queue) != 0 ||
-           strcmp(va.task_id, m->task) != 0 || strcmp(vb.task_id, m->task) != 0 ||
-           va.kind != m->kind || vb.kind != m->kind;
+    return strcmp(v.queue, m->queue) != 0 || strcmp(v.task_id, m->task) != 0 ||
+           v.kind != m->kind;
 }
 
 static int run_sequence(ctx *c, unsigned seq)
@@ -147,9 +150,11 @@ static int run_sequence(ctx *c, unsigned seq)
         c->vocab[c->n_vocab++] = dup_str(c->scratch_q);
     }
     c->n = 0;
-    msg_store *sa = msg_store_create(A), *sb = msg_store_create(B);
-    assert_non_null(sa);
-    assert_non_null(sb);
+    msg_store *st[N_IMPL];
+    for (size_t s = 0; s < N_IMPL; s++) {
+        st[s] = msg_store_create(IMPL[s]);
+        assert_non_null(st[s]);
+    }
     int n_ops = (int)pbt_below(&r, OPS_MAX + 1), bad = 0;
 
     for (int op = 0; op < n_ops && !bad; op++) {
@@ -166,14 +171,13 @@ static int run_sequence(ctx *c, unsigned seq)
                 strcpy(c->scratch_t, pick(&r, c));
             int32_t kind = (int32_t)pbt_next(&r);
             const char *q = null_q ? NULL : c->scratch_q, *t = null_t ? NULL : c->scratch_t;
-            size_t ia = msg_store_add(A, sa, q, t, kind);
-            size_t ib = msg_store_add(B, sb, q, t, kind);
-            c->adds++;
             size_t want = (null_q || null_t) ? MSG_STORE_ERR : c->n;
-            if (ia != want || ib != want) {
-                bad = mismatch(seq, op, "add index differs", c);
+            c->adds++;
+            for (size_t s = 0; s < N_IMPL && !bad; s++)
+                if (msg_store_add(IMPL[s], st[s], q, t, kind) != want)
+                    bad = mismatch(seq, op, s, "add index differs", c);
+            if (bad)
                 break;
-            }
             if (want != MSG_STORE_ERR) {
                 c->msgs[c->n].queue = dup_str(c->scratch_q);
                 c->msgs[c->n].task = dup_str(c->scratch_t);
@@ -187,8 +191,10 @@ static int run_sequence(ctx *c, unsigned seq)
             size_t i = (size_t)pbt_below(&r, c->n + 3);
             if (pbt_below(&r, 20) == 0)
                 i = SIZE_MAX - (size_t)pbt_below(&r, 3);
-            if (check_get(c, sa, sb, i))
-                bad = mismatch(seq, op, "get differs", c);
+            c->reads++;
+            for (size_t s = 0; s < N_IMPL && !bad; s++)
+                if (check_get(c, s, st[s], i))
+                    bad = mismatch(seq, op, s, "get differs", c);
         } else if (k < 85) {                                    /* compare */
             size_t i = (size_t)pbt_below(&r, c->n + 2), j = (size_t)pbt_below(&r, c->n + 2);
             if (pbt_below(&r, 4) == 0 && c->n > 0)
@@ -199,10 +205,12 @@ static int run_sequence(ctx *c, unsigned seq)
                 wt = strcmp(c->msgs[i].task, c->msgs[j].task) == 0;
             }
             c->compares += 2;
-            if (msg_store_same_queue(A, sa, i, j) != wq || msg_store_same_queue(B, sb, i, j) != wq)
-                bad = mismatch(seq, op, "same_queue differs", c);
-            else if (msg_store_same_task(A, sa, i, j) != wt || msg_store_same_task(B, sb, i, j) != wt)
-                bad = mismatch(seq, op, "same_task differs", c);
+            for (size_t s = 0; s < N_IMPL && !bad; s++) {
+                if (msg_store_same_queue(IMPL[s], st[s], i, j) != wq)
+                    bad = mismatch(seq, op, s, "same_queue differs", c);
+                else if (msg_store_same_task(IMPL[s], st[s], i, j) != wt)
+                    bad = mismatch(seq, op, s, "same_task differs", c);
+            }
         } else if (k < 97) {                                    /* count_for_queue */
             const char *q;
             uint64_t w = pbt_below(&r, 10);
@@ -217,19 +225,24 @@ static int run_sequence(ctx *c, unsigned seq)
                 q = NULL;
             size_t want = q == NULL ? 0 : model_count(c, q);
             c->counts++;
-            if (msg_store_count_for_queue(A, sa, q) != want || msg_store_count_for_queue(B, sb, q) != want)
-                bad = mismatch(seq, op, "count_for_queue differs", c);
+            for (size_t s = 0; s < N_IMPL && !bad; s++)
+                if (msg_store_count_for_queue(IMPL[s], st[s], q) != want)
+                    bad = mismatch(seq, op, s, "count_for_queue differs", c);
         } else {
-            if (msg_store_count(A, sa) != c->n || msg_store_count(B, sb) != c->n)
-                bad = mismatch(seq, op, "count differs", c);
+            for (size_t s = 0; s < N_IMPL && !bad; s++)
+                if (msg_store_count(IMPL[s], st[s]) != c->n)
+                    bad = mismatch(seq, op, s, "count differs", c);
         }
     }
-    for (size_t i = 0; i <= c->n && !bad; i++)
-        if (check_get(c, sa, sb, i))
-            bad = mismatch(seq, -1, "final read-back differs", c);
+    for (size_t i = 0; i <= c->n && !bad; i++) {
+        c->reads++;
+        for (size_t s = 0; s < N_IMPL && !bad; s++)
+            if (check_get(c, s, st[s], i))
+                bad = mismatch(seq, -1, s, "final read-back differs", c);
+    }
 
-    msg_store_destroy(A, sa);
-    msg_store_destroy(B, sb);
+    for (size_t s = 0; s < N_IMPL; s++)
+        msg_store_destroy(IMPL[s], st[s]);
     for (size_t i = 0; i < c->n; i++) {
         free(c->msgs[i].queue);
         free(c->msgs[i].task);
@@ -265,5 +278,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_diff_random_sequences),
     };
-    return cmocka_run_group_tests_name("string_intern naive vs optimized", tests, NULL, NULL) != 0;
+    return cmocka_run_group_tests_name("string_intern naive vs optimized and glib", tests,
+                                       NULL, NULL) != 0;
 }

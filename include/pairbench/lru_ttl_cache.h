@@ -7,7 +7,7 @@
  * passes now_ms to every call (any int64 values; recency is by call order,
  * not by the clock, so a clock that stands still or goes back is fine).
  *
- * Two implementations share this ops table:
+ * Three implementations share this ops table:
  *   lru_ttl_cache_naive      the seed's "before" code: on every call the key
  *                            is built by normalising the params and
  *                            serialising them to a sorted "k=v&k=v" string
@@ -19,10 +19,28 @@
  *                            on every hash match (no false hits), a
  *                            hand-written chained hash map and an intrusive
  *                            doubly linked LRU list: O(1) get/put/evict.
- * Both give identical results and statistics for every call sequence; the
- * naive one is the test oracle of the optimized one.
+ *   lru_ttl_cache_glib       a peer on GLib: a GHashTable from a struct of
+ *                            g_strdup'd fields (g_str_hash combined,
+ *                            g_strcmp0 compared) to the entry, recency in a
+ *                            GQueue (unlink + push_head_link on a use,
+ *                            pop_tail to evict): O(1) get/put/evict, with
+ *                            GLib's allocation per entry and field.
+ * All three give identical results and statistics for every call sequence;
+ * the naive one is the test oracle of the other two.
  *
- * Semantics (both implementations):
+ * Ways the implementations may differ (nothing else may):
+ *   ENOMEM     the optimized cache returns it and changes nothing; the
+ *              naive one returns it and leaves evicted an LRU entry it
+ *              evicted for the new key; the GLib peer never returns it:
+ *              GLib's g_malloc aborts the process when memory runs out.
+ *   test_same_hash  honoured by the optimized and GLib caches, ignored by
+ *              the naive one (results are the same either way).
+ *   memory     how much each allocates, and when (not observable through
+ *              this interface: the naive cache allocates on every call, the
+ *              optimized one only while it grows, the GLib one per new
+ *              entry and per string field).
+ *
+ * Semantics (every implementation):
  *   key        op, owner, repo, label, page, per_page. owner, repo and label
  *              may be NULL (absent); an absent field differs from "". The
  *              fields sha and timestamp_ms are context, not key: they are
@@ -79,9 +97,10 @@ typedef struct lru_ttl_cache_value {
 typedef struct lru_ttl_cache_config {
     size_t  capacity;          /* >= 1 entries */
     int64_t ttl_ms;            /* >= 1 */
-    /* Test hook: when non-zero the optimized cache gives every key the same
-     * hash, so every lookup goes through the full field comparison. The
-     * naive cache ignores it. Results are the same either way. */
+    /* Test hook: when non-zero the optimized and GLib caches give every key
+     * the same hash, so every lookup goes through the full field
+     * comparison. The naive cache ignores it. Results are the same either
+     * way. */
     int     test_same_hash;
 } lru_ttl_cache_config;
 
@@ -103,16 +122,17 @@ enum {
     LRU_TTL_CACHE_EINVAL = 2,
     LRU_TTL_CACHE_ENOMEM = 3   /* put: allocation failed; the key is not
                                   stored (optimized: nothing changed; naive:
-                                  an LRU entry evicted for it stays evicted) */
+                                  an LRU entry evicted for it stays evicted;
+                                  glib: never returned, the process aborts) */
 };
 
 typedef struct lru_ttl_cache lru_ttl_cache;   /* opaque */
 
 typedef struct lru_ttl_cache_ops {
-    const char *name;                   /* "naive" | "optimized" */
+    const char *name;                   /* "naive" | "optimized" | "glib" */
 
     /* A new empty cache, or NULL when cfg is NULL, capacity is 0, ttl_ms
-     * < 1 or out of memory. */
+     * < 1 or out of memory (glib: aborts instead). */
     lru_ttl_cache *(*create)(const lru_ttl_cache_config *cfg);
     /* Frees the cache and every entry. NULL is a no-op. */
     void (*destroy)(lru_ttl_cache *c);
@@ -122,7 +142,7 @@ typedef struct lru_ttl_cache_ops {
     int (*get)(lru_ttl_cache *c, const lru_ttl_cache_key *k, int64_t now_ms,
                lru_ttl_cache_value *out);
     /* Stores a copy of data[0..len) under the key at time now_ms. OK,
-     * EINVAL, ENOMEM. */
+     * EINVAL, ENOMEM (never from glib). */
     int (*put)(lru_ttl_cache *c, const lru_ttl_cache_key *k, const void *data,
                size_t len, int64_t now_ms);
     /* The statistics since create. O(1). */
@@ -131,6 +151,7 @@ typedef struct lru_ttl_cache_ops {
 
 extern const lru_ttl_cache_ops lru_ttl_cache_naive;
 extern const lru_ttl_cache_ops lru_ttl_cache_optimized;
+extern const lru_ttl_cache_ops lru_ttl_cache_glib;
 
 /* Inline wrappers: scenarios and tests call these, never the raw pointers. */
 static inline lru_ttl_cache *lru_ttl_cache_create(const lru_ttl_cache_ops *o, const lru_ttl_cache_config *cfg) { return o->create(cfg); }

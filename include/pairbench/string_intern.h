@@ -6,7 +6,7 @@
  * A msg_store holds messages in arrival order, each with a queue name, a
  * task id and an event kind. It answers: read a message back, are two
  * messages on the same queue / about the same task, and how many messages a
- * queue has. Two implementations share this ops table:
+ * queue has. Three implementations share this ops table:
  *   string_intern_naive      the seed's "before" code: every message owns
  *                            its own copies of its strings (strdup per
  *                            string per message); comparisons are strcmp;
@@ -18,10 +18,27 @@
  *                            interned string also counts the messages that
  *                            use it as their queue, so count_for_queue is
  *                            one hash lookup.
+ *   string_intern_glib       a peer on GLib: a GStringChunk per store
+ *                            (g_string_chunk_insert_const: what
+ *                            g_intern_string does, but owned by the store
+ *                            and freed by destroy; g_intern_string itself
+ *                            is process-wide and never frees), a
+ *                            GHashTable of per-queue counts and a GArray of
+ *                            messages: pointer comparisons, count_for_queue
+ *                            one hash lookup.
  * Observable results (indices, counts, answers, the bytes of every string
- * read back) are identical; the naive one is the test oracle of the
- * optimized one. Whether two read-back pointers are equal is NOT part of the
- * contract (it differs by design).
+ * read back) are identical; the naive one is the test oracle of the other
+ * two.
+ *
+ * Ways the implementations may differ (nothing else may):
+ *   pointers   whether two read-back pointers are equal is NOT part of the
+ *              contract: the optimized and GLib stores hand out one
+ *              canonical pointer per distinct string, the naive one a copy
+ *              per message.
+ *   memory     the naive and optimized stores return MSG_STORE_ERR from add
+ *              (create: NULL) when memory runs out; the GLib peer never
+ *              does: GLib's g_malloc aborts the process instead (and so
+ *              does GArray past G_MAXUINT messages).
  */
 #ifndef PAIRBENCH_STRING_INTERN_H
 #define PAIRBENCH_STRING_INTERN_H
@@ -43,9 +60,9 @@ typedef struct msg_view {
 typedef struct msg_store msg_store;    /* opaque */
 
 typedef struct string_intern_ops {
-    const char *name;                  /* "naive" | "optimized" */
+    const char *name;                  /* "naive" | "optimized" | "glib" */
 
-    /* An empty store. NULL when out of memory. */
+    /* An empty store. NULL when out of memory (glib: aborts instead). */
     msg_store *(*create)(void);
     /* Frees the store, its messages and every string it owns. NULL: no-op. */
     void (*destroy)(msg_store *s);
@@ -54,7 +71,7 @@ typedef struct string_intern_ops {
      * length (the empty string included) and are copied (or interned): the
      * caller keeps its buffers. Returns the message's index (0, 1, 2, ... in
      * arrival order), or MSG_STORE_ERR when queue or task_id is NULL or
-     * memory ran out; on error nothing changed. */
+     * memory ran out (glib: aborts instead); on error nothing changed. */
     size_t (*add)(msg_store *s, const char *queue, const char *task_id, int32_t kind);
     /* Number of messages. O(1). */
     size_t (*count)(const msg_store *s);
@@ -73,6 +90,7 @@ typedef struct string_intern_ops {
 
 extern const string_intern_ops string_intern_naive;
 extern const string_intern_ops string_intern_optimized;
+extern const string_intern_ops string_intern_glib;
 
 /* Inline wrappers: scenarios and tests call these, never the raw pointers. */
 static inline msg_store *msg_store_create(const string_intern_ops *o) { return o->create(); }
