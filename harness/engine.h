@@ -244,7 +244,8 @@ uint64_t pb_run_digest(const pb_ctx *ctx);
 void     pb_run_collect(pb_ctx *ctx, pb_run_result *out);
 /* Times up to `samples` (at most 10,000) single operations one by one
  * (outside the measured region, after pb_run_collect) and fills *out with
- * their percentiles; stops early, with at least 1000 samples, after 50 ms.
+ * their percentiles; stops early, with at least 1000 samples, after 50 ms,
+ * or with at least 50, after 200 ms (operations of milliseconds).
  * The samples go to a static buffer made resident at start-up, so sampling
  * adds nothing to the case's heap or RSS. Returns 0. */
 int      pb_run_sample(pb_ctx *ctx, int64_t samples, pb_latency *out);

@@ -129,6 +129,10 @@ static unsigned dir_serial;
 /* Latency sampling stops after this long once it has MIN samples. */
 #define SAMPLE_BUDGET_NS (50 * 1000 * 1000)
 #define SAMPLE_MIN       1000
+/* slow operations (a naive query of milliseconds): 1000 samples would cost
+ * seconds per repetition; after this long, 50 samples are enough */
+#define SAMPLE_SLOW_NS   (200 * 1000 * 1000)
+#define SAMPLE_SLOW_MIN  50
 
 static inline int64_t now_ns(void)
 {
@@ -416,7 +420,8 @@ int pb_run_sample(pb_ctx *x, int64_t samples, pb_latency *out)
         lat[i] = t1 - t0 - x->clock_ns;   /* net of the clock pair */
         if (lat[i] < 0)
             lat[i] = 0;
-        if (i + 1 >= SAMPLE_MIN && t1 - start > SAMPLE_BUDGET_NS)
+        if ((i + 1 >= SAMPLE_MIN && t1 - start > SAMPLE_BUDGET_NS) ||
+            (i + 1 >= SAMPLE_SLOW_MIN && t1 - start > SAMPLE_SLOW_NS))
             samples = i + 1;           /* slow operations: enough is enough */
     }
     x->sampling = 0;
