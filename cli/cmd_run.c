@@ -63,6 +63,13 @@
 #define DEFAULT_MIN_TIME_S  0.05
 #define QUICK_MIN_TIME_S    0.01
 #define WALL_SHARE          3.0
+/* A case whose one batch takes longer than this (a naive refresh of 100,001
+ * statements, seconds) runs at most SLOW_REPETITIONS repetitions and its
+ * paired point at most SLOW_ROUNDS rounds: the wall clock a batch costs is
+ * its floor, and its spread is small next to its length. */
+#define SLOW_BATCH_S        0.25
+#define SLOW_REPETITIONS    3
+#define SLOW_ROUNDS         6
 
 typedef struct run_opts {
     int         quick;
@@ -222,6 +229,13 @@ static int64_t case_iterations_for(const char *name, double min_time_s)
         return ops > 1e9 ? (int64_t)1e9 : (int64_t)ops;
     }
     return 0;
+}
+
+/* 1 when a case's batch takes longer than SLOW_BATCH_S of wall clock. */
+static int case_slow(const char *name)
+{
+    const calib *k = calib_find(name);
+    return k && k->wall_s > SLOW_BATCH_S;
 }
 
 /* Wall seconds `ops` operations of a case are expected to take, at the
@@ -446,6 +460,7 @@ typedef struct paired_job {
     pb_case a, b;                     /* a: naive or the peer; b: optimized */
     int64_t ops_a, ops_b;
     int     peer;
+    int     rounds;
     char    point[160];               /* component/scenario/N, or the peer's
                                          case name */
 } paired_job;
@@ -507,6 +522,8 @@ static size_t paired_pass(pb_resultset *rs, const pb_selection *sel,
                     if (j->ops_b < 1)
                         j->ops_b = 1;
                     j->peer = im != nv;
+                    j->rounds = (case_slow(a.name) || case_slow(b.name)) &&
+                                rounds > SLOW_ROUNDS ? SLOW_ROUNDS : rounds;
                     n_peer += (size_t)j->peer;
                     if (j->peer)
                         snprintf(j->point, sizeof j->point, "%s", a.name);
@@ -518,16 +535,23 @@ static size_t paired_pass(pb_resultset *rs, const pb_selection *sel,
     }
     if (n_jobs == 0)
         return 0;
+    size_t n_slow = 0;
+    for (size_t k = 0; k < n_jobs; k++)
+        n_slow += (size_t)(jobs[k].rounds < rounds);
     fprintf(stderr, "pairbench: paired pass: %zu points (%zu naive/optimized, %zu"
-            " optimized/peer), %d rounds each (the two sides alternating, AB BA ...)\n",
+            " optimized/peer), %d rounds each (the two sides alternating, AB BA ...)",
             n_jobs, n_jobs - n_peer, n_peer, rounds);
+    if (n_slow)
+        fprintf(stderr, ", %d for the %zu whose batch takes over %.2g s", SLOW_ROUNDS, n_slow,
+                SLOW_BATCH_S);
+    fputc('\n', stderr);
     double *expect = pb_xmalloc(n_jobs * sizeof *expect);
     for (size_t k = 0; k < n_jobs; k++) {
         const calib *ka = calib_find(jobs[k].a.name), *kb = calib_find(jobs[k].b.name);
         double wa = case_wall_s(jobs[k].a.name, jobs[k].ops_a);
         double wb = case_wall_s(jobs[k].b.name, jobs[k].ops_b);
         expect[k] = ka && kb && wa >= 0 && wb >= 0
-                        ? ka->setup_s + kb->setup_s + rounds * (wa + wb) : 0.5;
+                        ? ka->setup_s + kb->setup_s + jobs[k].rounds * (wa + wb) : 0.5;
     }
     pb_progress_begin("paired", n_jobs, expect);
     free(expect);
@@ -536,11 +560,11 @@ static size_t paired_pass(pb_resultset *rs, const pb_selection *sel,
         pb_progress_step(j->point);
         double ns_a[PB_PAIRED_MAX_ROUNDS], ns_b[PB_PAIRED_MAX_ROUNDS];
         const char *err = "set-up failed";
-        if (pb_run_paired(&j->a, &j->b, j->ops_a, j->ops_b, rounds, ns_a, ns_b, &err) != 0) {
+        if (pb_run_paired(&j->a, &j->b, j->ops_a, j->ops_b, j->rounds, ns_a, ns_b, &err) != 0) {
             fprintf(stderr, "pairbench: paired pass of %s: %s\n", j->point, err);
             failed++;
-        } else if ((j->peer ? pb_resultset_add_peer_paired(rs, j->point, rounds, ns_a, ns_b)
-                            : pb_resultset_add_paired(rs, j->point, rounds, ns_a, ns_b))
+        } else if ((j->peer ? pb_resultset_add_peer_paired(rs, j->point, j->rounds, ns_a, ns_b)
+                            : pb_resultset_add_paired(rs, j->point, j->rounds, ns_a, ns_b))
                    != 0) {
             fprintf(stderr, "pairbench: paired pass of %s: out of memory\n", j->point);
             failed++;
@@ -774,6 +798,7 @@ static size_t register_cases(const pb_selection *sel,
                     in_sweep++;
                 int64_t *sizes = pb_xmalloc(in_sweep * sizeof *sizes);
                 int64_t *iters = pb_xmalloc(in_sweep * sizeof *iters);
+                int *reps_of = pb_xmalloc(in_sweep * sizeof *reps_of);
                 int sized = 1;
                 for (const int64_t *n = sc->sizes; *n; n++) {
                     int capped;
@@ -781,6 +806,8 @@ static size_t register_cases(const pb_selection *sel,
                         char name[160];
                         pb_case_name(name, sizeof name, comps[c], im, sc, *n);
                         iters[k] = case_iterations_for(name, min_time_s);
+                        reps_of[k] = case_slow(name) && reps > SLOW_REPETITIONS
+                                         ? SLOW_REPETITIONS : 0;
                         sized &= iters[k] > 0;
                         if (expect) {
                             pb_case pc = { comps[c], im, sc, *n, "" };
@@ -788,7 +815,8 @@ static size_t register_cases(const pb_selection *sel,
                             *expect = pb_xrealloc(*expect, (n_cases + k + 1) *
                                                                 sizeof **expect);
                             (*expect)[n_cases + k] = case_expect_s(
-                                &pc, sc->max_ops > 0 ? sc->max_ops : iters[k], reps);
+                                &pc, sc->max_ops > 0 ? sc->max_ops : iters[k],
+                                reps_of[k] ? reps_of[k] : reps);
                         }
                         sizes[k++] = *n;
                     }
@@ -796,11 +824,12 @@ static size_t register_cases(const pb_selection *sel,
                 }
                 if (k > 0 && really) {
                     pb_case family = { comps[c], im, sc, 0, "" };
-                    pb_gb_register(&family, sizes, sized ? iters : NULL, k);
+                    pb_gb_register(&family, sizes, sized ? iters : NULL, reps_of, k);
                 }
                 n_cases += k;
                 free(sizes);
                 free(iters);
+                free(reps_of);
             }
             if (any_capped)
                 pb_str_addf(caps, "%s%s/%s: N > %lld not run (%s)",
@@ -953,9 +982,11 @@ static int run_cases(const pb_command *cmd, const run_opts *o,
                              " fixture, untracked and unprobed; speed-up = median of the"
                              " rounds' ratios, with a bootstrap %.0f%% interval (%d"
                              " resamples); the optimized implementation against each peer"
-                             " the same way (optimized/peer time)", rounds,
-                             PAIRED_SHARE * 100, PB_CONFIDENCE * 100,
-                             PB_BOOTSTRAP_RESAMPLES);
+                             " the same way (optimized/peer time); at most %d rounds, and"
+                             " %d repetitions, for a case whose batch takes over %.2g s",
+                             rounds, PAIRED_SHARE * 100, PB_CONFIDENCE * 100,
+                             PB_BOOTSTRAP_RESAMPLES, SLOW_ROUNDS, SLOW_REPETITIONS,
+                             SLOW_BATCH_S);
         pb_resultset_set_context(rs, "paired_pass", desc);
         free(desc);
         sql_facts(rs);

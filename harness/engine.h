@@ -327,10 +327,11 @@ void pb_gb_add_context(const char *key, const char *value);
  * of each case until its measured time reaches the minimum time (a BigO
  * and an RMS row per family). iterations[i]: the case at sizes[i] runs
  * exactly that many operations per repetition, as one gbench benchmark
- * of its own (no fit rows; the analysis fits the medians). A scenario's
- * max_ops overrides either. */
+ * of its own (no fit rows; the analysis fits the medians), repeated
+ * repetitions[i] times when repetitions is given and that is > 0 (else the
+ * run's number). A scenario's max_ops overrides the iterations. */
 void pb_gb_register(const pb_case *family, const int64_t *sizes,
-                    const int64_t *iterations, size_t n_sizes);
+                    const int64_t *iterations, const int *repetitions, size_t n_sizes);
 /* Runs everything registered; returns the number of runs that reported an
  * error. */
 size_t pb_gb_run(void);

@@ -373,7 +373,8 @@ extern "C" void pb_gb_add_context(const char *key, const char *value)
 }
 
 extern "C" void pb_gb_register(const pb_case *family, const int64_t *sizes,
-                               const int64_t *iterations, size_t n_sizes)
+                               const int64_t *iterations, const int *repetitions,
+                               size_t n_sizes)
 {
     families.push_back(std::make_unique<pb_case>(*family));
     const pb_case *f = families.back().get();
@@ -387,6 +388,8 @@ extern "C" void pb_gb_register(const pb_case *family, const int64_t *sizes,
             b->Arg(sizes[i]);
             b->UseManualTime();
             b->Iterations(iterations[i]);
+            if (repetitions && repetitions[i] > 0)
+                b->Repetitions(repetitions[i]);
         }
         return;
     }
