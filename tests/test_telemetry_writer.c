@@ -9,7 +9,8 @@
  * pb_test_alloc.h (glibc, no sanitizer), the clock is injected.
  *
  * The crash test kills a writing child with SIGKILL 100 times per
- * implementation at a random moment and checks the file (only whole
+ * implementation at a random moment (0-5 ms after its writer is open) and
+ * checks the file (only whole
  * records, in order, no gap, no duplicate; naive: every acknowledged record;
  * optimized and stdio: every record of their last completed flush, at most
  * one batch lost) and prints the records lost per crash (mean and max) on
@@ -877,6 +878,12 @@ static void test_batch_over_buffer(void **state)
 
 #define CRASHES     100
 #define CRASH_BATCH TELEMETRY_BATCH_RECORDS
+/* The kill lands 0..CRASH_DELAY_US after the child's writer is open. A
+ * batch of 100 records fills in well under 100 us here, so kill points
+ * fall uniformly over the batch positions; 5 ms also gives the naive
+ * writer hundreds of records. (It was 20 ms: four times the records to
+ * write and check per crash, for the same kill points.) */
+#define CRASH_DELAY_US 5000
 
 typedef struct crash_page {
     atomic_int      ready;          /* the child's writer is open */
@@ -964,7 +971,7 @@ static void test_crash(void **state)
             assert_true(i < 5000);                     /* 5 s */
             nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
         }
-        long delay_us = (long)pbt_below(&rng, 20001);
+        long delay_us = (long)pbt_below(&rng, CRASH_DELAY_US + 1);
         nanosleep(&(struct timespec){ 0, delay_us * 1000 }, NULL);
         assert_int_equal(kill(pid, SIGKILL), 0);
         int status;
