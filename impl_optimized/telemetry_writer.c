@@ -63,8 +63,7 @@ static int tw_open(telemetry_writer **out, const char *path, const telemetry_opt
 
 static int is_due(const telemetry_writer *w, int64_t now)
 {
-    return w->count > 0 &&
-           (w->count >= w->cfg.batch_records || now - w->first_ms >= w->cfg.batch_ms);
+    return telemetry_batch_due(&w->cfg, w->count, w->first_ms, now);
 }
 
 /* Room for `need` bytes in the buffer after its first `keep`. 0 or ENOMEM

@@ -1,5 +1,5 @@
 /*
- * telemetry_writer_file: the file handling both telemetry writers share
+ * telemetry_writer_file: the file handling the telemetry writers share
  * (telemetry_writer_file.h): defaults, validation, the write loop, the tail
  * cut and the torn-tail repair at open.
  *

@@ -1,9 +1,10 @@
 /*
- * telemetry_writer_file: what impl_naive/telemetry_writer.c and
- * impl_optimized/telemetry_writer.c share where the seed's fix does not
- * touch it (not part of any ops table): the resolved I/O hooks and clock,
- * record validation, the write loop, cutting bytes off the file's end and
- * the open-time repair of a torn tail.
+ * telemetry_writer_file: what impl_naive/telemetry_writer.c,
+ * impl_optimized/telemetry_writer.c and impl_peer/telemetry_writer_stdio.c
+ * share where the seed's fix does not touch it (not part of any ops
+ * table): the resolved I/O hooks and clock, record validation, the batch
+ * DUE rule of the two buffered writers, the write loop, cutting bytes off
+ * the file's end and the open-time repair of a torn tail.
  */
 #ifndef PAIRBENCH_TELEMETRY_WRITER_FILE_H
 #define PAIRBENCH_TELEMETRY_WRITER_FILE_H
@@ -23,6 +24,15 @@ typedef struct telemetry_cfg {
     size_t             batch_records;
     int64_t            batch_ms;
 } telemetry_cfg;
+
+/* The DUE rule of the buffered writers (telemetry_writer.h, WHEN THE
+ * OPTIMIZED WRITER WRITES): `count` records buffered, the first at
+ * first_ms; 1 when they must be written now. */
+static inline int telemetry_batch_due(const telemetry_cfg *cfg, uint64_t count,
+                                      int64_t first_ms, int64_t now)
+{
+    return count > 0 && (count >= cfg->batch_records || now - first_ms >= cfg->batch_ms);
+}
 
 /* Fills *cfg from opts (NULL: defaults). 0, or EINVAL (batch_ms < 0). */
 int  telemetry_cfg_init(telemetry_cfg *cfg, const telemetry_options *opts);

@@ -310,6 +310,11 @@ static const pb_impl impls[] = {
     { .name = "optimized", .ops = &priority_queue_optimized,
       .source = "impl_optimized/priority_queue.c",
       .max_n = 0, .cap_reason = NULL },
+    { .name = "glib", .ops = &priority_queue_glib,
+      .source = "impl_peer/priority_queue_glib.c",
+      .library = "GLib 2.74 GSequence sorted by (priority, arrival) with"
+                 " g_sequence_insert_sorted, GHashTable id -> GSequenceIter"
+                 " (g_str_hash) for remove and contains" },
 };
 
 /* Seed 000's implied claim about TaskPriorityQueue (shared/CLAIMS.md S-8),

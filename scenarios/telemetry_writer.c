@@ -502,6 +502,10 @@ static const pb_impl impls[] = {
       .source = "impl_naive/telemetry_writer.c" },
     { .name = "optimized", .ops = &telemetry_writer_optimized,
       .source = "impl_optimized/telemetry_writer.c" },
+    { .name = "stdio", .ops = &telemetry_writer_stdio,
+      .source = "impl_peer/telemetry_writer_stdio.c",
+      .library = "glibc 2.36 stdio: fdopen, setvbuf _IOFBF 512 KiB (own buffer), fwrite +"
+                 " putc per record, fflush (+ fsync) where optimized flushes" },
 };
 
 /* The claim of seed 004 about the telemetry exporter (shared/CLAIMS.md D-1).

@@ -1,58 +1,22 @@
 /*
- * Unit tests of priority_queue, run once against every implementation: the
- * same test list is run as one cmocka group per ops table (the group setup
- * puts the ops table in the test state).
+ * Unit tests of priority_queue, run once against every implementation
+ * (naive, optimized, the GLib peer): the same test list is run as one
+ * cmocka group per ops table (the group setup puts the ops table in the
+ * test state). Allocation failures come from pb_test_alloc.h.
  */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE            /* SIGTRAP */
+
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "pairbench/priority_queue.h"
 #include "pb_test.h"
-
-/* ---- allocation failure injection ------------------------------------------
- * Where glibc is the allocator and no sanitizer owns malloc, this file
- * defines the malloc family (the executable comes first in symbol lookup),
- * forwarding to glibc's __libc_* entry points. While armed, the first
- * `countdown` allocations succeed and every later one fails, so each
- * allocation of an operation can be made to fail in turn. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define PQ_TEST_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define PQ_TEST_SANITIZED 1
-#endif
-#if defined(__GLIBC__) && !defined(PQ_TEST_SANITIZED)
-#define PQ_FAIL_INJECTION 1
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t size);
-extern void  __libc_free(void *p);
-
-static long fail_countdown = -1;           /* -1: disarmed */
-
-static int alloc_fails(void)
-{
-    if (fail_countdown < 0)
-        return 0;
-    if (fail_countdown == 0)
-        return 1;
-    fail_countdown--;
-    return 0;
-}
-
-void *malloc(size_t size) { return alloc_fails() ? NULL : __libc_malloc(size); }
-void *calloc(size_t n, size_t size) { return alloc_fails() ? NULL : __libc_calloc(n, size); }
-void *realloc(void *p, size_t size) { return alloc_fails() ? NULL : __libc_realloc(p, size); }
-void free(void *p) { __libc_free(p); }
-
-static void fail_after(long k) { fail_countdown = k; }
-static void fail_never(void) { fail_countdown = -1; }
-#else
-#define PQ_FAIL_INJECTION 0
-#endif
+#include "pb_test_alloc.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -133,7 +97,8 @@ static void drain_expect(const priority_queue_ops *o, priority_queue *q,
 static void test_name(void **state)
 {
     const priority_queue_ops *o = ops_of(state);
-    assert_true(strcmp(o->name, "naive") == 0 || strcmp(o->name, "optimized") == 0);
+    assert_true(strcmp(o->name, "naive") == 0 || strcmp(o->name, "optimized") == 0 ||
+                strcmp(o->name, "glib") == 0);
 }
 
 static void test_empty_queue(void **state)
@@ -632,7 +597,7 @@ static void test_drain_and_refill(void **state)
     priority_queue_destroy(o, q);
 }
 
-#if PQ_FAIL_INJECTION
+#if PBT_FAIL_INJECTION
 /* The queued state as the model has it: size, every id contained, and the
  * first task and priority. */
 static void assert_same_as_model(const priority_queue_ops *o, priority_queue *q,
@@ -665,20 +630,22 @@ static void assert_same_as_model(const priority_queue_ops *o, priority_queue *q,
  * maps and the heap arrays and index grow and shrink. */
 static void test_enomem_leaves_queue_unchanged(void **state)
 {
-#if !PQ_FAIL_INJECTION
+#if !PBT_FAIL_INJECTION
     (void)state;
     skip();
 #else
     const priority_queue_ops *o = ops_of(state);
+    if (o == &priority_queue_glib)
+        skip();                     /* it aborts instead: test_glib_aborts_on_enomem */
     enum { N = 400 };
     static model_item m[N];
     int n = 0;
     long arrivals = 0, enomem = 0;
     char id[32];
 
-    fail_after(0);
+    pbt_fail_after(0);
     priority_queue *q = priority_queue_create(o);
-    fail_never();
+    pbt_fail_never();
     assert_null(q);
     q = priority_queue_create(o);
     assert_non_null(q);
@@ -689,9 +656,9 @@ static void test_enomem_leaves_queue_unchanged(void **state)
         pbt_make_id(id, sizeof id, "task-", i);
         task t = make_task(id, i);
         for (long k = 0;; k++) {
-            fail_after(k);
+            pbt_fail_after(k);
             int rc = priority_queue_enqueue(o, q, &t, prio);
-            fail_never();
+            pbt_fail_never();
             if (rc == PQ_OK)
                 break;
             assert_int_equal(rc, PQ_ENOMEM);
@@ -709,9 +676,9 @@ static void test_enomem_leaves_queue_unchanged(void **state)
             for (long k = 0;; k++) {
                 task got;
                 int32_t p;
-                fail_after(k);
+                pbt_fail_after(k);
                 int rc = priority_queue_dequeue(o, q, &got, &p);
-                fail_never();
+                pbt_fail_never();
                 if (rc == PQ_OK) {
                     pbt_make_id(id, sizeof id, "task-", m[f].id);
                     assert_string_equal(got.id, id);
@@ -728,9 +695,9 @@ static void test_enomem_leaves_queue_unchanged(void **state)
         if (i % 11 == 10) {        /* remove one, with every allocation failing */
             int victim = (i * 7) % n;
             pbt_make_id(id, sizeof id, "task-", m[victim].id);
-            fail_after(0);
+            pbt_fail_after(0);
             int rc = priority_queue_remove(o, q, id);
-            fail_never();
+            pbt_fail_never();
             assert_int_equal(rc, PQ_OK);
             m[victim] = m[--n];
         }
@@ -743,9 +710,9 @@ static void test_enomem_leaves_queue_unchanged(void **state)
         int f = model_first(m, n);
         task got;
         int32_t p;
-        fail_after(0);
+        pbt_fail_after(0);
         int rc = priority_queue_dequeue(o, q, &got, &p);
-        fail_never();
+        pbt_fail_never();
         if (rc == PQ_ENOMEM)
             rc = priority_queue_dequeue(o, q, &got, &p);
         assert_int_equal(rc, PQ_OK);
@@ -756,6 +723,45 @@ static void test_enomem_leaves_queue_unchanged(void **state)
     }
     assert_int_equal(priority_queue_size(o, q), 0);
     priority_queue_destroy(o, q);
+#endif
+}
+
+/* The GLib peer's ENOMEM ends the process (the header says so): in a child
+ * process, a create or an enqueue whose allocation fails is killed by
+ * g_error (SIGTRAP, G_BREAKPOINT, in GLib 2.74; SIGABRT where GLib aborts
+ * instead), its message on stderr sent to /dev/null; it never returns. */
+static void test_glib_aborts_on_enomem(void **state)
+{
+#if !PBT_FAIL_INJECTION
+    (void)state;
+    skip();
+#else
+    const priority_queue_ops *o = ops_of(state);
+    if (o != &priority_queue_glib)
+        skip();
+    for (int what = 0; what < 2; what++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            signal(SIGABRT, SIG_DFL);
+            signal(SIGTRAP, SIG_DFL);
+            if (!freopen("/dev/null", "w", stderr))
+                _exit(5);
+            priority_queue *q = what ? priority_queue_create(o) : NULL;
+            task t = make_task("task-000001", 1);
+            pbt_fail_at(0);                        /* the next one fails */
+            if (what)
+                priority_queue_enqueue(o, q, &t, 1);
+            else
+                q = priority_queue_create(o);
+            _exit(q ? 3 : 4);                      /* did not abort */
+        }
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status));
+        assert_true(WTERMSIG(status) == SIGTRAP || WTERMSIG(status) == SIGABRT);
+    }
 #endif
 }
 
@@ -780,6 +786,13 @@ int main(void)
         cmocka_unit_test(test_interleaved_against_model),
         cmocka_unit_test(test_drain_and_refill),
         cmocka_unit_test(test_enomem_leaves_queue_unchanged),
+        cmocka_unit_test(test_glib_aborts_on_enomem),
     };
-    return PBT_RUN_BOTH("priority_queue", tests, &priority_queue_naive, &priority_queue_optimized) != 0;
+    static const pbt_table tables[] = {
+        { "naive", &priority_queue_naive },
+        { "optimized", &priority_queue_optimized },
+        { "glib", &priority_queue_glib },
+    };
+    return pbt_run_tables("priority_queue", tests, PBT_ARRAY_LEN(tests), tables,
+                          PBT_ARRAY_LEN(tables)) != 0;
 }

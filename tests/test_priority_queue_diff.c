@@ -1,9 +1,10 @@
 /*
  * Differential test of priority_queue: the naive implementation is the
- * oracle of the optimized one.
+ * oracle of the optimized one and of the GLib peer.
  *
- * Random operation sequences (fixed seeds, splitmix64) run through both
- * implementations; every return value and every output must be identical.
+ * Random operation sequences (fixed seeds, splitmix64) run through all
+ * three implementations; every return value and every output must be
+ * identical.
  * A sequence has a target size (queued tasks) from 0 to 2000, log-uniform by
  * octaves so that most are small and many reach the top (see target_size),
  * plus fixed sizes 0, 1, 64 and 2000 (twice); one of five priority patterns (few distinct: 0..9
@@ -16,7 +17,7 @@
  * NUL), dequeue and peek (also on an empty queue, with either output NULL),
  * remove (queued, gone, never-seen and invalid ids), contains and size.
  * Every output is compared, and on error it must be untouched. At the end of
- * each sequence both queues are drained and the full orders compared.
+ * each sequence every queue is drained and the full orders compared.
  *
  * On a mismatch the test prints the sequence's seed, number, operation index
  * and what differed, then fails.
@@ -36,8 +37,10 @@ static const unsigned seqs_per_pattern[] = { 2500, 1667, 2500, 1667, 1667 };
 #define SIZE_MAX_TARGET   2000
 #define GONE_RING         512
 
-static const priority_queue_ops *const A = &priority_queue_naive;      /* oracle */
-static const priority_queue_ops *const B = &priority_queue_optimized;
+/* IMPL[0], the naive queue, is the oracle of the others. */
+enum { NAIVE, N_IMPL = 3 };
+static const priority_queue_ops *const IMPL[N_IMPL] = {
+    &priority_queue_naive, &priority_queue_optimized, &priority_queue_glib };
 
 enum prio_pattern { PP_FEW, PP_MANY, PP_EQUAL, PP_INCREASING, PP_DECREASING, PP_COUNT };
 static const char *const prio_name[PP_COUNT] = {
@@ -63,7 +66,7 @@ typedef struct ctx {
     int         prio_pattern, id_pattern;
     size_t      target;
 
-    priority_queue *a, *b;
+    priority_queue *q[N_IMPL];
     record     *rec;           /* every enqueue attempt of the sequence */
     size_t      n_rec, rec_cap;
     size_t     *live;          /* record numbers of the queued tasks */
@@ -86,19 +89,25 @@ static void describe(const void *arg, char *buf, size_t size)
              c->op_id ? c->op_id : "(null)");
 }
 
-static void check_rc(const ctx *c, int ra, int rb)
+/* rc[i] of every implementation equal to the oracle's. */
+static void check_rc(const ctx *c, const int *rc)
 {
-    if (ra != rb)
-        pbt_mismatch(&c->at, "return code: naive %d, optimized %d", ra, rb);
+    for (int i = 1; i < N_IMPL; i++)
+        if (rc[i] != rc[NAIVE])
+            pbt_mismatch(&c->at, "return code: naive %d, %s %d", rc[NAIVE], IMPL[i]->name,
+                         rc[i]);
 }
 
 static void check_size(const ctx *c)
 {
-    size_t na = priority_queue_size(A, c->a), nb = priority_queue_size(B, c->b);
-    if (na != nb)
-        pbt_mismatch(&c->at, "size: naive %zu, optimized %zu", na, nb);
-    if (na != c->n_live)
-        pbt_mismatch(&c->at, "size %zu, but the test tracked %zu queued ids", na, c->n_live);
+    size_t n0 = priority_queue_size(IMPL[NAIVE], c->q[NAIVE]);
+    for (int i = 1; i < N_IMPL; i++) {
+        size_t n = priority_queue_size(IMPL[i], c->q[i]);
+        if (n != n0)
+            pbt_mismatch(&c->at, "size: naive %zu, %s %zu", n0, IMPL[i]->name, n);
+    }
+    if (n0 != c->n_live)
+        pbt_mismatch(&c->at, "size %zu, but the test tracked %zu queued ids", n0, c->n_live);
 }
 
 /* ---- ids, priorities and tasks ------------------------------------------------ */
@@ -269,20 +278,22 @@ static void op_enqueue(ctx *c)
         tp = NULL;
         c->op_id = "(NULL task)";
     }
-    int ra = priority_queue_enqueue(A, c->a, tp, prio);
-    int rb = priority_queue_enqueue(B, c->b, tp, prio);
-    check_rc(c, ra, rb);
-    if (ra == PQ_OK)
+    int rc[N_IMPL];
+    for (int i = 0; i < N_IMPL; i++)
+        rc[i] = priority_queue_enqueue(IMPL[i], c->q[i], tp, prio);
+    check_rc(c, rc);
+    if (rc[NAIVE] == PQ_OK)
         track_enqueue(c, rec);
 }
 
-/* Dequeue (or peek) with a random choice of NULL outputs; both outputs are
+/* Dequeue (or peek) with a random choice of NULL outputs; every output is
  * compared, and must be untouched on error. A dequeue without a task output
- * is preceded by a peek of both queues, which tells the test what leaves. */
+ * is preceded by a peek of every queue, which tells the test what leaves. */
 static void op_take(ctx *c, int peek)
 {
-    task ta, tb, blank;
-    int32_t pa = 0x5a5a5a5a, pb = 0x5a5a5a5a;
+    task t[N_IMPL], blank;
+    int32_t p[N_IMPL];
+    int rc[N_IMPL];
     memset(&blank, 0xc3, sizeof blank);
     size_t r = pbt_mod(&c->r, 10);
     int want_task = r != 0 && r != 1, want_prio = r != 0 && r != 2;
@@ -290,62 +301,69 @@ static void op_take(ctx *c, int peek)
     c->op_id = NULL;
     if (!peek && !want_task && c->n_live > 0) {
         c->at.op = "peek before dequeue(NULL task)";
-        ta = blank;
-        tb = blank;
-        int ra = priority_queue_peek(A, c->a, &ta, NULL);
-        int rb = priority_queue_peek(B, c->b, &tb, NULL);
-        check_rc(c, ra, rb);
-        const char *f = ra == PQ_OK ? pbt_task_diff(&ta, &tb) : "return code";
-        if (f != NULL)
-            pbt_mismatch(&c->at, "peek: %d, tasks differ in %s", ra, f);
-        leaving = (size_t)ta.created_at_ms;
+        for (int i = 0; i < N_IMPL; i++) {
+            t[i] = blank;
+            rc[i] = priority_queue_peek(IMPL[i], c->q[i], &t[i], NULL);
+        }
+        check_rc(c, rc);
+        for (int i = 1; i < N_IMPL; i++) {
+            const char *f = rc[NAIVE] == PQ_OK ? pbt_task_diff(&t[NAIVE], &t[i]) : "return code";
+            if (f != NULL)
+                pbt_mismatch(&c->at, "peek: %d, tasks differ in %s (naive, %s)", rc[NAIVE], f,
+                             IMPL[i]->name);
+        }
+        leaving = (size_t)t[NAIVE].created_at_ms;
     }
-    ta = blank;
-    tb = blank;
     c->at.op = peek ? "peek" : "dequeue";
-    int ra, rb;
-    if (peek) {
-        ra = priority_queue_peek(A, c->a, want_task ? &ta : NULL, want_prio ? &pa : NULL);
-        rb = priority_queue_peek(B, c->b, want_task ? &tb : NULL, want_prio ? &pb : NULL);
-    } else {
-        ra = priority_queue_dequeue(A, c->a, want_task ? &ta : NULL, want_prio ? &pa : NULL);
-        rb = priority_queue_dequeue(B, c->b, want_task ? &tb : NULL, want_prio ? &pb : NULL);
+    for (int i = 0; i < N_IMPL; i++) {
+        t[i] = blank;
+        p[i] = 0x5a5a5a5a;
+        task *to = want_task ? &t[i] : NULL;
+        int32_t *po = want_prio ? &p[i] : NULL;
+        rc[i] = peek ? priority_queue_peek(IMPL[i], c->q[i], to, po)
+                     : priority_queue_dequeue(IMPL[i], c->q[i], to, po);
     }
-    check_rc(c, ra, rb);
-    if (ra != PQ_OK) {
-        if (ra != PQ_ENOENT)
-            pbt_mismatch(&c->at, "%s returned %d", c->at.op, ra);
+    check_rc(c, rc);
+    if (rc[NAIVE] != PQ_OK) {
+        if (rc[NAIVE] != PQ_ENOENT)
+            pbt_mismatch(&c->at, "%s returned %d", c->at.op, rc[NAIVE]);
         if (c->n_live != 0)
             pbt_mismatch(&c->at, "%s: ENOENT with %zu queued", c->at.op, c->n_live);
-        if (memcmp(&ta, &blank, sizeof blank) != 0 || memcmp(&tb, &blank, sizeof blank) != 0 ||
-            pa != 0x5a5a5a5a || pb != 0x5a5a5a5a)
-            pbt_mismatch(&c->at, "%s: an output was written on error", c->at.op);
+        for (int i = 0; i < N_IMPL; i++)
+            if (memcmp(&t[i], &blank, sizeof blank) != 0 || p[i] != 0x5a5a5a5a)
+                pbt_mismatch(&c->at, "%s: %s wrote an output on error", c->at.op,
+                             IMPL[i]->name);
         return;
     }
     if (c->n_live == 0)
         pbt_mismatch(&c->at, "%s succeeded on a queue the test tracked as empty", c->at.op);
-    if (want_prio && pa != pb)
-        pbt_mismatch(&c->at, "%s: priority naive %d, optimized %d", c->at.op, (int)pa, (int)pb);
-    if (want_task) {
-        const char *f = pbt_task_diff(&ta, &tb);
+    for (int i = 1; i < N_IMPL; i++) {
+        if (want_prio && p[i] != p[NAIVE])
+            pbt_mismatch(&c->at, "%s: priority naive %d, %s %d", c->at.op, (int)p[NAIVE],
+                         IMPL[i]->name, (int)p[i]);
+        const char *f = want_task ? pbt_task_diff(&t[NAIVE], &t[i]) : NULL;
         if (f != NULL)
-            pbt_mismatch(&c->at, "%s: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
-                         c->at.op, f, ta.id, tb.id);
-        leaving = (size_t)ta.created_at_ms;
-    } else if (memcmp(&ta, &blank, sizeof blank) != 0 || memcmp(&tb, &blank, sizeof blank) != 0) {
-        pbt_mismatch(&c->at, "%s: wrote a task through a NULL output?", c->at.op);
+            pbt_mismatch(&c->at, "%s: tasks differ in %s: naive \"%.39s\", %s \"%.39s\"",
+                         c->at.op, f, t[NAIVE].id, IMPL[i]->name, t[i].id);
     }
-    if (!want_prio && (pa != 0x5a5a5a5a || pb != 0x5a5a5a5a))
-        pbt_mismatch(&c->at, "%s: wrote a priority through a NULL output?", c->at.op);
+    for (int i = 0; i < N_IMPL; i++) {
+        if (!want_task && memcmp(&t[i], &blank, sizeof blank) != 0)
+            pbt_mismatch(&c->at, "%s: %s wrote a task through a NULL output", c->at.op,
+                         IMPL[i]->name);
+        if (!want_prio && p[i] != 0x5a5a5a5a)
+            pbt_mismatch(&c->at, "%s: %s wrote a priority through a NULL output", c->at.op,
+                         IMPL[i]->name);
+    }
+    if (want_task)
+        leaving = (size_t)t[NAIVE].created_at_ms;
     if (peek)
         return;
     if (leaving >= c->n_rec)
         pbt_mismatch(&c->at, "dequeue: the task's record number %zu is unknown", leaving);
-    int ca = priority_queue_contains(A, c->a, c->rec[leaving].id);
-    int cb = priority_queue_contains(B, c->b, c->rec[leaving].id);
-    if (ca != 0 || cb != 0)
-        pbt_mismatch(&c->at, "dequeued \"%s\" is still contained: naive %d, optimized %d",
-                     c->rec[leaving].id, ca, cb);
+    for (int i = 0; i < N_IMPL; i++)
+        if (priority_queue_contains(IMPL[i], c->q[i], c->rec[leaving].id) != 0)
+            pbt_mismatch(&c->at, "dequeued \"%s\" is still contained in %s",
+                         c->rec[leaving].id, IMPL[i]->name);
     track_leave(c, leaving);
 }
 
@@ -356,12 +374,13 @@ static void op_remove(ctx *c)
     const char *id = pick_id(c, buf, &rec);
     c->at.op = rec != SIZE_MAX ? "remove(queued)" : "remove";
     c->op_id = shown_id(c, id);
-    int ra = priority_queue_remove(A, c->a, id);
-    int rb = priority_queue_remove(B, c->b, id);
-    check_rc(c, ra, rb);
-    if (rec != SIZE_MAX && ra != PQ_OK)
-        pbt_mismatch(&c->at, "remove of a queued id returned %d", ra);
-    if (ra == PQ_OK)
+    int rc[N_IMPL];
+    for (int i = 0; i < N_IMPL; i++)
+        rc[i] = priority_queue_remove(IMPL[i], c->q[i], id);
+    check_rc(c, rc);
+    if (rec != SIZE_MAX && rc[NAIVE] != PQ_OK)
+        pbt_mismatch(&c->at, "remove of a queued id returned %d", rc[NAIVE]);
+    if (rc[NAIVE] == PQ_OK)
         track_leave(c, rec != SIZE_MAX ? rec : find_live(c, id));
 }
 
@@ -372,40 +391,47 @@ static void op_contains(ctx *c)
     const char *id = pick_id(c, buf, &rec);
     c->at.op = "contains";
     c->op_id = shown_id(c, id);
-    int ra = priority_queue_contains(A, c->a, id);
-    int rb = priority_queue_contains(B, c->b, id);
-    if (ra != rb)
-        pbt_mismatch(&c->at, "contains: naive %d, optimized %d", ra, rb);
-    if (rec != SIZE_MAX && ra != 1)
-        pbt_mismatch(&c->at, "contains of a queued id returned %d", ra);
+    int rc[N_IMPL];
+    for (int i = 0; i < N_IMPL; i++)
+        rc[i] = priority_queue_contains(IMPL[i], c->q[i], id);
+    check_rc(c, rc);
+    if (rec != SIZE_MAX && rc[NAIVE] != 1)
+        pbt_mismatch(&c->at, "contains of a queued id returned %d", rc[NAIVE]);
 }
 
-/* Dequeues both queues to the end, comparing every task and priority. */
+/* Dequeues every queue to the end, comparing every task and priority. */
 static void drain_and_compare(ctx *c)
 {
     c->at.op = "final drain";
     c->op_id = NULL;
     size_t n = c->n_live;
-    for (size_t i = 0; i < n; i++) {
-        task ta, tb;
-        int32_t pa, pb;
-        int ra = priority_queue_dequeue(A, c->a, &ta, &pa);
-        int rb = priority_queue_dequeue(B, c->b, &tb, &pb);
-        if (ra != PQ_OK || rb != PQ_OK)
-            pbt_mismatch(&c->at, "drain %zu of %zu: naive %d, optimized %d", i, n, ra, rb);
-        const char *f = pbt_task_diff(&ta, &tb);
-        if (f != NULL)
-            pbt_mismatch(&c->at, "drain %zu of %zu: tasks differ in %s: naive \"%.39s\", optimized \"%.39s\"",
-                         i, n, f, ta.id, tb.id);
-        if (pa != pb)
-            pbt_mismatch(&c->at, "drain %zu of %zu: priority naive %d, optimized %d", i, n, (int)pa, (int)pb);
-        track_leave(c, (size_t)ta.created_at_ms);
+    for (size_t k = 0; k < n; k++) {
+        task t[N_IMPL];
+        int32_t p[N_IMPL];
+        int rc[N_IMPL];
+        for (int i = 0; i < N_IMPL; i++)
+            rc[i] = priority_queue_dequeue(IMPL[i], c->q[i], &t[i], &p[i]);
+        for (int i = 0; i < N_IMPL; i++)
+            if (rc[i] != PQ_OK)
+                pbt_mismatch(&c->at, "drain %zu of %zu: %s returned %d", k, n, IMPL[i]->name,
+                             rc[i]);
+        for (int i = 1; i < N_IMPL; i++) {
+            const char *f = pbt_task_diff(&t[NAIVE], &t[i]);
+            if (f != NULL)
+                pbt_mismatch(&c->at, "drain %zu of %zu: tasks differ in %s: naive \"%.39s\","
+                             " %s \"%.39s\"", k, n, f, t[NAIVE].id, IMPL[i]->name, t[i].id);
+            if (p[i] != p[NAIVE])
+                pbt_mismatch(&c->at, "drain %zu of %zu: priority naive %d, %s %d", k, n,
+                             (int)p[NAIVE], IMPL[i]->name, (int)p[i]);
+        }
+        track_leave(c, (size_t)t[NAIVE].created_at_ms);
     }
     check_size(c);
-    int ra = priority_queue_dequeue(A, c->a, NULL, NULL);
-    int rb = priority_queue_dequeue(B, c->b, NULL, NULL);
-    if (ra != PQ_ENOENT || rb != PQ_ENOENT)
-        pbt_mismatch(&c->at, "dequeue after the drain: naive %d, optimized %d", ra, rb);
+    for (int i = 0; i < N_IMPL; i++) {
+        int rc = priority_queue_dequeue(IMPL[i], c->q[i], NULL, NULL);
+        if (rc != PQ_ENOENT)
+            pbt_mismatch(&c->at, "dequeue after the drain: %s %d", IMPL[i]->name, rc);
+    }
     c->drained += n;
 }
 
@@ -463,10 +489,10 @@ static void run_sequence(ctx *c, int prio_pattern, unsigned i)
     size_t low_goal = pbt_mod(&c->r, c->target / 4 + 1);
     size_t drain_at = 17 * c->target / 10;
     size_t n_ops = drain_at + (drains ? c->target : 0) + 24 + pbt_mod(&c->r, 40);
-    c->a = priority_queue_create(A);
-    c->b = priority_queue_create(B);
-    assert_non_null(c->a);
-    assert_non_null(c->b);
+    for (int i = 0; i < N_IMPL; i++) {
+        c->q[i] = priority_queue_create(IMPL[i]);
+        assert_non_null(c->q[i]);
+    }
 
     for (c->at.step = 0; c->at.step < n_ops; c->at.step++) {
         if (drains && c->at.step == drain_at)
@@ -500,8 +526,8 @@ static void run_sequence(ctx *c, int prio_pattern, unsigned i)
     }
     check_size(c);
     drain_and_compare(c);
-    priority_queue_destroy(A, c->a);
-    priority_queue_destroy(B, c->b);
+    for (int i = 0; i < N_IMPL; i++)
+        priority_queue_destroy(IMPL[i], c->q[i]);
 }
 
 static unsigned long long total_seqs, total_ops, total_drained;
@@ -545,7 +571,8 @@ int main(void)
         cmocka_unit_test(test_diff_increasing_priorities),
         cmocka_unit_test(test_diff_decreasing_priorities),
     };
-    int failed = cmocka_run_group_tests_name("priority_queue naive vs optimized", tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("priority_queue naive vs optimized and glib", tests,
+                                             NULL, NULL);
     printf("priority_queue_diff: checked %llu sequences, %llu operations,"
            " %llu tasks drained and compared\n", total_seqs, total_ops, total_drained);
     fflush(stdout);

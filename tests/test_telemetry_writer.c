@@ -1,15 +1,20 @@
 /*
- * Unit tests of telemetry_writer, run once against every implementation:
- * the same test list is one cmocka group per ops table. Every test works in
- * its own mkdtemp directory under /tmp (removed at its end) on real files;
- * faults are injected through telemetry_io hooks, allocation failures by
- * this file's malloc family (glibc, no sanitizer), the clock is injected.
+ * Unit tests of telemetry_writer, run once against every implementation
+ * (naive, optimized, the stdio peer): the same test list is one cmocka
+ * group per ops table. Every test works in its own mkdtemp directory under
+ * /tmp (removed at its end) on real files; faults are injected through
+ * telemetry_io hooks (for the stdio peer they route its stream through
+ * fopencookie), a full device is /dev/full (no hooks: the stdio peer's
+ * fdopen stream and the kernel's own ENOSPC), allocation failures by
+ * pb_test_alloc.h (glibc, no sanitizer), the clock is injected.
  *
  * The crash test kills a writing child with SIGKILL 100 times per
- * implementation at a random moment and checks the file (only whole
+ * implementation at a random moment (0-5 ms after its writer is open) and
+ * checks the file (only whole
  * records, in order, no gap, no duplicate; naive: every acknowledged record;
- * optimized: every record of its last completed flush, at most one batch
- * lost) and prints the records lost per crash (mean and max) on stdout.
+ * optimized and stdio: every record of their last completed flush, at most
+ * one batch lost) and prints the records lost per crash (mean and max) on
+ * stdout.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE            /* MAP_ANONYMOUS */
@@ -30,48 +35,7 @@
 
 #include "pairbench/telemetry_writer.h"
 #include "pb_test.h"
-
-/* ---- allocation failure injection ------------------------------------------
- * As in test_config_service.c: where glibc is the allocator and no sanitizer
- * owns malloc, this file defines the malloc family, forwarding to glibc's
- * __libc_* entry points. While armed, the allocation numbered `fail_at`
- * (0-based, counted from arming) fails with errno ENOMEM, once. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define TW_TEST_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define TW_TEST_SANITIZED 1
-#endif
-#if defined(__GLIBC__) && !defined(TW_TEST_SANITIZED)
-#define TW_FAIL_INJECTION 1
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t size);
-extern void  __libc_free(void *p);
-
-static long fail_at = -1;                  /* -1: disarmed */
-
-static int alloc_fails(void)
-{
-    if (fail_at < 0)
-        return 0;
-    if (fail_at-- == 0) {
-        errno = ENOMEM;
-        return 1;
-    }
-    return 0;
-}
-
-void *malloc(size_t size) { return alloc_fails() ? NULL : __libc_malloc(size); }
-void *calloc(size_t n, size_t size) { return alloc_fails() ? NULL : __libc_calloc(n, size); }
-void *realloc(void *p, size_t size) { return alloc_fails() ? NULL : __libc_realloc(p, size); }
-void free(void *p) { __libc_free(p); }
-#else
-#define TW_FAIL_INJECTION 0
-static long fail_at = -1;
-#endif
+#include "pb_test_alloc.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -80,9 +44,16 @@ static const telemetry_writer_ops *ops_of(void **state)
     return (const telemetry_writer_ops *)*state;
 }
 
-static int is_optimized(const telemetry_writer_ops *o)
+/* optimized and stdio: lines held in memory, written per batch */
+static int buffered(const telemetry_writer_ops *o)
 {
-    return o == &telemetry_writer_optimized;
+    return o != &telemetry_writer_naive;
+}
+
+/* stdio: loses the batch when a write fails (telemetry_writer.h, STDIO) */
+static int is_stdio(const telemetry_writer_ops *o)
+{
+    return o == &telemetry_writer_stdio;
 }
 
 typedef struct tdir {
@@ -264,7 +235,8 @@ static void test_einval(void **state)
     tdir t;
     tdir_begin(&t);
     telemetry_writer *w = (telemetry_writer *)&t;          /* must be reset */
-    assert_true(!strcmp(o->name, "naive") || !strcmp(o->name, "optimized"));
+    assert_true(!strcmp(o->name, "naive") || !strcmp(o->name, "optimized") ||
+                !strcmp(o->name, "stdio"));
     assert_int_equal(telemetry_writer_open(o, NULL, t.path, NULL), EINVAL);
     assert_int_equal(telemetry_writer_open(o, &w, NULL, NULL), EINVAL);
     assert_null(w);
@@ -288,6 +260,7 @@ static void test_einval(void **state)
     assert_int_equal(telemetry_writer_append(o, w, NULL, 0), 0);   /* empty record */
     telemetry_stats st = stats_of(o, w);
     assert_int_equal(st.accepted, 1);
+    assert_int_equal(st.lost, 0);
     assert_int_equal(telemetry_writer_close(o, w), 0);
     assert_file_is(t.path, "\n");
 
@@ -312,7 +285,7 @@ static void test_round_trip(void **state)
     telemetry_stats st = stats_of(o, w);
     assert_int_equal(st.accepted, 3);
     assert_int_equal(st.written + st.pending, 3);
-    assert_int_equal(st.pending, is_optimized(o) ? 3 : 0);
+    assert_int_equal(st.pending, buffered(o) ? 3 : 0);
     assert_int_equal(telemetry_writer_flush(o, w), 0);
     assert_file_is(t.path, "{\"a\":1}\n\nbc\n");
     st = stats_of(o, w);
@@ -340,7 +313,7 @@ static void test_batch_of_100(void **state)
     assert_int_equal(telemetry_writer_open(o, &w, t.path, &r.opts), 0);
     for (int i = 0; i < 100; i++)
         assert_int_equal(append_str(o, w, "0123456789"), 0);
-    if (is_optimized(o)) {
+    if (buffered(o)) {
         assert_int_equal(r.f.calls[IO_WRITE], 0);
         assert_int_equal(file_size(t.path), 0);
         assert_int_equal(telemetry_writer_poll(o, w), 0);      /* due: full */
@@ -380,11 +353,11 @@ static void test_clock_flush(void **state)
     r.f.now_ms += 4999;
     assert_int_equal(telemetry_writer_poll(o, w), 0);
     assert_int_equal(append_str(o, w, "b"), 0);
-    if (is_optimized(o))
+    if (buffered(o))
         assert_int_equal(file_size(t.path), 0);
     r.f.now_ms += 1;                                           /* 5000 since "a" */
     assert_int_equal(append_str(o, w, "c"), 0);
-    if (is_optimized(o)) {
+    if (buffered(o)) {
         assert_file_is(t.path, "a\nb\n");
         assert_int_equal(r.f.calls[IO_WRITE], 1);
         r.f.now_ms += 4999;                                    /* "c" is 4999 old */
@@ -397,7 +370,7 @@ static void test_clock_flush(void **state)
     assert_file_is(t.path, "a\nb\nc\n");
     assert_int_equal(telemetry_writer_close(o, w), 0);
     assert_file_is(t.path, "a\nb\nc\n");
-    if (is_optimized(o))
+    if (buffered(o))
         assert_int_equal(r.f.calls[IO_WRITE], 2);              /* close: nothing left */
     tdir_end(&t);
 }
@@ -418,13 +391,14 @@ static void test_close_flushes(void **state)
     }
     assert_int_equal(telemetry_writer_close(o, w), 0);
     assert_file_is(t.path, "r0\nr1\nr2\nr3\nr4\nr5\nr6\n");
-    assert_int_equal(r.f.calls[IO_WRITE], is_optimized(o) ? 1 : 7);
+    assert_int_equal(r.f.calls[IO_WRITE], buffered(o) ? 1 : 7);
     tdir_end(&t);
 }
 
 /* ENOSPC on the write: the error is returned, the record is not accepted,
- * nothing is written twice or lost once the failure clears, and the records
- * flushed before are intact. */
+ * nothing is written twice or lost once the failure clears (stdio: the
+ * batch is lost, said by stats.lost, none of it in the file), and the
+ * records flushed before are intact. */
 static void test_enospc_on_write(void **state)
 {
     const telemetry_writer_ops *o = ops_of(state);
@@ -438,21 +412,43 @@ static void test_enospc_on_write(void **state)
         char rec[2] = { *s, 0 };
         assert_int_equal(append_str(o, w, rec), 0);
     }
-    assert_file_is(t.path, is_optimized(o) ? "a\nb\nc\n" : "a\nb\nc\nd\n");
+    assert_file_is(t.path, buffered(o) ? "a\nb\nc\n" : "a\nb\nc\nd\n");
     assert_int_equal(append_str(o, w, "e"), 0);
     assert_int_equal(append_str(o, w, "f"), 0);
     arm(&r.f, IO_WRITE, 0, ENOSPC);                    /* the disk is full */
-    /* optimized: d e f due, their write fails; naive: g's write fails */
+    /* optimized, stdio: d e f due, their write fails; naive: g's write fails */
     assert_int_equal(append_str(o, w, "g"), ENOSPC);
+    if (is_stdio(o)) {
+        /* d e f lost, the buffer empty: g is buffered, then lost by flush */
+        telemetry_stats st = stats_of(o, w);
+        assert_int_equal(st.lost, 3);
+        assert_int_equal(st.pending, 0);
+        assert_int_equal(st.written, 3);
+        assert_file_is(t.path, "a\nb\nc\n");
+        assert_int_equal(append_str(o, w, "g"), 0);
+        assert_int_equal(telemetry_writer_flush(o, w), ENOSPC);
+        assert_int_equal(telemetry_writer_flush(o, w), 0);     /* nothing left */
+        st = stats_of(o, w);
+        assert_int_equal(st.accepted, 7);
+        assert_int_equal(st.lost, 4);
+        assert_int_equal(st.pending, 0);
+        disarm(&r.f);
+        assert_int_equal(append_str(o, w, "g"), 0);
+        assert_int_equal(telemetry_writer_close(o, w), 0);
+        assert_file_is(t.path, "a\nb\nc\ng\n");
+        tdir_end(&t);
+        return;
+    }
     assert_int_equal(append_str(o, w, "g"), ENOSPC);
-    assert_int_equal(telemetry_writer_flush(o, w), is_optimized(o) ? ENOSPC : 0);
+    assert_int_equal(telemetry_writer_flush(o, w), buffered(o) ? ENOSPC : 0);
     telemetry_stats st = stats_of(o, w);
     assert_int_equal(st.accepted, 6);
-    assert_int_equal(st.pending, is_optimized(o) ? 3 : 0);
-    assert_file_is(t.path, is_optimized(o) ? "a\nb\nc\n" : "a\nb\nc\nd\ne\nf\n");
+    assert_int_equal(st.pending, buffered(o) ? 3 : 0);
+    assert_int_equal(st.lost, 0);
+    assert_file_is(t.path, buffered(o) ? "a\nb\nc\n" : "a\nb\nc\nd\ne\nf\n");
     disarm(&r.f);                                      /* space again */
     assert_int_equal(append_str(o, w, "g"), 0);
-    assert_file_is(t.path, is_optimized(o) ? "a\nb\nc\nd\ne\nf\n" : "a\nb\nc\nd\ne\nf\ng\n");
+    assert_file_is(t.path, buffered(o) ? "a\nb\nc\nd\ne\nf\n" : "a\nb\nc\nd\ne\nf\ng\n");
     assert_int_equal(telemetry_writer_close(o, w), 0);
     assert_file_is(t.path, "a\nb\nc\nd\ne\nf\ng\n");
     tdir_end(&t);
@@ -460,7 +456,7 @@ static void test_enospc_on_write(void **state)
 
 /* Short writes complete the line or batch; a failure after a short write
  * leaves nothing twice: optimized continues after the bytes written, naive
- * cuts the partial line off. */
+ * cuts the partial line off, stdio cuts the lost batch off. */
 static void test_short_writes(void **state)
 {
     const telemetry_writer_ops *o = ops_of(state);
@@ -479,7 +475,23 @@ static void test_short_writes(void **state)
 
     /* 3 bytes written, then EIO */
     assert_int_equal(append_str(o, w, "123456"), 0);
-    if (is_optimized(o)) {
+    if (is_stdio(o)) {
+        assert_int_equal(append_str(o, w, "789"), 0);
+        arm(&r.f, IO_WRITE, 2, EIO);
+        assert_int_equal(telemetry_writer_flush(o, w), EIO);
+        assert_int_equal(file_size(t.path), 36);               /* "123" cut off */
+        telemetry_stats st = stats_of(o, w);
+        assert_int_equal(st.pending, 0);
+        assert_int_equal(st.lost, 2);
+        arm(&r.f, IO_WRITE, 1, EIO);
+        assert_int_equal(telemetry_writer_flush(o, w), 0);     /* nothing left */
+        assert_int_equal(r.f.calls[IO_WRITE], 0);
+        disarm(&r.f);
+        assert_int_equal(append_str(o, w, "123456"), 0);       /* again */
+        assert_int_equal(append_str(o, w, "789"), 0);
+        assert_int_equal(telemetry_writer_flush(o, w), 0);
+        assert_int_equal(r.f.calls[IO_WRITE], 4);              /* 11 bytes / 3 */
+    } else if (buffered(o)) {
         assert_int_equal(append_str(o, w, "789"), 0);
         arm(&r.f, IO_WRITE, 2, EIO);
         assert_int_equal(telemetry_writer_flush(o, w), EIO);
@@ -516,14 +528,14 @@ static void test_fsync(void **state)
     assert_int_equal(telemetry_writer_open(o, &w, t.path, &r.opts), 0);
     for (int i = 0; i < 10; i++)
         assert_int_equal(append_str(o, w, "rec"), 0);
-    assert_int_equal(r.f.calls[IO_FSYNC], is_optimized(o) ? 1 : 10);
+    assert_int_equal(r.f.calls[IO_FSYNC], buffered(o) ? 1 : 10);
     assert_int_equal(telemetry_writer_flush(o, w), 0);
-    assert_int_equal(r.f.calls[IO_FSYNC], is_optimized(o) ? 2 : 10);
+    assert_int_equal(r.f.calls[IO_FSYNC], buffered(o) ? 2 : 10);
     assert_int_equal(file_size(t.path), 40);
 
     assert_int_equal(append_str(o, w, "x"), 0);
     arm(&r.f, IO_FSYNC, 1, EIO);
-    if (is_optimized(o)) {
+    if (buffered(o)) {
         assert_int_equal(telemetry_writer_flush(o, w), EIO);
         assert_int_equal(file_size(t.path), 42);               /* written */
         telemetry_stats st = stats_of(o, w);
@@ -564,24 +576,25 @@ static void test_open_failures(void **state)
     assert_int_equal(telemetry_writer_open(o, &w, t.path, &r.opts), 0);
     assert_int_equal(append_str(o, w, "a"), 0);
     arm(&r.f, IO_OPEN, 1, EMFILE);
-    assert_int_equal(append_str(o, w, "b"), is_optimized(o) ? 0 : EMFILE);
+    assert_int_equal(append_str(o, w, "b"), buffered(o) ? 0 : EMFILE);
     disarm(&r.f);
     assert_int_equal(append_str(o, w, "c"), 0);
     assert_int_equal(telemetry_writer_close(o, w), 0);
-    assert_file_is(t.path, is_optimized(o) ? "a\nb\nc\n" : "a\nc\n");
+    assert_file_is(t.path, buffered(o) ? "a\nb\nc\n" : "a\nc\n");
     /* a failed close(2) */
     assert_int_equal(telemetry_writer_open(o, &w, t.path, &r.opts), 0);
     assert_int_equal(append_str(o, w, "d"), 0);
     arm(&r.f, IO_CLOSE, 0, EIO);
     assert_int_equal(append_str(o, w, "e"), 0);               /* naive: not checked */
-    assert_int_equal(telemetry_writer_close(o, w), is_optimized(o) ? EIO : 0);
+    assert_int_equal(telemetry_writer_close(o, w), buffered(o) ? EIO : 0);
     disarm(&r.f);
-    assert_file_is(t.path, is_optimized(o) ? "a\nb\nc\nd\ne\n" : "a\nc\nd\ne\n");
+    assert_file_is(t.path, buffered(o) ? "a\nb\nc\nd\ne\n" : "a\nc\nd\ne\n");
     tdir_end(&t);
 }
 
 /* close whose flush fails: the error is returned, everything is freed, the
- * records not written are lost and no partial line is left. */
+ * records not written are lost (stdio: the whole batch) and no partial line
+ * is left. */
 static void test_close_failure(void **state)
 {
     const telemetry_writer_ops *o = ops_of(state);
@@ -599,7 +612,10 @@ static void test_close_failure(void **state)
     arm(&r.f, IO_WRITE, 2, ENOSPC);           /* "abc\nd" written, then ENOSPC */
     int rc = telemetry_writer_close(o, w);
     disarm(&r.f);
-    if (is_optimized(o)) {
+    if (is_stdio(o)) {
+        assert_int_equal(rc, ENOSPC);
+        assert_file_is(t.path, "keep\n");        /* the batch cut off, "abc" too */
+    } else if (buffered(o)) {
         assert_int_equal(rc, ENOSPC);
         assert_file_is(t.path, "keep\nabc\n");              /* "d" cut off */
     } else {
@@ -695,21 +711,21 @@ static void test_large_records(void **state)
 }
 
 /* An allocation failing anywhere in open or append: ENOMEM, nothing changed,
- * the retry succeeds. */
+ * the retry succeeds. The stdio peer allocates nothing after open. */
 static void test_enomem(void **state)
 {
     const telemetry_writer_ops *o = ops_of(state);
-    if (!TW_FAIL_INJECTION)
+    if (!PBT_FAIL_INJECTION)
         skip();
     tdir t;
     tdir_begin(&t);
     telemetry_writer *w;
     int enomem = 0;
     for (long k = 0; k < 10; k++) {
-        fail_at = k;
+        pbt_fail_at(k);
         int rc = telemetry_writer_open(o, &w, t.path, NULL);
-        int missed = fail_at >= 0;
-        fail_at = -1;
+        int missed = pbt_fail_pending();
+        pbt_fail_never();
         if (rc == ENOMEM) {
             enomem++;
             assert_null(w);
@@ -720,19 +736,21 @@ static void test_enomem(void **state)
         if (missed)
             break;
     }
-    assert_true(enomem >= 1);
+    assert_true(enomem >= (is_stdio(o) ? 3 : 1));      /* stdio: writer, buffer, FILE */
     assert_int_equal(telemetry_writer_open(o, &w, t.path, NULL), 0);
     char *rec = malloc(20000);
     assert_non_null(rec);
     memset(rec, 'r', 20000);
     size_t expect = 0;
     enomem = 0;
+    int untouched = 0;                       /* appends that allocated nothing */
     for (int i = 0; i < 40; i++) {
         size_t len = (size_t)(i * 500);                    /* grows the buffer */
         telemetry_stats before = stats_of(o, w);
-        fail_at = 0;
+        pbt_fail_at(0);
         int rc = telemetry_writer_append(o, w, rec, len);
-        fail_at = -1;
+        untouched += pbt_fail_pending();
+        pbt_fail_never();
         telemetry_stats after = stats_of(o, w);
         if (rc == ENOMEM) {
             enomem++;
@@ -743,9 +761,115 @@ static void test_enomem(void **state)
         }
         expect += len + 1;
     }
-    assert_true(enomem >= (is_optimized(o) ? 3 : 40));
+    if (is_stdio(o)) {
+        assert_int_equal(enomem, 0);
+        assert_int_equal(untouched, 40);
+    } else {
+        assert_true(enomem >= (buffered(o) ? 3 : 40));
+    }
     assert_int_equal(telemetry_writer_close(o, w), 0);
     assert_int_equal(file_size(t.path), expect);
+    free(rec);
+    tdir_end(&t);
+}
+
+/* A full device, no hooks: /dev/full fails every write(2) with ENOSPC (the
+ * kernel's own, through stdio's fdopen stream for the peer). Naive: the
+ * append fails; optimized: flush and close fail and lose nothing before
+ * close; stdio: the flush fails and loses the record, close has nothing
+ * left. */
+static void test_full_device(void **state)
+{
+    const telemetry_writer_ops *o = ops_of(state);
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    telemetry_writer *w;
+    assert_int_equal(telemetry_writer_open(o, &w, "/dev/full", NULL), 0);
+    assert_int_equal(stats_of(o, w).torn_bytes, 0);          /* not repaired */
+    assert_int_equal(append_str(o, w, "a"), buffered(o) ? 0 : ENOSPC);
+    assert_int_equal(telemetry_writer_flush(o, w), buffered(o) ? ENOSPC : 0);
+    telemetry_stats st = stats_of(o, w);
+    assert_int_equal(st.accepted, buffered(o) ? 1 : 0);
+    assert_int_equal(st.written, 0);
+    assert_int_equal(st.pending, is_stdio(o) || !buffered(o) ? 0 : 1);
+    assert_int_equal(st.lost, is_stdio(o) ? 1 : 0);
+    int kept = buffered(o) && !is_stdio(o);          /* optimized: still pending */
+    assert_int_equal(telemetry_writer_flush(o, w), kept ? ENOSPC : 0);
+    assert_int_equal(telemetry_writer_close(o, w), kept ? ENOSPC : 0);
+}
+
+/* The scenario's largest batch, 100 lines of 4096 bytes (400 KiB), is held
+ * in memory until the 101st append writes it at once, with no hooks (the
+ * stdio peer's fdopen stream: its setvbuf buffer is really 512 KiB, not
+ * the 4 KiB glibc allocates when setvbuf is given no buffer). */
+static void test_largest_batch_held(void **state)
+{
+    const telemetry_writer_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    telemetry_writer *w;
+    char *rec = malloc(4095);
+    assert_non_null(rec);
+    memset(rec, 'q', 4095);
+    assert_int_equal(telemetry_writer_open(o, &w, t.path, NULL), 0);
+    for (int i = 0; i < TELEMETRY_BATCH_RECORDS; i++) {
+        assert_int_equal(telemetry_writer_append(o, w, rec, 4095), 0);
+        assert_int_equal(file_size(t.path), buffered(o) ? 0 : (size_t)(i + 1) * 4096);
+    }
+    assert_int_equal(telemetry_writer_append(o, w, rec, 4095), 0);
+    assert_int_equal(file_size(t.path),
+                     (size_t)(TELEMETRY_BATCH_RECORDS + !buffered(o)) * 4096);
+    assert_int_equal(telemetry_writer_close(o, w), 0);
+    assert_int_equal(file_size(t.path), (size_t)(TELEMETRY_BATCH_RECORDS + 1) * 4096);
+    free(rec);
+    tdir_end(&t);
+}
+
+/* A batch larger than stdio's 512 KiB buffer: stdio writes when its buffer
+ * fills, inside an append; a write failing there fails that append and
+ * loses the batch (none of it stays in the file). The others: naive fails
+ * the append whose line cannot be written, optimized holds the batch. */
+static void test_batch_over_buffer(void **state)
+{
+    const telemetry_writer_ops *o = ops_of(state);
+    tdir t;
+    tdir_begin(&t);
+    rig r;
+    rig_init(&r, 0, 0, 0);
+    enum { BIG = 200000 };                   /* 3 lines fill 512 KiB */
+    char *rec = malloc(BIG);
+    assert_non_null(rec);
+    memset(rec, 'z', BIG);
+    telemetry_writer *w;
+    assert_int_equal(telemetry_writer_open(o, &w, t.path, &r.opts), 0);
+    assert_int_equal(append_str(o, w, "first"), 0);
+    assert_int_equal(telemetry_writer_flush(o, w), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(telemetry_writer_append(o, w, rec, BIG), 0);
+    assert_int_equal(file_size(t.path), buffered(o) ? 6 : 6 + 2 * (BIG + 1));
+    arm(&r.f, IO_WRITE, 0, ENOSPC);
+    int rc = telemetry_writer_append(o, w, rec, BIG);
+    telemetry_stats st = stats_of(o, w);
+    if (is_stdio(o)) {
+        assert_int_equal(rc, ENOSPC);          /* the buffer filled: its write failed */
+        assert_true(r.f.calls[IO_WRITE] >= 1);
+        assert_int_equal(st.lost, 2);
+        assert_int_equal(st.pending, 0);
+        assert_int_equal(file_size(t.path), 6);
+    } else {
+        assert_int_equal(rc, buffered(o) ? 0 : ENOSPC);
+        assert_int_equal(r.f.calls[IO_WRITE], buffered(o) ? 0 : 1);
+        assert_int_equal(st.lost, 0);
+    }
+    disarm(&r.f);
+    /* with room again: stdio writes each time its buffer fills */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(telemetry_writer_append(o, w, rec, BIG), 0);
+    if (is_stdio(o))
+        assert_true(r.f.calls[IO_WRITE] >= 1 && file_size(t.path) > 6);
+    assert_int_equal(telemetry_writer_close(o, w), 0);
+    size_t lines = is_stdio(o) ? 3 : buffered(o) ? 6 : 5;
+    assert_int_equal(file_size(t.path), 6 + lines * (BIG + 1));
     free(rec);
     tdir_end(&t);
 }
@@ -754,6 +878,12 @@ static void test_enomem(void **state)
 
 #define CRASHES     100
 #define CRASH_BATCH TELEMETRY_BATCH_RECORDS
+/* The kill lands 0..CRASH_DELAY_US after the child's writer is open. A
+ * batch of 100 records fills in well under 100 us here, so kill points
+ * fall uniformly over the batch positions; 5 ms also gives the naive
+ * writer hundreds of records. (It was 20 ms: four times the records to
+ * write and check per crash, for the same kill points.) */
+#define CRASH_DELAY_US 5000
 
 typedef struct crash_page {
     atomic_int      ready;          /* the child's writer is open */
@@ -841,7 +971,7 @@ static void test_crash(void **state)
             assert_true(i < 5000);                     /* 5 s */
             nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
         }
-        long delay_us = (long)pbt_below(&rng, 20001);
+        long delay_us = (long)pbt_below(&rng, CRASH_DELAY_US + 1);
         nanosleep(&(struct timespec){ 0, delay_us * 1000 }, NULL);
         assert_int_equal(kill(pid, SIGKILL), 0);
         int status;
@@ -866,7 +996,7 @@ static void test_crash(void **state)
         assert_true(on_disk >= flushed);          /* every completed flush */
         assert_true(on_disk <= acked + 1);        /* at most the one in flight */
         uint64_t lost = acked > on_disk ? acked - on_disk : 0;
-        if (is_optimized(o))
+        if (buffered(o))
             assert_true(lost <= CRASH_BATCH);     /* at most one batch */
         else
             assert_int_equal(lost, 0);            /* every acked record */
@@ -901,8 +1031,16 @@ int main(void)
         cmocka_unit_test(test_torn_tail_repair),
         cmocka_unit_test(test_large_records),
         cmocka_unit_test(test_enomem),
+        cmocka_unit_test(test_full_device),
+        cmocka_unit_test(test_largest_batch_held),
+        cmocka_unit_test(test_batch_over_buffer),
         cmocka_unit_test(test_crash),
     };
-    return PBT_RUN_BOTH("telemetry_writer", tests, &telemetry_writer_naive,
-                        &telemetry_writer_optimized) != 0;
+    static const pbt_table tables[] = {
+        { "naive", &telemetry_writer_naive },
+        { "optimized", &telemetry_writer_optimized },
+        { "stdio", &telemetry_writer_stdio },
+    };
+    return pbt_run_tables("telemetry_writer", tests, PBT_ARRAY_LEN(tests), tables,
+                          PBT_ARRAY_LEN(tables)) != 0;
 }

@@ -7,7 +7,7 @@
  * task is the one with the lowest priority number; among equal priorities,
  * the one that arrived first (FIFO). Every successful enqueue is a new
  * arrival: a task removed and enqueued again goes behind the tasks already
- * queued at its priority. Two implementations share this ops table:
+ * queued at its priority. Three implementations share this ops table:
  *   priority_queue_naive      the seed's "before" code: a map priority ->
  *                             array of ids, two maps id -> task and
  *                             id -> priority; every dequeue copies and sorts
@@ -16,8 +16,27 @@
  *   priority_queue_optimized  a heap keyed by (priority, arrival sequence)
  *                             with a hash index id -> position: O(log n)
  *                             enqueue/dequeue/remove, O(1) peek/contains.
- * Both give identical observable results; the naive one is the test oracle
- * of the optimized one. Scenarios call through the inline wrappers below.
+ *   priority_queue_glib       a peer on GLib 2.74, the way a GLib program
+ *                             keeps a sorted queue (GLib has no heap): a
+ *                             GSequence of {task, priority, arrival} sorted
+ *                             by (priority, arrival) with
+ *                             g_sequence_insert_sorted, and a GHashTable
+ *                             id -> GSequenceIter for remove and contains:
+ *                             O(log n) enqueue/dequeue/remove/peek, O(1)
+ *                             contains/size, two allocations per task.
+ * All three give identical observable results; the naive one is the test
+ * oracle of the other two. Scenarios call through the inline wrappers below.
+ *
+ * Ways the implementations may differ (nothing else may):
+ *   ENOMEM   naive and optimized return it (create: NULL) and leave the
+ *            queue unchanged; the GLib peer never does: GLib's allocators
+ *            end the process when memory runs out (g_malloc's contract:
+ *            g_error, SIGTRAP in GLib 2.74), so its create never returns
+ *            NULL and no operation PQ_ENOMEM.
+ *   memory   how much each allocates, and when (not observable through
+ *            this interface): naive per enqueue and per dequeue, optimized
+ *            only when its arrays grow or shrink, the GLib peer an entry and
+ *            a tree node per enqueue, freed by dequeue and remove.
  */
 #ifndef PAIRBENCH_PRIORITY_QUEUE_H
 #define PAIRBENCH_PRIORITY_QUEUE_H
@@ -40,17 +59,17 @@ enum {
 typedef struct priority_queue priority_queue;   /* opaque */
 
 typedef struct priority_queue_ops {
-    const char *name;                           /* "naive" | "optimized" */
+    const char *name;                           /* "naive" | "optimized" | "glib" */
 
-    /* A new empty queue, or NULL when out of memory. */
+    /* A new empty queue, or NULL when out of memory (glib: never NULL). */
     priority_queue *(*create)(void);
     /* Frees the queue and every task in it. NULL is a no-op. */
     void (*destroy)(priority_queue *q);
 
     /* Queues a copy of *t (all of its bytes) with this priority, behind every
      * queued task of a lower or equal priority number. The task's status is
-     * not checked. EINVAL (t NULL or bad id) before EEXIST; ENOMEM. The queue
-     * is unchanged on error. */
+     * not checked. EINVAL (t NULL or bad id) before EEXIST; ENOMEM (not
+     * glib). The queue is unchanged on error. */
     int (*enqueue)(priority_queue *q, const task *t, int32_t priority);
     /* Removes the first task and copies it to *out and its priority to
      * *priority_out; either pointer may be NULL. ENOENT when empty. An
@@ -71,6 +90,7 @@ typedef struct priority_queue_ops {
 
 extern const priority_queue_ops priority_queue_naive;
 extern const priority_queue_ops priority_queue_optimized;
+extern const priority_queue_ops priority_queue_glib;
 
 /* Inline wrappers: scenarios and tests call these, never the raw pointers. */
 static inline priority_queue *priority_queue_create(const priority_queue_ops *o) { return o->create(); }

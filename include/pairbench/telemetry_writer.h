@@ -14,17 +14,25 @@
  * caller may retry it without writing it twice. Over a writer's life (no
  * crash, and a close that returns 0) the file gains exactly the
  * concatenation of the lines of the accepted records, in append order, in
- * both implementations: that is the model the differential test checks.
+ * naive and optimized: that is the model the differential test checks. The
+ * stdio peer meets it too, except that a failed write LOSES accepted
+ * records (see STDIO below): its file is the accepted records less those
+ * it reports lost (stats.lost), in order.
  *
- * Two implementations share this ops table:
+ * Three implementations share this ops table:
  *   telemetry_writer_naive      the seed's "before", fs.appendFile per
  *                               record: open(O_WRONLY|O_APPEND|O_CREAT),
  *                               write the line, (fsync when durable), close.
  *   telemetry_writer_optimized  the fd stays open (O_APPEND); lines are
  *                               buffered and written with one write(2) per
  *                               batch (+ one fsync when durable).
- * How they may legitimately differ: only in WHEN accepted records reach the
- * file. The naive one writes each record before append returns; the
+ *   telemetry_writer_stdio      a peer: the optimized writer's batching
+ *                               done with C stdio (fdopen, setvbuf
+ *                               _IOFBF with a 512 KiB buffer, fwrite per
+ *                               record, fflush + fsync where the optimized
+ *                               one flushes). See STDIO.
+ * How naive and optimized may legitimately differ: only in WHEN accepted
+ * records reach the file. The naive one writes each record before append returns; the
  * optimized one holds up to batch_records accepted records in memory. After
  * a crash (kill -9 of the process) the naive file holds every accepted
  * record (and possibly the one in flight, whose append had not returned);
@@ -34,6 +42,44 @@
  * calls (the naive one writes per record, the optimized one per batch), so
  * their return codes, hence their accepted sets, differ; each file is still
  * its own accepted records, whole.
+ *
+ * STDIO. The stdio peer flushes exactly when the optimized writer does
+ * (WHEN THE OPTIMIZED WRITER WRITES, FLUSH, the crash bound: at most one
+ * batch lost), with the same return codes in the same calls while no write
+ * fails. It differs in these ways:
+ *   - A failed write loses the batch. glibc discards its buffer when a
+ *     write of it fails, so the records accepted since the last completed
+ *     flush (stats.pending) are LOST, not kept for a retry: they move to
+ *     stats.lost, the call returns the write's errno, and the file is cut
+ *     back (ftruncate) to the end of the last completed flush, so none of
+ *     their bytes stay, whole lines included (the optimized writer keeps
+ *     the buffer and a retry continues it; its close keeps the whole lines
+ *     a failed flush wrote). stdio cannot say which records were in the
+ *     file when the write failed, hence the whole batch. A later append
+ *     starts a new batch; the caller learns from the error (and
+ *     stats.lost) that accepted records are gone, and may append them
+ *     again: none of them is in the file.
+ *   - If that cut fails (ftruncate: EIO...), the next append, flush, poll
+ *     or close retries it first and fails with its errno while it fails;
+ *     nothing is written meanwhile.
+ *   - EINTR from write(2) is returned, not retried (glibc does not retry
+ *     it; Linux does not interrupt writes to regular files).
+ *   - A batch larger than the 512 KiB buffer is written in part by stdio
+ *     whenever the buffer fills (more write(2) calls than the optimized
+ *     writer's one, lines possibly split across them; stats.written still
+ *     counts only completed flushes, and a crash may then leave part of
+ *     the batch in the file). A write failing there fails that append
+ *     (its record not accepted) and loses the batch as above.
+ *   - append never allocates (no ENOMEM); open allocates the buffer and
+ *     the FILE.
+ *   - Its FILE is one of the process's streams: exit() and fflush(NULL)
+ *     write its buffer too, outside its flush points (a process that
+ *     exits without close keeps the pending records the others drop);
+ *     a fork()ed child that calls exit() writes the parent's pending
+ *     records a second time, so such children must _exit().
+ *   - close returning 0 means every accepted record not reported lost
+ *     (stats.lost) is in the file.
+ *   - I/O hooks: see telemetry_io.
  *
  * WHEN THE OPTIMIZED WRITER WRITES. A buffer is DUE when it holds
  * batch_records records, or when it is not empty and now - (time of its
@@ -47,7 +93,7 @@
  * then fsyncs once when durable.
  *
  * TORN TAIL. A crash during a write can leave a partial last line. open
- * (both implementations, impl_shared/telemetry_writer_file.c) cuts the file
+ * (every implementation, impl_shared/telemetry_writer_file.c) cuts the file
  * back to just after its last '\n' (to empty when it has none), fsync'ed
  * when durable, so the file holds only whole lines before anything is
  * appended. This assumes one writer per file: do not open a file another
@@ -57,7 +103,8 @@
  * before anything else and changes nothing. An I/O errno is that of the
  * failed call (open, write, fsync through the hooks; fstat, pread,
  * ftruncate, which are not hooked); a write(2) that returns 0 for a
- * non-empty buffer is EIO; EINTR is retried, never returned.
+ * non-empty buffer is EIO; EINTR is retried, never returned (stdio: see
+ * STDIO).
  *
  * A writer is not thread-safe. Components count nothing of their own I/O:
  * system calls are counted by the harness, from the kernel.
@@ -84,7 +131,14 @@
  *   fsync  fsync(fd): when durable, after each line (naive) or batch
  *          (optimized), and after a tail repair that cut bytes.
  *   close  close(fd): naive after each append and after the repair;
- *          optimized in close (and when open fails after the open). */
+ *          optimized in close (and when open fails after the open).
+ * stdio: open and fsync as optimized. Its writes are stdio's own: with no
+ * write or close hook the stream is fdopen's and stdio calls write(2) and
+ * close(2) itself (the hooks are not called); with either hook set it is a
+ * fopencookie stream on the same fd whose write calls the write hook (one
+ * call per batch, more after a short write; a hook returning 0 is EIO) and
+ * whose close calls the close hook, once, in close (or when open fails
+ * after the open). */
 typedef struct telemetry_io {
     int     (*open)(void *arg, const char *path, int flags, mode_t mode);
     ssize_t (*write)(void *arg, int fd, const void *buf, size_t n);
@@ -114,15 +168,17 @@ typedef struct telemetry_stats {
                                every accepted one; optimized those of
                                completed flushes (a flush completes when its
                                write does, even if its fsync then fails) */
-    uint64_t pending;       /* accepted - written: records held in memory
-                               (naive: always 0) */
+    uint64_t pending;       /* accepted - written - lost: records held in
+                               memory (naive: always 0) */
+    uint64_t lost;          /* accepted records a failed write lost (see
+                               STDIO); naive and optimized: always 0 */
     uint64_t torn_bytes;    /* bytes of a partial last line cut at open */
 } telemetry_stats;
 
 typedef struct telemetry_writer telemetry_writer;   /* opaque */
 
 typedef struct telemetry_writer_ops {
-    const char *name;                   /* "naive" | "optimized" */
+    const char *name;                   /* "naive" | "optimized" | "stdio" */
 
     /* Opens a writer appending to `path` (copied; created 0644 less the
      * umask when missing, in both implementations) and repairs a torn tail
@@ -130,7 +186,8 @@ typedef struct telemetry_writer_ops {
      * writer. Else *out is NULL, nothing is allocated, no fd is left open
      * and the file is untouched unless the repair already cut it:
      *   EINVAL  out or path NULL, path empty, opts->batch_ms < 0
-     *   ENOMEM  out of memory
+     *   ENOMEM  out of memory (stdio: also from fdopen/fopencookie, after
+     *           the open and repair)
      *   errno   of the open (ENOENT for a missing directory, EACCES,
      *           EISDIR, EMFILE...), of fstat/pread/ftruncate in the repair,
      *           or of the fsync after a repair that cut bytes (durable). */
@@ -148,10 +205,13 @@ typedef struct telemetry_writer_ops {
      *           ftruncate; if that fails too, before the next line is
      *           written, and that append fails with its errno). Optimized:
      *           the error is that of flushing the due buffer (see FLUSH);
-     *           the record was not buffered.
+     *           the record was not buffered. stdio: the error of that
+     *           flush, or of stdio's own write when the record did not fit
+     *           in its buffer; either way the batch is lost (see STDIO), or
+     *           the errno of a cut still due from an earlier loss.
      * Naive: the close(2) after the write is not checked (Linux releases
      * the fd whatever close returns; the line is already written, and
-     * fsync'ed when durable). */
+     * fsync'ed when durable). stdio: never ENOMEM. */
     int (*append)(telemetry_writer *w, const void *record, size_t len);
 
     /* FLUSH: writes every buffered line, continuing after the bytes an
@@ -163,7 +223,10 @@ typedef struct telemetry_writer_ops {
      *           so far are accounted (the file may end in part of a line
      *           until a retry completes it); of the fsync: the lines were
      *           written (stats.written counts them, the buffer is empty)
-     *           but may not be durable; a retry has nothing to do. */
+     *           but may not be durable; a retry has nothing to do.
+     * stdio: the errno of a write loses the buffered records (see STDIO):
+     * the file ends at the previous completed flush, a retry has nothing
+     * to do; of the fsync as optimized. */
     int (*flush)(telemetry_writer *w);
     /* Flushes when the buffer is DUE (for a caller's periodic timer);
      * returns as flush, 0 when nothing was due. Naive: 0. */
@@ -179,7 +242,10 @@ typedef struct telemetry_writer_ops {
      *           Of the flush's fsync or of close(2) (optimized): every
      *           accepted record is in the file, durability unknown.
      * Naive: 0 (nothing is pending, no fd is open), or the errno of cutting
-     * off the bytes of a failed append when even that was still to do. */
+     * off the bytes of a failed append when even that was still to do.
+     * stdio: as optimized, except that a failed write cuts the file back
+     * to the previous completed flush (see STDIO), and fclose's close
+     * (close(2) or the close hook) gives the close errno. */
     int (*close)(telemetry_writer *w);
 
     /* Copies the writer's figures into *out. */
@@ -188,6 +254,7 @@ typedef struct telemetry_writer_ops {
 
 extern const telemetry_writer_ops telemetry_writer_naive;
 extern const telemetry_writer_ops telemetry_writer_optimized;
+extern const telemetry_writer_ops telemetry_writer_stdio;
 
 /* Inline wrappers: scenarios and tests call these, never the raw pointers. */
 static inline int telemetry_writer_open(const telemetry_writer_ops *o, telemetry_writer **out, const char *path, const telemetry_options *opts) { return o->open(out, path, opts); }
