@@ -1,10 +1,11 @@
 /*
- * task_store_fields: what impl_naive/task_store.c and
- * impl_optimized/task_store.c share and the seed's fix does not touch (not
- * part of any ops table): the status and update checks and the writing of
- * an update's plain fields. The two files differ in how tasks are found and
- * held (a copied array vs a hash index over slots), and so in how a status
- * change is applied, and in nothing here.
+ * task_store_fields: what impl_naive/task_store.c,
+ * impl_optimized/task_store.c and the peers (impl_peer/task_store_*.c)
+ * share and the seed's fix does not touch (not part of any ops table): the
+ * status and update checks, the writing of an update's plain fields, and
+ * (for the peers) the id check. The files differ in how tasks are found and
+ * held (a copied array, a hash index over slots, a library's hash table),
+ * and so in how a status change is applied, and in nothing here.
  *
  * `static inline`: update is measured, and these were inlined into it when
  * each file had its own copy.
@@ -13,8 +14,20 @@
 #define PAIRBENCH_TASK_STORE_FIELDS_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "pairbench/task_store.h"
+
+/* Length of id when it is a valid id (1..TASK_ID_MAX-1 bytes), else 0
+ * (NULL, empty, or no NUL within TASK_ID_MAX bytes). memchr stops at the
+ * first NUL (C11 7.24.5.1), so it never reads past the id's end. */
+static inline size_t ts_id_len(const char *id)
+{
+    if (id == NULL)
+        return 0;
+    const char *nul = memchr(id, '\0', TASK_ID_MAX);
+    return nul == NULL ? 0 : (size_t)(nul - id);
+}
 
 static inline int ts_status_valid(task_status st)
 {
