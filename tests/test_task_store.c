@@ -796,6 +796,51 @@ static void test_fifo_churn(void **state)
     task_store_destroy(o, s);
 }
 
+/* Ids of every valid length, each in a heap block of exactly its size (its
+ * bytes and the NUL), for add (a task's id is a 40-byte array, so through
+ * get, update and remove): under ASan any read past an id's NUL fails. */
+static void test_ids_in_exact_blocks(void **state)
+{
+    const task_store_ops *o = ops_of(state);
+    task_store *s = task_store_create(o);
+    char *ids[TASK_ID_MAX];
+    for (size_t len = 1; len < TASK_ID_MAX; len++) {
+        ids[len] = malloc(len + 1);
+        assert_non_null(ids[len]);
+        for (size_t i = 0; i < len; i++)
+            ids[len][i] = (char)('a' + (len + i) % 26);
+        ids[len][len] = '\0';
+        add_ok(o, s, ids[len], TASK_PENDING, (int32_t)len);
+    }
+    task_update u = { .fields = TASK_UPDATE_PRIORITY };
+    for (size_t len = 1; len < TASK_ID_MAX; len++) {
+        task got;
+        assert_int_equal(task_store_get(o, s, ids[len], &got), TASK_STORE_OK);
+        assert_int_equal(got.priority, (int32_t)len);
+        u.priority = -(int32_t)len;
+        assert_int_equal(task_store_update(o, s, ids[len], &u), TASK_STORE_OK);
+        assert_int_equal(task_store_get(o, s, ids[len], &got), TASK_STORE_OK);
+        assert_int_equal(got.priority, -(int32_t)len);
+        /* A one-byte-shorter prefix of a longer id is another id. */
+        if (len > 1) {
+            char *prefix = malloc(len);
+            assert_non_null(prefix);
+            memcpy(prefix, ids[len], len - 1);
+            prefix[len - 1] = '\0';
+            int want = strcmp(prefix, ids[len - 1]) == 0 ? TASK_STORE_OK : TASK_STORE_ENOENT;
+            assert_int_equal(task_store_get(o, s, prefix, &got), want);
+            free(prefix);
+        }
+    }
+    for (size_t len = 1; len < TASK_ID_MAX; len++) {
+        assert_int_equal(task_store_remove(o, s, ids[len]), TASK_STORE_OK);
+        assert_int_equal(task_store_remove(o, s, ids[len]), TASK_STORE_ENOENT);
+        free(ids[len]);
+    }
+    assert_int_equal(task_store_count(o, s), 0);
+    task_store_destroy(o, s);
+}
+
 static void test_similar_ids(void **state)
 {
     const task_store_ops *o = ops_of(state);
@@ -1040,6 +1085,7 @@ int main(void)
         cmocka_unit_test(test_compaction_keeps_order),
         cmocka_unit_test(test_adds_after_middle_removals),
         cmocka_unit_test(test_fifo_churn),
+        cmocka_unit_test(test_ids_in_exact_blocks),
         cmocka_unit_test(test_similar_ids),
         cmocka_unit_test(test_large_store),
         cmocka_unit_test(test_out_of_memory),
