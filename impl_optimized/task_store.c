@@ -550,9 +550,7 @@ static size_t ts_list_by_status(const task_store *s, task_status st,
 /* O(1): copies the counters. */
 static void ts_metrics(const task_store *s, task_metrics *out)
 {
-    out->total = s->live;
-    for (int st = 0; st < TASK_STATUS_COUNT; st++)
-        out->by_status[st] = s->by_status[st];
+    ts_metrics_from(out, s->live, s->by_status);
 }
 
 const task_store_ops task_store_optimized = {

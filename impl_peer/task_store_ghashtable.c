@@ -111,12 +111,7 @@ static int ts_update(task_store *s, const char *id, const task_update *u)
     ts_node *node = g_hash_table_lookup(s->index, id);
     if (node == NULL)
         return TASK_STORE_ENOENT;
-    if (u->fields & TASK_UPDATE_STATUS) {
-        s->by_status[node->t.status]--;
-        s->by_status[u->status]++;
-        node->t.status = u->status;
-    }
-    ts_apply_plain(&node->t, u);
+    ts_apply_counted(&node->t, u, s->by_status);
     return TASK_STORE_OK;
 }
 
@@ -142,23 +137,15 @@ static size_t ts_list_by_status(const task_store *s, task_status st,
     if (!ts_status_valid(st))
         return 0;
     size_t k = 0;
-    for (const GList *l = s->order.head; l != NULL; l = l->next) {
-        const task *t = &((const ts_node *)l->data)->t;
-        if (t->status != st)
-            continue;
-        if (k < cap)
-            out[k] = t;
-        k++;
-    }
+    for (const GList *l = s->order.head; l != NULL; l = l->next)
+        ts_list_match(&((const ts_node *)l->data)->t, st, out, cap, &k);
     return k;
 }
 
 /* O(1): copies the counters. */
 static void ts_metrics(const task_store *s, task_metrics *out)
 {
-    out->total = g_hash_table_size(s->index);
-    for (int st = 0; st < TASK_STATUS_COUNT; st++)
-        out->by_status[st] = s->by_status[st];
+    ts_metrics_from(out, g_hash_table_size(s->index), s->by_status);
 }
 
 const task_store_ops task_store_ghashtable = {

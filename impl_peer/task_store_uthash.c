@@ -136,12 +136,7 @@ static int ts_update(task_store *s, const char *id, const task_update *u)
     ts_item *it = ts_find(s, id, len);
     if (it == NULL)
         return TASK_STORE_ENOENT;
-    if (u->fields & TASK_UPDATE_STATUS) {
-        s->by_status[it->t.status]--;
-        s->by_status[u->status]++;
-        it->t.status = u->status;
-    }
-    ts_apply_plain(&it->t, u);
+    ts_apply_counted(&it->t, u, s->by_status);
     return TASK_STORE_OK;
 }
 
@@ -167,22 +162,15 @@ static size_t ts_list_by_status(const task_store *s, task_status st,
     if (!ts_status_valid(st))
         return 0;
     size_t k = 0;
-    for (const ts_item *it = s->head; it != NULL; it = it->hh.next) {
-        if (it->t.status != st)
-            continue;
-        if (k < cap)
-            out[k] = &it->t;
-        k++;
-    }
+    for (const ts_item *it = s->head; it != NULL; it = it->hh.next)
+        ts_list_match(&it->t, st, out, cap, &k);
     return k;
 }
 
 /* O(1): copies the counters. */
 static void ts_metrics(const task_store *s, task_metrics *out)
 {
-    out->total = HASH_COUNT(s->head);
-    for (int st = 0; st < TASK_STATUS_COUNT; st++)
-        out->by_status[st] = s->by_status[st];
+    ts_metrics_from(out, HASH_COUNT(s->head), s->by_status);
 }
 
 const task_store_ops task_store_uthash = {
