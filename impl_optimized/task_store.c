@@ -12,7 +12,8 @@
  *   index   open addressing, id -> slot, power-of-two size, linear probing,
  *           load <= 0.7, backward-shift deletion (no tombstones). An entry
  *           keeps 32 bits of the id's 64-bit hash: they pick the home bucket
- *           and skip nearly every strcmp of a non-matching id.
+ *           and skip nearly every key comparison (a memcmp of len + 1
+ *           bytes) of a non-matching id.
  *   bitmaps per status, a hierarchical bitmap over slot positions: level 0
  *           has one bit per slot, level k+1 one bit per non-zero word of
  *           level k, up to a single top word. Listing a status visits only
@@ -71,36 +72,39 @@ struct task_store {
 
 /* Length of id when it is a valid id (1..TASK_ID_MAX-1 bytes), else 0; then
  * *hash is its 64-bit hash. Reads at most TASK_ID_MAX bytes of id and never
- * past its NUL. The hash is FNV-1a's xor-then-multiply step applied to 8-byte
- * words, with a dense odd multiplier and an xor-fold after each word (every
- * step is a bijection, so ids that differ in one word never collide), then
- * MurmurHash3's fmix64 avalanche so all 64 output bits depend on every byte
- * (ids that differ only in their last characters spread over all buckets). */
+ * past its NUL: the length comes from glibc's vectorised memchr (ts_id_len;
+ * a byte-at-a-time loop costs 5 instructions per character, half of a
+ * get's), then every read is inside [id, id + len). The hash is FNV-1a's xor-then-multiply step applied
+ * to 8-byte words, with a dense odd multiplier and an xor-fold after each
+ * word (for a given word every step is a bijection of the state), the last
+ * word being the id's last 8 bytes (overlapping the one before it when len
+ * is not a multiple of 8: a fixed-size load instead of a variable-length
+ * copy), then MurmurHash3's fmix64 avalanche so all 64 output bits depend
+ * on every byte (ids that differ only in their last characters spread over
+ * all buckets). The length seeds the state. */
 static size_t ts_id_hash(const char *id, uint64_t *hash)
 {
-    if (id == NULL)
-        return 0;
-    size_t len = 0;
-    while (len < TASK_ID_MAX && id[len] != '\0')
-        len++;
-    if (len == 0 || len == TASK_ID_MAX)
+    size_t len = ts_id_len(id);
+    if (len == 0)
         return 0;
 
     const uint64_t mul = UINT64_C(0x9e3779b97f4a7c15);
     uint64_t h = UINT64_C(0xcbf29ce484222325) ^ (uint64_t)len;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, id + i, 8);
-        h = (h ^ w) * mul;
-        h ^= h >> 32;
+    uint64_t w;
+    if (len >= 8) {
+        size_t i = 0;
+        for (; i + 8 < len; i += 8) {
+            memcpy(&w, id + i, 8);
+            h = (h ^ w) * mul;
+            h ^= h >> 32;
+        }
+        memcpy(&w, id + len - 8, 8);
+    } else {
+        w = 0;
+        memcpy(&w, id, len);
     }
-    if (i < len) {
-        uint64_t w = 0;
-        memcpy(&w, id + i, len - i);
-        h = (h ^ w) * mul;
-        h ^= h >> 32;
-    }
+    h = (h ^ w) * mul;
+    h ^= h >> 32;
     h ^= h >> 33;
     h *= UINT64_C(0xff51afd7ed558ccd);
     h ^= h >> 33;
@@ -133,8 +137,12 @@ static ts_entry *ts_ix_alloc(size_t size)
     return tab;
 }
 
-/* Bucket holding id (whose tag is given), or TS_NONE. O(1) expected. */
-static size_t ts_ix_find(const task_store *s, const char *id, uint32_t tag)
+/* Bucket holding id (of length len, whose tag is given), or TS_NONE.
+ * O(1) expected. A tag match is confirmed by comparing len + 1 bytes: a
+ * stored id of another length differs from id at or before its NUL, so
+ * this is string equality, and it reads no further than the slot's
+ * TASK_ID_MAX bytes and id's NUL. */
+static size_t ts_ix_find(const task_store *s, const char *id, size_t len, uint32_t tag)
 {
     if (s->isize == 0)
         return TS_NONE;
@@ -143,7 +151,7 @@ static size_t ts_ix_find(const task_store *s, const char *id, uint32_t tag)
         const ts_entry *e = &s->index[i];
         if (e->slot == TS_EMPTY)
             return TS_NONE;
-        if (e->tag == tag && strcmp(s->slots[e->slot].id, id) == 0)
+        if (e->tag == tag && memcmp(s->slots[e->slot].id, id, len + 1) == 0)
             return i;
     }
 }
@@ -392,10 +400,11 @@ static void ts_destroy(task_store *s)
 static int ts_add(task_store *s, const task *t)
 {
     uint64_t h;
-    if (t == NULL || ts_id_hash(t->id, &h) == 0 || !ts_status_valid(t->status))
+    size_t len;
+    if (t == NULL || (len = ts_id_hash(t->id, &h)) == 0 || !ts_status_valid(t->status))
         return TASK_STORE_EINVAL;
     uint32_t tag = ts_tag(h);
-    if (ts_ix_find(s, t->id, tag) != TS_NONE)
+    if (ts_ix_find(s, t->id, len, tag) != TS_NONE)
         return TASK_STORE_EEXIST;
 
     ts_entry *tab = NULL;
@@ -435,9 +444,10 @@ static int ts_add(task_store *s, const task *t)
 static int ts_remove(task_store *s, const char *id)
 {
     uint64_t h;
-    if (ts_id_hash(id, &h) == 0)
+    size_t len = ts_id_hash(id, &h);
+    if (len == 0)
         return TASK_STORE_EINVAL;
-    size_t e = ts_ix_find(s, id, ts_tag(h));
+    size_t e = ts_ix_find(s, id, len, ts_tag(h));
     if (e == TS_NONE)
         return TASK_STORE_ENOENT;
 
@@ -466,9 +476,10 @@ static int ts_remove(task_store *s, const char *id)
 static int ts_get(const task_store *s, const char *id, task *out)
 {
     uint64_t h;
-    if (ts_id_hash(id, &h) == 0 || out == NULL)
+    size_t len = ts_id_hash(id, &h);
+    if (len == 0 || out == NULL)
         return TASK_STORE_EINVAL;
-    size_t e = ts_ix_find(s, id, ts_tag(h));
+    size_t e = ts_ix_find(s, id, len, ts_tag(h));
     if (e == TS_NONE)
         return TASK_STORE_ENOENT;
     *out = s->slots[s->index[e].slot];
@@ -481,9 +492,10 @@ static int ts_get(const task_store *s, const char *id, task *out)
 static int ts_update(task_store *s, const char *id, const task_update *u)
 {
     uint64_t h;
-    if (ts_id_hash(id, &h) == 0 || !ts_update_valid(u))
+    size_t len = ts_id_hash(id, &h);
+    if (len == 0 || !ts_update_valid(u))
         return TASK_STORE_EINVAL;
-    size_t e = ts_ix_find(s, id, ts_tag(h));
+    size_t e = ts_ix_find(s, id, len, ts_tag(h));
     if (e == TS_NONE)
         return TASK_STORE_ENOENT;
 
@@ -538,9 +550,7 @@ static size_t ts_list_by_status(const task_store *s, task_status st,
 /* O(1): copies the counters. */
 static void ts_metrics(const task_store *s, task_metrics *out)
 {
-    out->total = s->live;
-    for (int st = 0; st < TASK_STATUS_COUNT; st++)
-        out->by_status[st] = s->by_status[st];
+    ts_metrics_from(out, s->live, s->by_status);
 }
 
 const task_store_ops task_store_optimized = {

@@ -385,6 +385,12 @@ static const pb_impl impls[] = {
       .cap_reason = "naive add copies the array: building 100000 tasks is O(N^2), minutes" },
     { .name = "optimized", .ops = &task_store_optimized,
       .source = "impl_optimized/task_store.c" },
+    { .name = "uthash", .ops = &task_store_uthash, .source = "impl_peer/task_store_uthash.c",
+      .library = "uthash 2.3.0 (HASH_ADD_KEYPTR on the task id)" },
+    { .name = "ghashtable", .ops = &task_store_ghashtable,
+      .source = "impl_peer/task_store_ghashtable.c",
+      .library = "GLib 2.74 GHashTable (g_str_hash/g_str_equal on the task id, g_free"
+                 " value destructor) and a GQueue for the insertion order" },
 };
 
 /* The claims of seed 000 about the task store (shared/CLAIMS.md S-1..S-6).

@@ -1,7 +1,8 @@
 /*
- * Unit tests of task_store, run once against every implementation: the same
- * test list is run as one cmocka group per ops table (the group setup puts
- * the ops table in the test state).
+ * Unit tests of task_store, run once against every implementation (naive,
+ * optimized and the peers on uthash and GLib): the same test list is run as
+ * one cmocka group per implementation (the group setup puts its ts_impl in
+ * the test state).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,12 +10,38 @@
 
 #include "pairbench/task_store.h"
 #include "pb_test.h"
+#include "pb_test_alloc.h"
+
+/* An implementation under test: its ops table, its name, and why the
+ * allocation failure test does not apply to it (NULL: it does). */
+typedef struct ts_impl {
+    const task_store_ops *ops;
+    const char           *name;
+    const char           *no_enomem;
+} ts_impl;
+
+static const ts_impl impls[] = {
+    { &task_store_naive, "naive", NULL },
+    { &task_store_optimized, "optimized", NULL },
+    { &task_store_uthash, "uthash", NULL },
+    /* GLib's g_malloc aborts the process when an allocation fails
+     * (g_error), so a failure injected under it kills the test instead of
+     * producing an ENOMEM to check; task_store.h documents that this peer
+     * never returns ENOMEM. */
+    { &task_store_ghashtable, "ghashtable",
+      "GLib aborts on allocation failure: the peer never returns ENOMEM" },
+};
 
 /* ---- helpers -------------------------------------------------------------- */
 
+static const ts_impl *impl_of(void **state)
+{
+    return (const ts_impl *)*state;
+}
+
 static const task_store_ops *ops_of(void **state)
 {
-    return (const task_store_ops *)*state;
+    return impl_of(state)->ops;
 }
 
 static task make_task(const char *id, task_status st, int32_t prio)
@@ -93,8 +120,7 @@ static void assert_metrics(const task_store_ops *o, const task_store *s, size_t 
 
 static void test_name(void **state)
 {
-    const task_store_ops *o = ops_of(state);
-    assert_true(strcmp(o->name, "naive") == 0 || strcmp(o->name, "optimized") == 0);
+    assert_string_equal(ops_of(state)->name, impl_of(state)->name);
 }
 
 static void test_empty_store(void **state)
@@ -770,6 +796,51 @@ static void test_fifo_churn(void **state)
     task_store_destroy(o, s);
 }
 
+/* Ids of every valid length, each in a heap block of exactly its size (its
+ * bytes and the NUL), for add (a task's id is a 40-byte array, so through
+ * get, update and remove): under ASan any read past an id's NUL fails. */
+static void test_ids_in_exact_blocks(void **state)
+{
+    const task_store_ops *o = ops_of(state);
+    task_store *s = task_store_create(o);
+    char *ids[TASK_ID_MAX];
+    for (size_t len = 1; len < TASK_ID_MAX; len++) {
+        ids[len] = malloc(len + 1);
+        assert_non_null(ids[len]);
+        for (size_t i = 0; i < len; i++)
+            ids[len][i] = (char)('a' + (len + i) % 26);
+        ids[len][len] = '\0';
+        add_ok(o, s, ids[len], TASK_PENDING, (int32_t)len);
+    }
+    task_update u = { .fields = TASK_UPDATE_PRIORITY };
+    for (size_t len = 1; len < TASK_ID_MAX; len++) {
+        task got;
+        assert_int_equal(task_store_get(o, s, ids[len], &got), TASK_STORE_OK);
+        assert_int_equal(got.priority, (int32_t)len);
+        u.priority = -(int32_t)len;
+        assert_int_equal(task_store_update(o, s, ids[len], &u), TASK_STORE_OK);
+        assert_int_equal(task_store_get(o, s, ids[len], &got), TASK_STORE_OK);
+        assert_int_equal(got.priority, -(int32_t)len);
+        /* A one-byte-shorter prefix of a longer id is another id. */
+        if (len > 1) {
+            char *prefix = malloc(len);
+            assert_non_null(prefix);
+            memcpy(prefix, ids[len], len - 1);
+            prefix[len - 1] = '\0';
+            int want = strcmp(prefix, ids[len - 1]) == 0 ? TASK_STORE_OK : TASK_STORE_ENOENT;
+            assert_int_equal(task_store_get(o, s, prefix, &got), want);
+            free(prefix);
+        }
+    }
+    for (size_t len = 1; len < TASK_ID_MAX; len++) {
+        assert_int_equal(task_store_remove(o, s, ids[len]), TASK_STORE_OK);
+        assert_int_equal(task_store_remove(o, s, ids[len]), TASK_STORE_ENOENT);
+        free(ids[len]);
+    }
+    assert_int_equal(task_store_count(o, s), 0);
+    task_store_destroy(o, s);
+}
+
 static void test_similar_ids(void **state)
 {
     const task_store_ops *o = ops_of(state);
@@ -863,6 +934,135 @@ static void test_large_store(void **state)
     task_store_destroy(o, s);
 }
 
+/* ---- out of memory ---------------------------------------------------------- */
+
+/* What the store must hold: the tasks in insertion order. */
+typedef struct ts_model {
+    task   tasks[512];
+    size_t n;
+} ts_model;
+
+/* The store's whole observable state is the model's: count, the full list
+ * field by field, each status listing, metrics. O(n). */
+static void assert_model(const task_store_ops *o, const task_store *s, const ts_model *m)
+{
+    static const task *out[512 + 1];
+    size_t by_status[TASK_STATUS_COUNT] = { 0 };
+    assert_int_equal(task_store_count(o, s), m->n);
+    assert_int_equal(task_store_list(o, s, out, m->n + 1), m->n);
+    for (size_t i = 0; i < m->n; i++) {
+        assert_task_equal(out[i], &m->tasks[i]);
+        by_status[m->tasks[i].status]++;
+    }
+    for (int st = 0; st < TASK_STATUS_COUNT; st++) {
+        size_t k = task_store_list_by_status(o, s, (task_status)st, out, m->n + 1);
+        assert_int_equal(k, by_status[st]);
+        for (size_t i = 0, j = 0; i < m->n; i++)
+            if (m->tasks[i].status == (task_status)st)
+                assert_task_equal(out[j++], &m->tasks[i]);
+    }
+    assert_metrics(o, s, m->n, by_status[TASK_PENDING], by_status[TASK_RUNNING],
+                   by_status[TASK_COMPLETED], by_status[TASK_FAILED]);
+}
+
+/* Runs op (0 add, 1 remove, 2 update of task i) once with allocation k
+ * failing, for k = 0, 1, ... until an attempt makes fewer than k + 1
+ * allocations. Each failed attempt must return ENOMEM and leave the store
+ * as the model says (add must; remove and update may also succeed, as
+ * the optimized store's best-effort shrink does); the last attempt must
+ * succeed. Returns the number of ENOMEM attempts at k >= 1 (an allocation
+ * after the operation's first one). */
+static int fail_each_allocation(const task_store_ops *o, task_store *s, ts_model *m,
+                                int op, size_t i, const task *t)
+{
+    task_update u = { .fields = TASK_UPDATE_STATUS | TASK_UPDATE_ATTEMPTS,
+                      .status = (task_status)((m->tasks[i < m->n ? i : 0].status + 1) %
+                                              TASK_STATUS_COUNT),
+                      .attempts = 99 };
+    char id[TASK_ID_MAX];
+    memcpy(id, op == 0 ? t->id : m->tasks[i].id, TASK_ID_MAX);
+    int later = 0;
+    for (long k = 0;; k++) {
+        pbt_fail_at(k);
+        int rc = op == 0 ? task_store_add(o, s, t)
+               : op == 1 ? task_store_remove(o, s, id)
+                         : task_store_update(o, s, id, &u);
+        int failed = !pbt_fail_pending();
+        pbt_fail_never();
+        if (!failed || rc == TASK_STORE_OK) {
+            assert_true(!failed || op != 0);
+            assert_int_equal(rc, TASK_STORE_OK);
+            break;
+        }
+        assert_int_equal(rc, TASK_STORE_ENOMEM);
+        assert_model(o, s, m);
+        later += k >= 1;
+    }
+    if (op == 0) {
+        m->tasks[m->n++] = *t;
+    } else if (op == 1) {
+        memmove(&m->tasks[i], &m->tasks[i + 1], (m->n - i - 1) * sizeof m->tasks[0]);
+        m->n--;
+    } else {
+        m->tasks[i].status = u.status;
+        m->tasks[i].attempts = u.attempts;
+    }
+    assert_model(o, s, m);
+    return later;
+}
+
+/* Every allocation of create, add, remove and update fails once, in turn,
+ * while a store grows to 400 tasks (past the optimized store's slot and
+ * index doublings and uthash's bucket doublings) and shrinks to 100: the
+ * operation returns ENOMEM and the store is unchanged, or it succeeds
+ * (remove and update only); then it succeeds for real. (Leaks on these
+ * paths are not checked here: the injector cannot run under ASan, and
+ * mallinfo2 counts glibc's per-thread cache of freed blocks as in use.) */
+static void test_out_of_memory(void **state)
+{
+    const ts_impl *im = impl_of(state);
+    const task_store_ops *o = im->ops;
+    if (!PBT_FAIL_INJECTION) {
+        print_message("    (no allocation failure injection in this build)\n");
+        return;
+    }
+    if (im->no_enomem != NULL) {
+        print_message("    (%s: %s)\n", im->name, im->no_enomem);
+        return;
+    }
+    static ts_model m;
+    m.n = 0;
+    pbt_fail_at(0);
+    task_store *s = task_store_create(o);
+    pbt_fail_never();
+    assert_null(s);
+    s = task_store_create(o);
+    assert_non_null(s);
+
+    enum { N = 400 };
+    int later_adds = 0;
+    for (int i = 0; i < N; i++) {
+        char id[32];
+        pbt_make_id(id, sizeof id, "task-", i);
+        task t = make_task(id, (task_status)(i % 3), i);
+        int later = fail_each_allocation(o, s, &m, 0, 0, &t);
+        if (i > 0)
+            later_adds += later;
+    }
+    /* Remove tasks at spread positions until a quarter is left (the
+     * optimized store compacts and shrinks), updating one now and then. */
+    for (size_t r = 0; m.n > N / 4; r++) {
+        (void)fail_each_allocation(o, s, &m, 1, (r * 7) % m.n, NULL);
+        if (r % 7 == 0)
+            (void)fail_each_allocation(o, s, &m, 2, r % m.n, NULL);
+    }
+    /* An allocation after the first of an add failed and was rolled back:
+     * a doubling of the optimized store's arrays, naive's new array,
+     * uthash's doubled buckets. */
+    assert_true(later_adds > 0);
+    task_store_destroy(o, s);
+}
+
 /* ---- runner ----------------------------------------------------------------- */
 
 int main(void)
@@ -885,8 +1085,14 @@ int main(void)
         cmocka_unit_test(test_compaction_keeps_order),
         cmocka_unit_test(test_adds_after_middle_removals),
         cmocka_unit_test(test_fifo_churn),
+        cmocka_unit_test(test_ids_in_exact_blocks),
         cmocka_unit_test(test_similar_ids),
         cmocka_unit_test(test_large_store),
+        cmocka_unit_test(test_out_of_memory),
     };
-    return PBT_RUN_BOTH("task_store", tests, &task_store_naive, &task_store_optimized) != 0;
+    pbt_table tables[PBT_ARRAY_LEN(impls)];
+    for (size_t i = 0; i < PBT_ARRAY_LEN(impls); i++)
+        tables[i] = (pbt_table){ impls[i].name, &impls[i] };
+    return pbt_run_tables("task_store", tests, PBT_ARRAY_LEN(tests), tables,
+                          PBT_ARRAY_LEN(tables)) != 0;
 }

@@ -1,12 +1,14 @@
 /*
  * Differential test of task_store: the naive implementation is the oracle
- * of the optimized one.
+ * of the others (optimized, and the peers on uthash and GLib).
  *
- * Random operation sequences (fixed seeds, splitmix64) run through both
- * implementations; every return value and every output must be identical.
- * A sequence has a target size (live tasks) from 0 to 2000, log-uniform by
- * octaves so that most are small and many reach the top, plus fixed sizes
- * 0, 1, 64 and 2000 (twice); and one of three id patterns: sequential
+ * Random operation sequences (fixed seeds, splitmix64) run through all four
+ * implementations; every return value and every output of each must be the
+ * oracle's.
+ * A sequence has a target size (live tasks) from 0 to 2000, nearly
+ * log-uniform by octaves so that most are small and a hundred per pattern
+ * are above 1023 (target_size), plus fixed sizes 0, 1, 64 and 2000
+ * (twice); and one of three id patterns: sequential
  * ("task-000123"), random alphanumeric of 1..39 characters, and clustered
  * (long shared prefixes such as "tenant-07/queue-03/job-0000042"). It grows
  * to its target, churns around it, and half of the sequences then drain to
@@ -31,12 +33,29 @@
 #include "pb_test_task.h"
 
 #define SEQS_PER_PATTERN  3334     /* x 3 patterns = 10,002 sequences */
+
+#if defined(__SANITIZE_ADDRESS__)
+/* ASan's defaults for this program (the sanitizer interface; ASAN_OPTIONS
+ * still overrides). The naive oracle allocates and frees an array of n
+ * pointers on every add, remove and update; ASan's allocator gives freed
+ * pages back to the kernel every 5 s (allocator_release_to_os_interval_ms)
+ * and every reuse faults them in again, which took 16% of this test's time
+ * under ASan and checks nothing. Keep them. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_release_to_os_interval_ms=-1";
+}
+#endif
 #define SIZE_MAX_TARGET   2000
 #define FULL_CHECK_BELOW  64
 #define GONE_RING         512
 
 static const task_store_ops *const A = &task_store_naive;      /* oracle */
-static const task_store_ops *const B = &task_store_optimized;
+/* Checked against it, every operation. */
+static const task_store_ops *const OTHERS[] = { &task_store_optimized, &task_store_uthash,
+                                                &task_store_ghashtable };
+#define N_OTHERS PBT_ARRAY_LEN(OTHERS)
 
 enum id_pattern { PAT_SEQUENTIAL = PBT_ID_SEQUENTIAL, PAT_RANDOM = PBT_ID_RANDOM,
                   PAT_CLUSTERED = PBT_ID_CLUSTERED, PAT_COUNT = PBT_ID_PATTERNS };
@@ -51,14 +70,14 @@ typedef struct ctx {
     int         pattern;
     size_t      target;
 
-    task_store *a, *b;
+    task_store *a, *b[N_OTHERS];
     char      (*live)[TASK_ID_MAX];     /* ids stored, in no particular order */
     size_t      n_live, live_cap;
     char        gone[GONE_RING][TASK_ID_MAX];   /* recently removed ids */
     size_t      n_gone;
     uint64_t    next_serial;
 
-    const task **out_a, **out_b;        /* listing buffers, out_cap entries */
+    const task **out_a, **out_b[N_OTHERS];   /* listing buffers, out_cap entries */
     size_t      out_cap;
     char       *id40;                   /* 40 bytes, no NUL, own heap block */
     unsigned long long ops_done;
@@ -73,42 +92,64 @@ static void describe(const void *arg, char *buf, size_t size)
              c->target, c->op_id ? c->op_id : "(null)");
 }
 
-static void check_rc(const ctx *c, int ra, int rb)
+/* The oracle's return code ra against implementation j's. */
+static void check_rc(const ctx *c, size_t j, int ra, int rb)
 {
     if (ra != rb)
-        pbt_mismatch(&c->at, "return code: naive %d, optimized %d", ra, rb);
+        pbt_mismatch(&c->at, "return code: naive %d, %s %d", ra, OTHERS[j]->name, rb);
 }
 
-/* Compares two listings made with the same cap: returned n, the first
- * min(n, cap) tasks field by field, and that nothing past them was written. */
-static void compare_listing(ctx *c, const char *what, size_t cap, size_t na, size_t nb)
+static void check_count(const ctx *c, size_t j, size_t na, size_t nb)
 {
     if (na != nb)
-        pbt_mismatch(&c->at, "%s (cap %zu): naive returned %zu, optimized %zu", what, cap, na, nb);
+        pbt_mismatch(&c->at, "count: naive %zu, %s %zu", na, OTHERS[j]->name, nb);
+}
+
+/* NULL when *x and *y are equal, else the first field that differs. Every
+ * store copies a task whole, so equal copies are equal bytes: one memcmp
+ * settles the common case (under ASan, one intercepted memcmp costs less
+ * than an intercepted strncmp and five field compares); copies whose bytes
+ * differ (in padding, say) get the field-by-field verdict. */
+static const char *task_diff(const task *x, const task *y)
+{
+    return memcmp(x, y, sizeof *x) == 0 ? NULL : pbt_task_diff(x, y);
+}
+
+/* Compares the oracle's listing with implementation j's, made with the same
+ * cap: returned n, the first min(n, cap) tasks field by field, and that
+ * nothing past them was written. */
+static void compare_listing(ctx *c, const char *what, size_t cap, size_t na, size_t j, size_t nb)
+{
+    const char *name = OTHERS[j]->name;
+    const task **out_b = c->out_b[j];
+    if (na != nb)
+        pbt_mismatch(&c->at, "%s (cap %zu): naive returned %zu, %s %zu", what, cap, na, name, nb);
     size_t k = na < cap ? na : cap;
     for (size_t i = 0; i < k; i++) {
-        const char *f = pbt_task_diff(c->out_a[i], c->out_b[i]);
+        const char *f = task_diff(c->out_a[i], out_b[i]);
         if (f != NULL)
-            pbt_mismatch(&c->at, "%s (cap %zu): entry %zu differs in %s: naive \"%s\", optimized \"%s\"",
-                         what, cap, i, f, c->out_a[i]->id, c->out_b[i]->id);
+            pbt_mismatch(&c->at, "%s (cap %zu): entry %zu differs in %s: naive \"%s\", %s \"%s\"",
+                         what, cap, i, f, c->out_a[i]->id, name, out_b[i]->id);
     }
-    if (cap < c->out_cap && (c->out_a[k] != NULL || c->out_b[k] != NULL))
-        pbt_mismatch(&c->at, "%s (cap %zu): an entry past min(n, cap) = %zu was written", what, cap, k);
+    if (cap < c->out_cap && (c->out_a[k] != NULL || out_b[k] != NULL))
+        pbt_mismatch(&c->at, "%s (cap %zu): an entry past min(n, cap) = %zu was written"
+                     " (naive or %s)", what, cap, k, name);
 }
 
 static void clear_out(ctx *c, size_t cap)
 {
     size_t m = cap < c->out_cap ? cap + 1 : c->out_cap;
     memset(c->out_a, 0, m * sizeof *c->out_a);
-    memset(c->out_b, 0, m * sizeof *c->out_b);
+    for (size_t j = 0; j < N_OTHERS; j++)
+        memset(c->out_b[j], 0, m * sizeof *c->out_b[j]);
 }
 
 static void cmp_list(ctx *c, size_t cap)
 {
     clear_out(c, cap);
     size_t na = task_store_list(A, c->a, c->out_a, cap);
-    size_t nb = task_store_list(B, c->b, c->out_b, cap);
-    compare_listing(c, "list", cap, na, nb);
+    for (size_t j = 0; j < N_OTHERS; j++)
+        compare_listing(c, "list", cap, na, j, task_store_list(OTHERS[j], c->b[j], c->out_b[j], cap));
 }
 
 static void cmp_list_by_status(ctx *c, task_status st, size_t cap)
@@ -117,31 +158,36 @@ static void cmp_list_by_status(ctx *c, task_status st, size_t cap)
     snprintf(what, sizeof what, "list_by_status(%d)", (int)st);
     clear_out(c, cap);
     size_t na = task_store_list_by_status(A, c->a, st, c->out_a, cap);
-    size_t nb = task_store_list_by_status(B, c->b, st, c->out_b, cap);
-    compare_listing(c, what, cap, na, nb);
+    for (size_t j = 0; j < N_OTHERS; j++)
+        compare_listing(c, what, cap, na, j,
+                        task_store_list_by_status(OTHERS[j], c->b[j], st, c->out_b[j], cap));
 }
 
 static void cmp_metrics(ctx *c)
 {
-    task_metrics ma, mb;
+    task_metrics ma;
     memset(&ma, 0xa5, sizeof ma);
-    memset(&mb, 0x5a, sizeof mb);
     task_store_metrics(A, c->a, &ma);
-    task_store_metrics(B, c->b, &mb);
-    if (ma.total != mb.total)
-        pbt_mismatch(&c->at, "metrics.total: naive %zu, optimized %zu", ma.total, mb.total);
-    for (int st = 0; st < TASK_STATUS_COUNT; st++)
-        if (ma.by_status[st] != mb.by_status[st])
-            pbt_mismatch(&c->at, "metrics.by_status[%d]: naive %zu, optimized %zu",
-                         st, ma.by_status[st], mb.by_status[st]);
+    for (size_t j = 0; j < N_OTHERS; j++) {
+        task_metrics mb;
+        memset(&mb, 0x5a, sizeof mb);
+        task_store_metrics(OTHERS[j], c->b[j], &mb);
+        if (ma.total != mb.total)
+            pbt_mismatch(&c->at, "metrics.total: naive %zu, %s %zu", ma.total,
+                         OTHERS[j]->name, mb.total);
+        for (int st = 0; st < TASK_STATUS_COUNT; st++)
+            if (ma.by_status[st] != mb.by_status[st])
+                pbt_mismatch(&c->at, "metrics.by_status[%d]: naive %zu, %s %zu",
+                             st, ma.by_status[st], OTHERS[j]->name, mb.by_status[st]);
+    }
 }
 
-/* Every observable of the two stores. O(n). */
+/* Every observable of the stores. O(n). */
 static void check_state(ctx *c)
 {
-    size_t na = task_store_count(A, c->a), nb = task_store_count(B, c->b);
-    if (na != nb)
-        pbt_mismatch(&c->at, "count: naive %zu, optimized %zu", na, nb);
+    size_t na = task_store_count(A, c->a);
+    for (size_t j = 0; j < N_OTHERS; j++)
+        check_count(c, j, na, task_store_count(OTHERS[j], c->b[j]));
     if (na != c->n_live)
         pbt_mismatch(&c->at, "count %zu, but the test tracked %zu live ids", na, c->n_live);
     size_t full = na + 1;   /* room for all, plus one slot that must stay unwritten */
@@ -272,8 +318,8 @@ static void op_add(ctx *c)
         memset(t.id, 'x', TASK_ID_MAX);
     c->op_id = no_nul ? "<40 bytes, no NUL>" : id;
     int ra = task_store_add(A, c->a, &t);
-    int rb = task_store_add(B, c->b, &t);
-    check_rc(c, ra, rb);
+    for (size_t j = 0; j < N_OTHERS; j++)
+        check_rc(c, j, ra, task_store_add(OTHERS[j], c->b[j], &t));
     if (ra == TASK_STORE_OK)
         track_add(c, id);
 }
@@ -297,8 +343,8 @@ static void op_remove(ctx *c, int oldest)
     }
     c->op_id = id == c->id40 ? "<40 bytes, no NUL>" : id;
     int ra = task_store_remove(A, c->a, id);
-    int rb = task_store_remove(B, c->b, id);
-    check_rc(c, ra, rb);
+    for (size_t j = 0; j < N_OTHERS; j++)
+        check_rc(c, j, ra, task_store_remove(OTHERS[j], c->b[j], id));
     if (ra == TASK_STORE_OK) {
         if (live_at != SIZE_MAX)
             track_remove_at(c, live_at);
@@ -312,21 +358,25 @@ static void op_get(ctx *c)
     char buf[TASK_ID_MAX];
     size_t live_at;
     const char *id = pick_id(c, buf, &live_at);
-    task ga, gb, blank;
+    task ga, blank;
     memset(&blank, 0xc3, sizeof blank);
     ga = blank;
-    gb = blank;
     c->at.op = "get";
     c->op_id = id == c->id40 ? "<40 bytes, no NUL>" : id;
     int ra = task_store_get(A, c->a, id, &ga);
-    int rb = task_store_get(B, c->b, id, &gb);
-    check_rc(c, ra, rb);
-    if (ra == TASK_STORE_OK) {
-        const char *f = pbt_task_diff(&ga, &gb);
-        if (f != NULL)
-            pbt_mismatch(&c->at, "get: the copies differ in %s", f);
-    } else if (memcmp(&ga, &blank, sizeof blank) != 0 || memcmp(&gb, &blank, sizeof blank) != 0) {
-        pbt_mismatch(&c->at, "get: *out written on error %d", ra);
+    if (ra != TASK_STORE_OK && memcmp(&ga, &blank, sizeof blank) != 0)
+        pbt_mismatch(&c->at, "get: naive wrote *out on error %d", ra);
+    for (size_t j = 0; j < N_OTHERS; j++) {
+        task gb = blank;
+        check_rc(c, j, ra, task_store_get(OTHERS[j], c->b[j], id, &gb));
+        if (ra == TASK_STORE_OK) {
+            const char *f = pbt_task_diff(&ga, &gb);
+            if (f != NULL)
+                pbt_mismatch(&c->at, "get: naive's and %s's copies differ in %s",
+                             OTHERS[j]->name, f);
+        } else if (memcmp(&gb, &blank, sizeof blank) != 0) {
+            pbt_mismatch(&c->at, "get: %s wrote *out on error %d", OTHERS[j]->name, ra);
+        }
     }
 }
 
@@ -353,8 +403,8 @@ static void op_update(ctx *c)
     c->at.op = "update";
     c->op_id = id == c->id40 ? "<40 bytes, no NUL>" : id;
     int ra = task_store_update(A, c->a, id, &u);
-    int rb = task_store_update(B, c->b, id, &u);
-    check_rc(c, ra, rb);
+    for (size_t j = 0; j < N_OTHERS; j++)
+        check_rc(c, j, ra, task_store_update(OTHERS[j], c->b[j], id, &u));
 }
 
 static void op_listing(ctx *c)
@@ -372,18 +422,24 @@ static void op_listing(ctx *c)
         cmp_metrics(c);
     } else {
         c->at.op = "count";
-        size_t na = task_store_count(A, c->a), nb = task_store_count(B, c->b);
-        if (na != nb)
-            pbt_mismatch(&c->at, "count: naive %zu, optimized %zu", na, nb);
+        size_t na = task_store_count(A, c->a);
+        for (size_t j = 0; j < N_OTHERS; j++)
+            check_count(c, j, na, task_store_count(OTHERS[j], c->b[j]));
     }
 }
 
 /* ---- sequences ------------------------------------------------------------- */
 
-/* Target size of sequence i: a few fixed extremes, else log-uniform on
- * [0, 2000] by octaves: pick one of 11 octaves [2^k - 1, 2^(k+1) - 1) with
- * equal probability, then a size uniformly inside it (the top octave is cut
- * at 2000), so about 9% of the sequences have a target of 1023..2000. */
+/* Target size of sequence i: a few fixed extremes, else nearly
+ * log-uniform on [0, 2000] by octaves: pick one of 11 octaves
+ * [2^k - 1, 2^(k+1) - 1), the ten lower ones with weight 3 and the top one
+ * (cut at 2000) with weight 1, then a size uniformly inside it. A sequence
+ * costs O(target^2) through the naive oracle, so the top octave at full
+ * weight took 70% of the test's time; at weight 1 it still holds about 108
+ * sequences per pattern (3%), spread over 1023..2000, plus the two fixed
+ * at 2000: enough to cross every resize boundary up there (the optimized
+ * index's 2048 -> 4096 at 1434 live tasks, its slot array's 2048 -> 4096,
+ * GLib's table's 2048 -> 4096 near 1930, uthash's bucket doublings). */
 static size_t target_size(ctx *c, unsigned i)
 {
     switch (i) {
@@ -394,8 +450,8 @@ static size_t target_size(ctx *c, unsigned i)
     case 4: return SIZE_MAX_TARGET;
     default: break;
     }
-    size_t k = pbt_mod(&c->r, 11);
-    return pbt_octave_size(&c->r, k, SIZE_MAX_TARGET);
+    size_t w = pbt_mod(&c->r, 31);
+    return pbt_octave_size(&c->r, w < 30 ? w / 3 : 10, SIZE_MAX_TARGET);
 }
 
 static void run_sequence(ctx *c, int pattern, unsigned i)
@@ -424,13 +480,15 @@ static void run_sequence(ctx *c, int pattern, unsigned i)
     size_t check_every = c->target / 8 > 1 ? c->target / 8 : 1;
     c->out_cap = n_ops + 2;
     c->out_a = calloc(c->out_cap, sizeof *c->out_a);
-    c->out_b = calloc(c->out_cap, sizeof *c->out_b);
     assert_non_null(c->out_a);
-    assert_non_null(c->out_b);
     c->a = task_store_create(A);
-    c->b = task_store_create(B);
     assert_non_null(c->a);
-    assert_non_null(c->b);
+    for (size_t j = 0; j < N_OTHERS; j++) {
+        c->out_b[j] = calloc(c->out_cap, sizeof *c->out_b[j]);
+        assert_non_null(c->out_b[j]);
+        c->b[j] = task_store_create(OTHERS[j]);
+        assert_non_null(c->b[j]);
+    }
     check_state(c);
 
     for (c->at.step = 0; c->at.step < n_ops; c->at.step++) {
@@ -465,9 +523,11 @@ static void run_sequence(ctx *c, int pattern, unsigned i)
     check_state(c);
 
     task_store_destroy(A, c->a);
-    task_store_destroy(B, c->b);
     free(c->out_a);
-    free(c->out_b);
+    for (size_t j = 0; j < N_OTHERS; j++) {
+        task_store_destroy(OTHERS[j], c->b[j]);
+        free(c->out_b[j]);
+    }
 }
 
 static unsigned long long total_seqs, total_ops, total_checks;
@@ -518,7 +578,8 @@ int main(void)
         cmocka_unit_test(test_diff_random_ids),
         cmocka_unit_test(test_diff_clustered_ids),
     };
-    int failed = cmocka_run_group_tests_name("task_store naive vs optimized", tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("task_store naive vs optimized, uthash, ghashtable",
+                                             tests, NULL, NULL);
     printf("task_store_diff: checked %llu sequences, %llu operations, %llu full-state comparisons\n",
            total_seqs, total_ops, total_checks);
     fflush(stdout);

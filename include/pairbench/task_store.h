@@ -2,7 +2,7 @@
  * task_store: the task queue state of seed 000 (array spread vs. index).
  *
  * A store owns copies of the tasks added to it and keeps them in insertion
- * order. Two implementations share this ops table:
+ * order. Four implementations share this ops table:
  *   task_store_naive      the seed's "before" code: every add allocates a new
  *                         array of n+1 and copies, remove builds a filtered
  *                         copy, get/update scan linearly, update copies the
@@ -10,8 +10,26 @@
  *   task_store_optimized  hash index id -> slot, insertion order kept across
  *                         removals, O(1) add/get/update/remove, O(1) metrics,
  *                         per-status listing in O(k).
- * Both give identical observable results; the naive one is the test oracle
- * of the optimized one. Scenarios call through the inline wrappers below.
+ *   task_store_uthash     peer: one malloc'd item per task in a uthash table
+ *                         keyed by id; uthash's own list keeps the order;
+ *                         O(1) add/get/update/remove, O(1) metrics,
+ *                         per-status listing in O(n).
+ *   task_store_ghashtable peer: GLib's GHashTable id -> node plus a GQueue
+ *                         of the nodes for the order; costs as uthash's.
+ * All four give identical observable results for every operation: return
+ * codes (EINVAL checked first, as below), copies, listings (insertion
+ * order, so the order is not a place where they may differ), counts and
+ * metrics; the naive one is the test oracle of the others. They differ
+ * only in cost and in running out of memory:
+ *   - ENOMEM: naive's add, remove and update may return it; optimized's
+ *     and uthash's add only (uthash is built with HASH_NONFATAL_OOM, so a
+ *     failed allocation inside uthash is reported, not exit(-1));
+ *     ghashtable never returns it and its create never returns NULL:
+ *     GLib's allocator aborts the process when out of memory.
+ *   - The borrowed pointers of list/list_by_status point into different
+ *     storage (the naive array's copies, the optimized slot array, the
+ *     peers' items); all are valid until the next mutation and no longer.
+ * Scenarios call through the inline wrappers below.
  */
 #ifndef PAIRBENCH_TASK_STORE_H
 #define PAIRBENCH_TASK_STORE_H
@@ -70,15 +88,17 @@ enum {
     TASK_STORE_ENOENT = 2,   /* remove/get/update: no task with this id */
     TASK_STORE_EINVAL = 3,   /* id empty or too long, status out of range,
                                 update with unknown field bits */
-    TASK_STORE_ENOMEM = 4    /* allocation failed; the store is unchanged */
+    TASK_STORE_ENOMEM = 4    /* allocation failed; the store is unchanged
+                                (never from ghashtable: GLib aborts) */
 };
 
 typedef struct task_store task_store;   /* opaque */
 
 typedef struct task_store_ops {
-    const char *name;                   /* "naive" | "optimized" */
+    const char *name;                   /* "naive" | "optimized" | "uthash" |
+                                           "ghashtable" */
 
-    /* A new empty store, or NULL when out of memory. */
+    /* A new empty store, or NULL when out of memory (ghashtable: aborts). */
     task_store *(*create)(void);
     /* Frees the store and every task in it. NULL is a no-op. */
     void (*destroy)(task_store *s);
@@ -113,6 +133,8 @@ typedef struct task_store_ops {
 
 extern const task_store_ops task_store_naive;
 extern const task_store_ops task_store_optimized;
+extern const task_store_ops task_store_uthash;
+extern const task_store_ops task_store_ghashtable;
 
 /* Inline wrappers: scenarios and tests call these, never the raw pointers. */
 static inline task_store *task_store_create(const task_store_ops *o) { return o->create(); }
