@@ -3,7 +3,7 @@
  * libglib2.0-dev), written the way a GLib programmer would: a GHashTable
  * from id to node (g_hash_table_new_full with g_str_hash and g_str_equal;
  * the key is the node's own id, so only the value has a destroy notifier,
- * g_free of the node) and a GQueue of the same nodes for the insertion
+ * g_free of the node, which frees what is left at destroy) and a GQueue of the same nodes for the insertion
  * order, whose GList link is embedded in the node (g_queue_push_tail_link,
  * g_queue_unlink: no allocation of its own). GLib's defaults are kept:
  * g_str_hash (djb2, h * 33 + c), GLib's table (open addressing with
@@ -14,8 +14,9 @@
  * Costs (n stored tasks, k listed; "hash" is g_str_hash of the id):
  *   add             hash + O(1) expected probes + 1 g_malloc (the node);
  *                   O(n) once in a while when GLib resizes the table
- *   remove          hash + O(1) expected + 1 g_free; O(1) unlink from the
- *                   queue; O(n) once in a while when GLib shrinks the table
+ *   remove          hash + O(1) expected (g_hash_table_steal_extended) +
+ *                   1 g_free; O(1) unlink from the queue; O(n) once in a
+ *                   while when GLib shrinks the table
  *   get, update     hash + O(1) expected probes (update in place)
  *   count, metrics  O(1): g_hash_table_size, per-status counters
  *   list            O(min(n, cap)): walks the queue
@@ -76,18 +77,19 @@ static int ts_add(task_store *s, const task *t)
     return TASK_STORE_OK;
 }
 
-/* Unlinks the node and removes it from the table, which frees it. EINVAL,
- * ENOENT; never ENOMEM. */
+/* Takes the node out of the table (g_hash_table_steal_extended: one lookup,
+ * no destroy notifier), unlinks and frees it. EINVAL, ENOENT; never ENOMEM. */
 static int ts_remove(task_store *s, const char *id)
 {
     if (ts_id_len(id) == 0)
         return TASK_STORE_EINVAL;
-    ts_node *node = g_hash_table_lookup(s->index, id);
-    if (node == NULL)
+    gpointer value;
+    if (!g_hash_table_steal_extended(s->index, id, NULL, &value))
         return TASK_STORE_ENOENT;
+    ts_node *node = value;
     s->by_status[node->t.status]--;
     g_queue_unlink(&s->order, &node->link);
-    g_hash_table_remove(s->index, id);
+    g_free(node);
     return TASK_STORE_OK;
 }
 
