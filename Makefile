@@ -52,7 +52,7 @@ MEMCHECK    ?= --memcheck
 PAIRBENCH   := $(BUILD)/pairbench
 COMPARE_PY  := /usr/share/benchmark/compare.py
 
-.PHONY: all deps build build-san build-tsan bench quick report massif test compare clean \
+.PHONY: all deps build pairbench build-san build-tsan bench quick report massif test compare clean \
         instr gate baseline fuzz fuzz-build history
 
 all: build
@@ -63,6 +63,11 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# The executable alone (bench, quick, report...: the tests are make test's).
+pairbench: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target pairbench
 
 build-tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPB_TSAN=ON >/dev/null
@@ -82,7 +87,7 @@ BENCH_ALLOCATORS := $(ALLOCATOR)
 BENCH_JSONS      := $(RESULTS)/RESULTS.json
 endif
 
-bench: build
+bench: pairbench
 	@mkdir -p $(RESULTS)
 	@set -e; for a in $(BENCH_ALLOCATORS); do \
 	    out=$(RESULTS)/RESULTS.json; \
@@ -100,14 +105,14 @@ bench: build
 HISTORY      ?= $(RESULTS)/history.sqlite
 HISTORY_ARGS ?=
 HISTORY_OPT   = $$(test -f $(HISTORY) && echo --history $(HISTORY))
-history: build
+history: pairbench
 	@$(PAIRBENCH) history --db $(HISTORY) $(HISTORY_ARGS)
 
 # The HTML report (charts inlined) and its Markdown overview, from the
 # results of the last `make bench` (the same ALLOCATOR); REPORT_IN="A.json
 # B.json" for other files.
 REPORT_IN ?= $(BENCH_JSONS)
-report: build
+report: pairbench
 	@for f in $(REPORT_IN); do test -f $$f || { echo "no $$f: run 'make bench' first" >&2; exit 2; }; done
 	@$(PAIRBENCH) report $(REPORT_IN) $(HISTORY_OPT) --out $(RESULTS)/report
 	@echo "report: $(RESULTS)/report/index.html"
@@ -118,7 +123,7 @@ report: build
 # of `make bench` are there.
 MASSIF_N   ?= 1000
 MASSIF_OPS ?= 1000
-massif: build
+massif: pairbench
 	@mkdir -p $(RESULTS)
 	$(PAIRBENCH) massif --filter '$(FILTER)' --n $(MASSIF_N) --ops $(MASSIF_OPS) \
 	    --out $(RESULTS)/massif
@@ -127,7 +132,7 @@ massif: build
 	        $(HISTORY_OPT) --out $(RESULTS)/report && echo "report: $(RESULTS)/report/index.html"; \
 	else echo "no $(REPORT_IN): run 'make bench' for the report"; fi
 
-quick: build
+quick: pairbench
 	@mkdir -p $(RESULTS)
 	$(PAIRBENCH) run --quick --filter '$(FILTER)' --json $(RESULTS)/QUICK.json
 
@@ -157,17 +162,17 @@ GATE_FILTER    ?= /(naive|optimized|calibration)/
 BASELINE       ?= baselines/ci
 BENCH_BASELINE ?=
 
-instr: build
+instr: pairbench
 	@mkdir -p $(RESULTS)
 	$(PAIRBENCH) instr --filter '$(FILTER)' --n $(INSTR_N) --json $(RESULTS)/INSTR.json
 
-gate: build
+gate: pairbench
 	@mkdir -p $(RESULTS)
 	$(PAIRBENCH) instr --filter '$(GATE_FILTER)' --n $(INSTR_N) --json $(RESULTS)/GATE_INSTR.json
 	$(PAIRBENCH) gate $(BASELINE) $(RESULTS)/GATE_INSTR.json \
 	    $$(test -f $(BASELINE)/bench.json && test -f $(RESULTS)/RESULTS.json && echo $(RESULTS)/RESULTS.json)
 
-baseline: build
+baseline: pairbench
 	@mkdir -p $(BASELINE)
 	$(PAIRBENCH) instr --filter '$(GATE_FILTER)' --n $(INSTR_N) --json $(BASELINE)/instr.json
 	@if [ -n "$(BENCH_BASELINE)" ]; then cp "$(BENCH_BASELINE)" $(BASELINE)/bench.json && \

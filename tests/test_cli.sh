@@ -99,10 +99,10 @@ fits = {(c["impl"], c["scenario"]) for c in d["pairbench"]["complexity"]}
 assert fits == {(i, s) for i in ("naive", "optimized") for s in ("get_hit", "update")}, fits
 PYEOF
 
-# The paired pass: every point of the run has 10 rounds a side, the pair
+# The paired pass: every point of the run has 8 rounds a side, the pair
 # summary gives the median ratio with its interval, and the JSON's pair
 # rows carry the interval (lo <= speed-up <= hi) and the rounds.
-grep -q 'paired pass: 4 points (4 naive/optimized, 0 optimized/peer), 10 rounds each' "$tmp/err" && ok || bad "no paired pass line"
+grep -q 'paired pass: 4 points (4 naive/optimized, 0 optimized/peer), 8 rounds each' "$tmp/err" && ok || bad "no paired pass line"
 grep -Eq '^task_store/update/256 .* [0-9.]+x \[[0-9.]+x, [0-9.]+x\]' "$tmp/out" && ok \
     || bad "pair summary lacks the interval"
 "$PY" - "$tmp/r.json" <<'PYEOF' && ok || bad "JSON paired rounds"
@@ -111,11 +111,11 @@ d = json.load(open(sys.argv[1]))
 p = d["pairbench_paired"]
 assert set(p) == {f"task_store/{s}/{n}" for s in ("get_hit", "update") for n in (16, 256)}, set(p)
 for k, v in p.items():
-    assert len(v["naive_ns"]) == 10 and len(v["optimized_ns"]) == 10, k
+    assert len(v["naive_ns"]) == 8 and len(v["optimized_ns"]) == 8, k
     assert all(x > 0 for x in v["naive_ns"] + v["optimized_ns"]), k
 assert "alternate" in d["context"]["paired_pass"]
 for r in d["pairbench"]["pairs"]:
-    assert r["paired_rounds"] == 10, r
+    assert r["paired_rounds"] == 8, r
     assert r["speedup_lo"] <= r["speedup"] <= r["speedup_hi"], r
 PYEOF
 
