@@ -54,7 +54,8 @@ grep -qx 'task_store/naive/get_hit/1000' "$tmp/list" && ok || bad "list lacks ta
 grep -qx 'task_store/optimized/get_hit/100000' "$tmp/list" && ok || bad "list lacks optimized at 100000"
 grep -qx 'task_store/naive/get_hit/100000' "$tmp/list" && bad "naive at 100000 is listed, should be capped" || ok
 n=$("$PB" list --component task_store --scenario metrics | wc -l)
-[ "$n" -eq 9 ] && ok || bad "list --component task_store --scenario metrics: $n cases, want 9"
+# naive to 10k (4), optimized and the two peers to 100k (5 each)
+[ "$n" -eq 19 ] && ok || bad "list --component task_store --scenario metrics: $n cases, want 19"
 
 # A failed run leaves an existing results file untouched.
 echo '{"keep": true}' >"$tmp/keep.json"
@@ -62,7 +63,7 @@ echo '{"keep": true}' >"$tmp/keep.json"
 grep -q '"keep": true' "$tmp/keep.json" && ok || bad "failed run touched the existing JSON"
 
 # A good run: valid JSON, our context, pair names, nothing temporary left.
-sel='task_store/.*/(get_hit|update)/(16|256)$'
+sel='task_store/(naive|optimized)/(get_hit|update)/(16|256)$'
 if "$PB" run --min-time 0.01 --repetitions 2 --filter "$sel" --json "$tmp/r.json" \
         >"$tmp/out" 2>"$tmp/err"; then ok; else bad "good run failed:"; cat "$tmp/err"; fi
 ls "$tmp" | grep -q '\.tmp\.' && bad "temporary JSON left behind" || ok
@@ -117,6 +118,31 @@ assert "alternate" in d["context"]["paired_pass"]
 for r in d["pairbench"]["pairs"]:
     assert r["paired_rounds"] == 8, r
     assert r["speedup_lo"] <= r["speedup"] <= r["speedup_hi"], r
+PYEOF
+
+# Peers: the optimized store against uthash and ghashtable in the paired
+# pass, a peers line under the pair's row, a "peers" row per peer in the
+# JSON block, the best one flagged; the gate's subset leaves them out.
+"$PB" run --quick --filter 'task_store/.*/get_hit/16$' --json "$tmp/peers.json" \
+    >"$tmp/pout" 2>"$tmp/perr" || bad "peer run failed"
+grep -q 'paired pass: 3 points (1 naive/optimized, 2 optimized/peer)' "$tmp/perr" && ok \
+    || bad "no optimized/peer points in the paired pass"
+grep -q '^    peers (optimized/peer > 1: the peer is faster): best ' "$tmp/pout" && ok \
+    || bad "no peers line under the pair row"
+"$PY" - "$tmp/peers.json" <<'PYEOF' && ok || bad "JSON peers rows"
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = d["pairbench"]["peers"]
+assert {r["peer"] for r in rows} == {"uthash", "ghashtable"}, rows
+assert sum(r["best"] for r in rows) == 1, rows
+for r in rows:
+    assert r["paired_rounds"] == 4 and r["optimized_over_peer"] > 0, r
+    assert r["optimized_over_peer_lo"] <= r["optimized_over_peer"] <= r["optimized_over_peer_hi"], r
+    assert r["library"], r
+p = d["pairbench_paired"]
+assert set(p) == {"task_store/get_hit/16", "task_store/uthash/get_hit/16",
+                  "task_store/ghashtable/get_hit/16"}, set(p)
+assert len(p["task_store/uthash/get_hit/16"]["peer_ns"]) == 4
 PYEOF
 
 # The analysis block: crossovers, complexity fits, claims.
@@ -179,7 +205,7 @@ expect_usage_error "help of no command"      help frobnicate
 
 # --x=V means --x V for every command that takes --x.
 "$PB" list --filter='get_hit/(16|256)$' --component=task_store --scenario=get_hit \
-    --n=16,256 >"$tmp/eq" 2>&1 && [ "$(wc -l <"$tmp/eq")" -eq 4 ] && ok \
+    --n=16,256 >"$tmp/eq" 2>&1 && [ "$(wc -l <"$tmp/eq")" -eq 8 ] && ok \
     || { bad "list with --x=V options"; cat "$tmp/eq"; }
 "$PB" list --filter 'get_hit/(16|256)$' --component task_store --scenario get_hit \
     --n 16,256 >"$tmp/sp" 2>&1 && cmp -s "$tmp/eq" "$tmp/sp" && ok || bad "--x=V and --x V differ"
