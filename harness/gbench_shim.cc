@@ -280,7 +280,8 @@ Runs plain_names(const Runs &runs)
     Runs out(runs);
     for (auto &run : out) {
         run.run_name.time_type.clear();
-        run.run_name.iterations.clear();    // "iterations:N" of a max_ops scenario
+        run.run_name.iterations.clear();    // "iterations:N": every case is sized
+        run.run_name.repetitions.clear();   // "repeats:K" of a slow case
     }
     return out;
 }

@@ -489,7 +489,7 @@ size_t pb_emit_claims(pb_emitter *e, const pb_analysis *a)
     pb_emit_array(e, "claims");
     for (size_t c = 0; c < a->n_components; c++) {
         const pb_component_result *cr = &a->components[c];
-        if (!cr->ran || (json && !cr->pair))
+        if (!cr->ran || (json && !cr->pair && cr->n_claims == 0))
             continue;               /* not selected: its claims are not news */
         for (size_t k = 0; k < cr->n_claims; k++) {
             const pb_claim_result *r = &cr->claims[k];
