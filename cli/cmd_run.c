@@ -52,7 +52,7 @@
 #define PB_JEMALLOC_PATH "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
 #endif
 
-/* Defaults: medians of 5 repetitions of about 0.03 s measured each; a
+/* Defaults: medians of 5 repetitions of about 0.02 s measured each; a
  * quick pass is one repetition of 0.01 s. Each case's operations per
  * repetition are chosen once, from the verification's batch (see
  * case_iterations_for): enough batches for the minimum time, but never
@@ -60,7 +60,7 @@
  * repetition, whatever the batch spends outside its measured region
  * (rebuilding a store between pb_pause and pb_resume, the probes). */
 #define DEFAULT_REPETITIONS 5
-#define DEFAULT_MIN_TIME_S  0.03
+#define DEFAULT_MIN_TIME_S  0.02
 #define QUICK_MIN_TIME_S    0.01
 #define WALL_SHARE          3.0
 /* A case whose one batch takes longer than this (a naive refresh of 100,001
@@ -95,7 +95,7 @@ static const pb_opt run_opts_table[] = {
     { .name = "--min-time", .type = PB_OPT_DOUBLE, .metavar = "SECONDS",
       .dmin = 0, .dmax = 3600, .want = "seconds (0 < t <= 3600)",
       .help = "measured time per case and repetition (default\n"
-              "0.03); a case runs whole batches, and at most 3x\n"
+              "0.02); a case runs whole batches, and at most 3x\n"
               "this of wall clock per repetition",
       .offset = offsetof(run_opts, min_time_s) },
     { .name = "--json", .type = PB_OPT_STRING, .metavar = "FILE",
