@@ -40,7 +40,7 @@ TSAN_BUILD  ?= build-tsan
 RESULTS     ?= results
 JOBS        ?= 2
 ALLOCATOR   ?= glibc
-REPETITIONS ?= 5
+REPETITIONS ?= 4
 FILTER      ?= .
 # bench counts instructions per op across N for the complexity and growth
 # claims (callgrind, about a minute); INSTR_FITS= turns it off.

@@ -52,14 +52,14 @@
 #define PB_JEMALLOC_PATH "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
 #endif
 
-/* Defaults: medians of 5 repetitions of about 0.02 s measured each; a
+/* Defaults: medians of 4 repetitions of about 0.02 s measured each; a
  * quick pass is one repetition of 0.01 s. Each case's operations per
  * repetition are chosen once, from the verification's batch (see
  * case_iterations_for): enough batches for the minimum time, but never
  * more than WALL_SHARE times the minimum time of wall clock per
  * repetition, whatever the batch spends outside its measured region
  * (rebuilding a store between pb_pause and pb_resume, the probes). */
-#define DEFAULT_REPETITIONS 5
+#define DEFAULT_REPETITIONS 4
 #define DEFAULT_MIN_TIME_S  0.02
 #define QUICK_MIN_TIME_S    0.01
 #define WALL_SHARE          3.0
@@ -89,7 +89,7 @@ static const pb_opt run_opts_table[] = {
       .offset = offsetof(run_opts, quick) },
     { .name = "--repetitions", .type = PB_OPT_INT, .metavar = "K",
       .min = 1, .max = 1000,
-      .help = "run each case K times (default 5); the summary\n"
+      .help = "run each case K times (default 4); the summary\n"
               "uses medians and flags a cv above 10%",
       .offset = offsetof(run_opts, repetitions) },
     { .name = "--min-time", .type = PB_OPT_DOUBLE, .metavar = "SECONDS",

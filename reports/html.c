@@ -771,6 +771,11 @@ static void html_component(sbuf *h, const report *R, const charts *C,
         }
     }
     pb_sb_puts(h, ".</p>\n");
+    if (comp->peer_notes) {
+        pb_sb_puts(h, "<p><b>Where the optimized implementation trails a peer:</b> ");
+        pb_sb_html(h, comp->peer_notes);
+        pb_sb_puts(h, "</p>\n");
+    }
 
     /* Fits and crossovers, one row per scenario. */
     pb_sb_puts(h, "<h4>Fitted complexity and crossover</h4>\n<div class=\"tw\"><table>");

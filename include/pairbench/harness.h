@@ -226,6 +226,10 @@ typedef struct pb_component {
     size_t n_scenarios;
     const pb_claim *claims;              /* the seeds' claims about it */
     size_t n_claims;
+    /* Where the optimized implementation trails a peer, and why it is left
+     * so (a trade-off, or not investigated): shown in the report beside the
+     * peers. NULL when it trails none. */
+    const char *peer_notes;
 } pb_component;
 
 /* --- for scenarios ------------------------------------------------------ */
