@@ -440,8 +440,9 @@ const pb_component pb_component_task_store = {
     .impls = impls, .n_impls = PB_ARRAY_LEN(impls),
     .scenarios = scenarios, .n_scenarios = PB_ARRAY_LEN(scenarios),
     .claims = claims, .n_claims = PB_ARRAY_LEN(claims),
-    .peer_notes = "update at N = 16 is about 28% slower than uthash's (the one point the"
-                  " optimized store trails a peer): a status change also moves the task"
+    .peer_notes = "update at N = 16 is about 30% slower than uthash's, and with it the mix"
+                  " at 16 by 2% (the only points the optimized store trails a peer):"
+                  " a status change also moves the task"
                   " between the per-status bitmaps, which is what makes list_running"
                   " 5-8x faster than either peer from N = 1000 on; at 16 tasks the"
                   " probe and the bitmaps cost more than uthash's short bucket chain."
