@@ -340,14 +340,15 @@ void pb_rep_fmt_crossover(char *buf, size_t cap, const series *s, const char *co
 }
 
 /* The evaluation of the k-th claim of component comp in one series, or
- * NULL when the component is not a pair of this build or did not run in
- * the file. Claims are matched by position within the component: one
- * claim id can be measured two ways (S-8), so the id alone does not
- * identify one. */
+ * NULL when the component is not in this build or did not run in the file
+ * (a component that ran has its claims evaluated: a pair's, and the
+ * harness's claims about the whole suite). Claims are matched by position
+ * within the component: one claim id can be measured two ways (S-8), so
+ * the id alone does not identify one. */
 const pb_claim_result *pb_rep_claim_in(const series *s, const char *comp, size_t k)
 {
     const pb_component_result *cr = pb_analysis_component(s->an, comp);
-    return cr && cr->pair && k < cr->n_claims ? &cr->claims[k] : NULL;
+    return cr && k < cr->n_claims ? &cr->claims[k] : NULL;
 }
 
 verdict pb_rep_verdict_of(const pb_claim_result *claim)
