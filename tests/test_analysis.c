@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -637,6 +638,96 @@ static void test_range_verdicts(void **state)
     }
 }
 
+
+/* --- peers and the suite claims ------------------------------------------ */
+
+static const pb_impl q_impls[] = {
+    { .name = "naive" }, { .name = "optimized" }, { .name = "lib", .library = "a library" },
+};
+static const pb_component qfake = {
+    .name = "qfake", .summary = "synthetic with a peer", .impls = q_impls, .n_impls = 3,
+    .scenarios = p_scenarios, .n_scenarios = 1,
+};
+static const pb_scenario s_scenarios[] = { { .name = "x", .description = "x", .sizes = at_10 } };
+static const pb_impl s_impls[] = { { .name = "calibration" } };
+static const pb_claim s_claims[] = {
+    { .id = "RSS", .words = "w", .metric_text = "m", .kind = PB_CLAIM_SUITE_PEAK_RSS_BELOW,
+      .threshold = 300.0 * 1024 * 1024 },
+    { .id = "GEO", .words = "w", .metric_text = "m", .kind = PB_CLAIM_SUITE_GEOMEAN_SPEEDUP,
+      .threshold = 5 },
+    { .id = "GEO8", .words = "w", .metric_text = "m", .kind = PB_CLAIM_SUITE_GEOMEAN_SPEEDUP,
+      .threshold = 8 },
+};
+static const pb_component sfake = {
+    .name = "sfake", .summary = "suite", .impls = s_impls, .n_impls = 1,
+    .scenarios = s_scenarios, .n_scenarios = 1, .claims = s_claims, .n_claims = 3,
+};
+static const pb_component *const s_comps[] = { &sfake, &pfake, &qfake, NULL };
+
+static void add_row(pb_resultset *rs, const char *name, double ns, double rss)
+{
+    pb_result r;
+    pb_result_init(&r);
+    snprintf(r.case_name, sizeof r.case_name, "%s", name);
+    snprintf(r.name, sizeof r.name, "%s", name);
+    r.ns_per_op = ns;
+    r.peak_rss_bytes = rss;
+    assert_int_equal(pb_resultset_add(rs, &r), 0);
+}
+
+/* pfake's speed-up is its rounds' median 11.9, qfake's exactly 4: the
+ * suite's geometric mean is sqrt(11.9 * 4) = 6.90, its interval from
+ * pfake's rounds alone; the largest optimized peak RSS is qfake's 20 MiB,
+ * the naive one 500 MiB. qfake's peer "lib" runs at 80 ns against
+ * optimized's 100 in every round: optimized/peer 1.25, the best peer. */
+static void test_peers_and_suite(void **state)
+{
+    (void)state;
+    pb_resultset *rs = paired_rows();
+    const double mib = 1024.0 * 1024;
+    add_row(rs, "sfake/calibration/x/10", 1, 1 * mib);
+    add_row(rs, "qfake/naive/p/100", 400, 500 * mib);
+    add_row(rs, "qfake/optimized/p/100", 100, 20 * mib);
+    add_row(rs, "qfake/lib/p/100", 80, 30 * mib);
+    double a[6], b[6], c[6];
+    for (int k = 0; k < 6; k++) {
+        b[k] = 100 + k;
+        a[k] = 4 * b[k];
+        c[k] = 0.8 * b[k];
+    }
+    assert_int_equal(pb_resultset_add_paired(rs, "qfake/p/100", 6, a, b), 0);
+    assert_int_equal(pb_resultset_add_peer_paired(rs, "qfake/lib/p/100", 6, c, b), 0);
+    pb_analysis *an = pb_analysis_new(rs, s_comps);
+    assert_non_null(an);
+
+    const pb_pair_point *q = &pb_analysis_scenario(an, "qfake", "p")->points[0];
+    assert_int_equal(q->n_peers, 1);
+    assert_int_equal(q->best_peer, 0);
+    assert_int_equal(q->peers[0].paired_rounds, 6);
+    assert_true(fabs(q->peers[0].ratio - 1.25) < 1e-9);
+    assert_true(fabs(q->peers[0].ratio_lo - 1.25) < 1e-9 &&
+                fabs(q->peers[0].ratio_hi - 1.25) < 1e-9);
+    assert_int_equal(pb_analysis_scenario(an, "pfake", "p")->points[0].n_peers, 0);
+    assert_int_equal(pb_analysis_scenario(an, "pfake", "p")->points[0].best_peer, -1);
+
+    const pb_component_result *cr = pb_analysis_component(an, "sfake");
+    const pb_claim_result *rss = &cr->claims[0], *geo = &cr->claims[1], *geo8 = &cr->claims[2];
+    assert_int_equal(rss->verdict, PB_VERDICT_HOLDS);
+    assert_true(rss->value == 20 * mib && rss->naive_value == 500 * mib);
+    assert_string_equal(rss->at_component->name, "qfake");
+    assert_int_equal(rss->points, 1);       /* pfake's rows have no RSS */
+    if (fabs(geo->value - sqrt(11.9 * 4)) > 1e-6)
+        fail_msg("geometric mean %g, want %g", geo->value, sqrt(11.9 * 4));
+    assert_true(geo->has_interval);
+    assert_true(geo->value_lo >= sqrt(11.0 * 4) - 1e-9 && geo->value_lo < geo->value);
+    assert_true(geo->value_hi <= sqrt(12.8 * 4) + 1e-9 && geo->value_hi > geo->value);
+    assert_int_equal(geo->verdict, PB_VERDICT_HOLDS);
+    assert_int_equal(geo->points, 2);
+    assert_int_equal(geo8->verdict, PB_VERDICT_FAILS);  /* 6.9 [6.6, 7.2] < 8 */
+    pb_analysis_free(an);
+    pb_resultset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -648,6 +739,7 @@ int main(void)
         cmocka_unit_test(test_instr_fit),
         cmocka_unit_test(test_range_verdicts),
         cmocka_unit_test(test_sanitize),
+        cmocka_unit_test(test_peers_and_suite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
