@@ -4,6 +4,8 @@
 #                write results/RESULTS.json and print the pair summary; add
 #                the run to the history results/history.sqlite, and write
 #                the report with its history charts
+#   make quick   a short pass: every scenario at its smallest N, one
+#                repetition, verified (results/QUICK.json)
 #   make history print the speed-ups over the last runs of this machine
 #                from results/history.sqlite (HISTORY_ARGS="--changes" for
 #                the change points, "--machines" for the machines)
@@ -21,7 +23,8 @@
 #                report with a heap-over-time chart per scenario
 #   make instr   instructions per op of every case at N=$(INSTR_N) under
 #                callgrind, with allocations: results/INSTR.json
-#   make gate    instr on the CI subset, compared with $(BASELINE); also the
+#   make gate    instr on the CI subset (naive, optimized and the harness's
+#                calibration; not the peers), compared with $(BASELINE); also the
 #                timing ratios of results/RESULTS.json when the baseline
 #                has a bench.json. Exit 1 on a regression.
 #   make baseline rewrite $(BASELINE)/instr.json (and bench.json from
