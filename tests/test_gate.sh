@@ -23,7 +23,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # A small subset: a task_store get pair (the regressed one), a priority
 # queue pair and a state_history pair, at N=1000.
-SUBSET='^(task_store/[a-z]+/get_(hit|miss)|priority_queue/(naive|optimized)/hold|state_history/[a-z]+/update)/'
+SUBSET='^(task_store/(naive|optimized)/get_(hit|miss)|priority_queue/(naive|optimized)/hold|state_history/[a-z]+/update)/'
 
 instr() {  # instr BINARY OUT [more flags]
     local bin=$1 out=$2; shift 2
